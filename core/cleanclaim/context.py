@@ -1,0 +1,89 @@
+"""The per-claim view that every rule's check function reads.
+
+It is built once per claim and caches the derived facts several rules need (which
+diagnoses each line points at, the modifiers of each line), so that twelve rules do
+not recompute them twelve times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from cleanclaim.models import Claim, Documentation, ServiceLine
+
+if TYPE_CHECKING:
+    from cleanclaim.icd import Dataset
+    from cleanclaim.tables import EngineTables
+
+
+class ClaimContext:
+    """A validated claim with its dataset, payer profile and the engine's tables.
+
+    ``payer`` is the claim's payer id (``commercial`` when absent); ``profile`` is the
+    payer whose overrides apply (the payer itself when any plugin or override file knows
+    it, otherwise ``commercial``).  Rules ask ``ctx.is_medicare`` rather than comparing
+    strings so that Medicare Advantage style ids can be mapped in one place later.
+    """
+
+    def __init__(
+        self,
+        claim: Claim,
+        dataset: Dataset,
+        tables: EngineTables,
+        payer: str,
+        profile: str,
+    ) -> None:
+        self.claim = claim
+        self.dataset = dataset
+        self.tables = tables
+        self.payer = payer
+        self.profile = profile
+        self.day: date = claim.date_of_service
+        self.diagnoses: Sequence[str] = claim.diagnoses
+        self.lines: Sequence[ServiceLine] = claim.lines
+        self.rule_id = ""
+
+    @property
+    def is_medicare(self) -> bool:
+        return self.profile == "medicare"
+
+    @cached_property
+    def documentation(self) -> Documentation:
+        """The claim's documentation; an empty one when none was sent."""
+        return self.claim.documentation or Documentation()
+
+    @cached_property
+    def line_diagnoses(self) -> tuple[tuple[str, ...], ...]:
+        """For each line, the diagnosis codes its pointers reach (bad pointers skipped)."""
+        count = len(self.diagnoses)
+        return tuple(
+            tuple(self.diagnoses[p - 1] for p in line.diagnosis_pointers if 1 <= p <= count)
+            for line in self.lines
+        )
+
+    @cached_property
+    def line_modifiers(self) -> tuple[frozenset[str], ...]:
+        return tuple(frozenset(line.modifiers) for line in self.lines)
+
+    @cached_property
+    def procedure_codes(self) -> frozenset[str]:
+        return frozenset(line.procedure for line in self.lines)
+
+    def lines_with(self, code: str) -> list[int]:
+        """Indexes of the lines that bill ``code``."""
+        return [i for i, line in enumerate(self.lines) if line.procedure == code]
+
+    def lines_tagged(self, tag: str) -> list[int]:
+        """Indexes of the lines whose procedure carries ``tag`` in any plugin."""
+        has_tag = self.tables.has_tag
+        return [i for i, line in enumerate(self.lines) if has_tag(line.procedure, tag)]
+
+    def diagnosis_covered(self, pattern_text: str) -> list[int]:
+        """Indexes of diagnoses covered by a pattern such as ``M99.00-M99.05``."""
+        from cleanclaim.contributions import DiagnosisPattern
+
+        pattern = DiagnosisPattern.parse(pattern_text)
+        return [i for i, code in enumerate(self.diagnoses) if pattern.covers(code)]

@@ -1,0 +1,322 @@
+"""What plugins contribute to an engine, as validated data.
+
+Every hook returns a list of these models.  They are validated once, when the engine is
+built, so a plugin that returns a malformed contribution is reported by name at build
+time instead of failing on some claim at 3 a.m.  Every contribution that encodes a
+policy carries its ``source`` (the manual section, LCD, edit file or guideline it rests
+on) and the dates it holds for: a rule that changed on 2025-01-01 must say so.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from cleanclaim.models import Severity, normalize_diagnosis, normalize_procedure
+
+if TYPE_CHECKING:
+    from cleanclaim.context import ClaimContext
+
+RULE_ID = re.compile(r"^[A-Z]{2,4}[0-9]{3}$")
+
+DocumentationElement = Literal[
+    "site",
+    "laterality",
+    "onset",
+    "trauma",
+    "mechanism",
+    "objective_findings",
+    "treatment_rationale",
+    "spinal_regions",
+]
+
+
+class _Contribution(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Dated(_Contribution):
+    """A contribution that holds for dates of service in [effective_from, effective_to]."""
+
+    effective_from: date | None = None
+    effective_to: date | None = Field(
+        default=None, description="Last date of service it holds for (inclusive)."
+    )
+
+    def holds_on(self, day: date) -> bool:
+        """True when the date of service falls inside the effective window."""
+        if self.effective_from is not None and day < self.effective_from:
+            return False
+        return not (self.effective_to is not None and day > self.effective_to)
+
+    def window(self) -> str:
+        """The window in words, for docs and messages ("from 2025-01-01")."""
+        start, end = self.effective_from, self.effective_to
+        if start and end:
+            return f"{start.isoformat()} to {end.isoformat()}"
+        if start:
+            return f"from {start.isoformat()}"
+        if end:
+            return f"through {end.isoformat()}"
+        return "all dates"
+
+
+@dataclass(frozen=True, slots=True)
+class DiagnosisPattern:
+    """A diagnosis code, a code and everything below it, or a range of categories.
+
+    Written the way the tabular list writes them: ``M62.830`` (one code and its
+    7th-character extensions), ``M62.83-`` (the code and all its descendants),
+    ``M99.00-M99.05`` or ``S30-S39`` (an inclusive range, descendants included).
+    Comparison runs on undotted prefixes, so matching is a pair of string compares.
+    """
+
+    start: str
+    end: str
+    low: str
+    high: str
+
+    @classmethod
+    def parse(cls, text: str) -> DiagnosisPattern:
+        raw = text.strip()
+        if raw.endswith("-") and raw.count("-") == 1:
+            raw = raw[:-1].rstrip(".")
+        if "-" in raw:
+            first, last = raw.split("-", 1)
+            start, end = normalize_diagnosis(first), normalize_diagnosis(last)
+        else:
+            start = end = normalize_diagnosis(raw)
+        if not start or not end or not start[0].isalpha():
+            raise ValueError(f"{text!r} is not a diagnosis code, code- or range")
+        return cls(start, end, start.replace(".", ""), end.replace(".", ""))
+
+    def covers(self, code: str) -> bool:
+        """True when ``code`` (dotted) is the pattern's code, inside its range, or below it."""
+        flat = code.replace(".", "")
+        return self.low <= flat[: len(self.low)] and flat[: len(self.high)] <= self.high
+
+    def __str__(self) -> str:
+        return self.start if self.start == self.end else f"{self.start}-{self.end}"
+
+
+class Procedure(_Contribution):
+    """A CPT or HCPCS code a plugin knows, with a plain label of our own.
+
+    Labels are ours, never the AMA's descriptors.  ``tags`` describe what kind of
+    service it is (``timed``, ``untimed``, ``evaluation``, ``always-therapy``,
+    ``add-on``, ``em``, ``cmt``, ``minor-procedure``...) so that rules can be written
+    over kinds of service instead of lists of numbers.
+    """
+
+    code: str
+    label: str = Field(max_length=80)
+    system: Literal["CPT", "HCPCS"] = "CPT"
+    tags: frozenset[str] = frozenset()
+    primary_codes: tuple[str, ...] = Field(
+        default=(), description="For an add-on code: the primary codes it may accompany."
+    )
+    source: str = ""
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        return normalize_procedure(value)
+
+
+class Pairing(Dated):
+    """Diagnoses that support (make medically necessary) a set of procedures.
+
+    A procedure with at least one pairing in force must point at a diagnosis covered by
+    one of them (rule CLM202).  A procedure without any pairing is not judged.
+    """
+
+    procedures: tuple[str, ...]
+    diagnoses: tuple[str, ...]
+    payers: tuple[str, ...] = Field(default=(), description="Empty: every payer.")
+    source: str
+    note: str = ""
+
+    @field_validator("procedures")
+    @classmethod
+    def _procedures(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(normalize_procedure(v) for v in value)
+
+    @field_validator("diagnoses")
+    @classmethod
+    def _diagnoses(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for text in value:
+            DiagnosisPattern.parse(text)
+        return value
+
+    def patterns(self) -> list[DiagnosisPattern]:
+        return [DiagnosisPattern.parse(text) for text in self.diagnoses]
+
+
+class ProcedureEdit(Dated):
+    """A procedure-to-procedure edit in the layout of the CMS NCCI PTP files.
+
+    ``modifier_indicator`` is CMS's: 0 no modifier bypasses the edit, 1 an NCCI-associated
+    modifier (59, XE, XS, XP, XU, anatomic modifiers, 25 for E/M) may bypass it, 9 the
+    edit does not apply.
+    """
+
+    column1: str
+    column2: str
+    modifier_indicator: Literal[0, 1, 9]
+    source: str
+    rationale: str = ""
+
+    @field_validator("column1", "column2")
+    @classmethod
+    def _codes(cls, value: str) -> str:
+        return normalize_procedure(value)
+
+
+class UnitLimit(Dated):
+    """A medically unlikely edit: the most units of a code on one date of service.
+
+    ``adjudication`` is CMS's MAI: 1 line edit (more units on a separate line with a
+    modifier may pass), 2 absolute date-of-service edit (policy; never more), 3 date of
+    service edit based on clinical benchmarks (more only with documentation on appeal).
+    """
+
+    code: str
+    max_units: int = Field(ge=0)
+    adjudication: Literal[1, 2, 3] = 3
+    payers: tuple[str, ...] = ()
+    source: str
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        return normalize_procedure(value)
+
+
+class DocumentationCheck(Dated):
+    """An element the note must show when the claim carries certain diagnoses.
+
+    The finding is reported under ``rule`` (a rule the same plugin contributes) and
+    says what to document or what to query the provider about.
+    """
+
+    rule: str
+    diagnoses: tuple[str, ...]
+    element: DocumentationElement
+    message: str
+    query: str = Field(description="What to document, or the question to ask the provider.")
+    procedures_tags: frozenset[str] = Field(
+        default=frozenset(),
+        description="Only when a line carries a procedure with one of these tags (empty: always).",
+    )
+    payers: tuple[str, ...] = ()
+    source: str
+
+    def patterns(self) -> list[DiagnosisPattern]:
+        return [DiagnosisPattern.parse(text) for text in self.diagnoses]
+
+
+class IntegralPair(_Contribution):
+    """A sign or symptom that is integral to a definitive diagnosis (guideline I.B.5)."""
+
+    symptom: str
+    definitive: str
+    source: str
+    note: str = ""
+
+    @field_validator("symptom", "definitive")
+    @classmethod
+    def _pattern(cls, value: str) -> str:
+        DiagnosisPattern.parse(value)
+        return value
+
+
+class PayerOverride(Dated):
+    """How one payer treats one rule (or a glob of rules) on some dates.
+
+    It can switch a rule off (``enabled = false``), on, change its severity, or change
+    its options (a requirement such as a different subluxation range).  ``payer`` is a
+    lower-case payer id; ``medicare`` and ``commercial`` are built in, and claims for a
+    payer with no overrides of its own get the ``commercial`` ones.
+    """
+
+    payer: str
+    rule: str
+    enabled: bool | None = None
+    severity: Severity | None = None
+    options: dict[str, Any] = Field(default_factory=dict)
+    source: str
+    reason: str = ""
+
+    @field_validator("payer")
+    @classmethod
+    def _payer(cls, value: str) -> str:
+        return value.strip().lower()
+
+    def matches(self, rule_id: str, groups: Iterable[str] = ()) -> bool:
+        """True when the selector names this rule by id, glob or group."""
+        return fnmatch.fnmatchcase(rule_id, self.rule) or self.rule in groups
+
+
+class Synonym(_Contribution):
+    """Words coders type that the tabular list spells differently ("spasm" -> "cramp")."""
+
+    term: str
+    means: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """What a rule's check yields; the engine turns it into a :class:`Finding`.
+
+    Rules do not set their own id, source or final severity: those come from the rule's
+    registration, the configuration and the payer overrides.  A rule may still lower or
+    raise ``severity`` for one hit (a warning variant of an error rule).
+    """
+
+    message: str
+    location: str
+    codes: tuple[str, ...] = ()
+    suggestions: tuple[str, ...] = ()
+    reference: str | None = None
+    severity: Severity | None = None
+
+
+CheckFunction = Callable[["ClaimContext", Mapping[str, Any]], Iterable[Hit]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule: its catalog entry (ruff style) and the function that checks a claim.
+
+    ``check(ctx, options)`` receives the per-claim context and the rule's options after
+    configuration and payer overrides, and yields :class:`Hit` objects.  It must be pure
+    Python over the context and engine indexes: no I/O and no hook calls.
+    """
+
+    id: str
+    name: str
+    summary: str
+    why: str
+    example: str
+    fix: str
+    reference: str
+    check: CheckFunction
+    default_severity: Severity = "error"
+    enabled_by_default: bool = True
+    groups: tuple[str, ...] = ()
+    options: Mapping[str, Any] = field(default_factory=dict)
+    option_docs: Mapping[str, str] = field(default_factory=dict)
+    example_claim: Mapping[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        if not RULE_ID.match(self.id):
+            raise ValueError(f"rule id {self.id!r} must look like ABC123")
+        missing = [n for n in ("summary", "why", "example", "fix", "reference") if not getattr(self, n)]
+        if missing:
+            raise ValueError(f"rule {self.id} lacks catalog sections: {', '.join(missing)}")

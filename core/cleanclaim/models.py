@@ -1,0 +1,217 @@
+"""The claim that comes in and the report that goes out.
+
+These models are the JSON contract of DESIGN.md: vendors serialise their claims into
+:class:`Claim` and read :class:`Report` back.  Validation happens once, at the edge, so
+the rules can trust every field they read.  Unknown fields are rejected rather than
+ignored: a misspelt ``documentaton`` silently dropped would turn into false
+"not documented" findings, which is worse than a clear input error.  Vendors who need to
+carry their own data use ``extensions``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Severity = Literal["error", "warning", "info"]
+Status = Literal["clean", "warning", "error"]
+
+SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
+
+_CODE_CHARS = re.compile(r"[\s.]+")
+_PROCEDURE = re.compile(r"^[A-Z0-9]{5}$")
+_MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
+
+
+def normalize_diagnosis(raw: str) -> str:
+    """Dotted upper-case form of an ICD-10-CM code, whatever spacing or dot it came with.
+
+    Claims arrive as ``M62830``, ``m62.830`` or ``M62.830 ``; the rules and the report
+    speak only the dotted form so that findings compare equal across vendors.
+    """
+    flat = _CODE_CHARS.sub("", raw).upper()
+    return flat if len(flat) <= 3 else f"{flat[:3]}.{flat[3:]}"
+
+
+def normalize_procedure(raw: str) -> str:
+    """Upper-case CPT/HCPCS code without spaces (``g0283`` and ``G0283`` are one code)."""
+    return _CODE_CHARS.sub("", raw).upper()
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Patient(_Strict):
+    """Only what coding rules need: age and sex edits (never a name or identifier)."""
+
+    age: Annotated[int, Field(ge=0, le=130)] | None = None
+    sex: Literal["F", "M", "U"] | None = None
+
+
+class Documentation(_Strict):
+    """What the encounter note shows, as structured elements.
+
+    Every element is optional: an absent element means "not documented", which is
+    itself something the documentation checks report on.
+    """
+
+    site: str | None = None
+    laterality: Literal["left", "right", "bilateral"] | None = None
+    onset: Literal["acute", "chronic", "acute-on-chronic"] | None = None
+    trauma: bool | None = Field(
+        default=None, description="true, false, or null when unknown / not documented"
+    )
+    mechanism: str | None = None
+    objective_findings: list[str] = Field(default_factory=list)
+    treatment_rationale: str | None = None
+    spinal_regions: list[
+        Literal["cervical", "thoracic", "lumbar", "sacral", "pelvic"]
+    ] = Field(default_factory=list)
+    note: str | None = Field(default=None, repr=False)
+
+
+class PriorService(_Strict):
+    """A service already furnished to this patient, for frequency limits."""
+
+    procedure: str
+    date_of_service: date
+    units: Annotated[int, Field(ge=1)] = 1
+
+    @field_validator("procedure")
+    @classmethod
+    def _procedure(cls, value: str) -> str:
+        return _checked_procedure(value)
+
+
+class ServiceLine(_Strict):
+    """One line of the CMS-1500: a procedure, its modifiers, units and diagnosis pointers."""
+
+    procedure: str
+    modifiers: list[str] = Field(default_factory=list)
+    units: Annotated[int, Field(ge=0, le=9999)] = 1
+    minutes: Annotated[int, Field(ge=0, le=1440)] | None = None
+    diagnosis_pointers: list[Annotated[int, Field(ge=1, le=12)]] = Field(default_factory=list)
+    charge: Annotated[Decimal, Field(ge=0)] | None = None
+    furnished_by: Literal["provider", "assistant"] | None = Field(
+        default=None,
+        description="Who furnished the service: the licensed provider, or (in whole or "
+        "part) an assistant such as a PTA. Used by assistant-modifier rules.",
+    )
+    assistant_minutes: Annotated[int, Field(ge=0, le=1440)] | None = Field(
+        default=None, description="Minutes of this line furnished by an assistant."
+    )
+
+    @field_validator("procedure")
+    @classmethod
+    def _procedure(cls, value: str) -> str:
+        return _checked_procedure(value)
+
+    @field_validator("modifiers")
+    @classmethod
+    def _modifiers(cls, value: list[str]) -> list[str]:
+        out = []
+        for raw in value:
+            mod = normalize_procedure(raw)
+            if not _MODIFIER.match(mod):
+                raise ValueError(f"modifier {raw!r} is not two letters or digits")
+            out.append(mod)
+        return out
+
+
+def _checked_procedure(value: str) -> str:
+    code = normalize_procedure(value)
+    if not _PROCEDURE.match(code):
+        raise ValueError(f"procedure {value!r} is not a 5-character CPT/HCPCS code")
+    return code
+
+
+class Claim(_Strict):
+    """An outpatient professional claim, as DESIGN.md defines it."""
+
+    claim_id: str | None = None
+    date_of_service: date
+    payer: str | None = Field(
+        default=None, description="Lower-case payer id; unknown payers get 'commercial'."
+    )
+    place_of_service: str | None = None
+    specialty: str | None = None
+    patient: Patient | None = None
+    diagnoses: Annotated[list[str], Field(min_length=1, max_length=50)]
+    lines: list[ServiceLine] = Field(default_factory=list)
+    documentation: Documentation | None = None
+    therapy_year_to_date: Annotated[Decimal, Field(ge=0)] | None = Field(
+        default=None,
+        description="Allowed amount of PT and SLP services already accrued this calendar "
+        "year before this claim, in US dollars (for the KX threshold).",
+    )
+    service_history: list[PriorService] = Field(
+        default_factory=list,
+        description="Earlier services for this patient, for frequency limits.",
+    )
+    extensions: dict[str, Any] = Field(
+        default_factory=dict, description="Vendor data carried through untouched."
+    )
+
+    @field_validator("payer")
+    @classmethod
+    def _payer(cls, value: str | None) -> str | None:
+        return value.strip().lower() if value else None
+
+    @field_validator("diagnoses")
+    @classmethod
+    def _diagnoses(cls, value: list[str]) -> list[str]:
+        out = []
+        for raw in value:
+            code = normalize_diagnosis(raw)
+            if not 3 <= len(code) <= 8 or not code.isascii() or not code[0].isalpha():
+                raise ValueError(f"{raw!r} is not shaped like an ICD-10-CM code")
+            out.append(code)
+        return out
+
+
+class Finding(BaseModel):
+    """One problem, explained well enough that a coder can act without looking it up."""
+
+    model_config = ConfigDict(frozen=True)
+
+    rule: str
+    severity: Severity
+    message: str
+    source: str
+    location: str
+    codes: list[str] = Field(default_factory=list)
+    suggestions: list[str] = Field(default_factory=list)
+    reference: str = ""
+
+
+class DatasetUsed(BaseModel):
+    """Which code set the claim was judged against, so a report can be audited later."""
+
+    model_config = ConfigDict(frozen=True)
+
+    system: str
+    fiscal_year: int
+    release: str
+    release_date: date
+
+
+class Report(BaseModel):
+    """The verdict on one claim: its findings in a stable order and the worst severity."""
+
+    model_config = ConfigDict(frozen=True)
+
+    claim_id: str | None
+    status: Status
+    dataset: DatasetUsed
+    findings: list[Finding] = Field(default_factory=list)
+
+
+def status_of(findings: list[Finding]) -> Status:
+    """The report status is the worst severity found; info alone keeps a claim clean."""
+    worst = max((SEVERITY_RANK[f.severity] for f in findings), default=0)
+    return "error" if worst == 2 else "warning" if worst == 1 else "clean"

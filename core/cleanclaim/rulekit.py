@@ -1,0 +1,101 @@
+"""Small helpers that let a plugin keep its policy in data files and its rules short.
+
+A plugin keeps pairings, edits, thresholds and payer overrides in TOML files inside its
+own package and reads them with :func:`load_contributions`; tzdata-style, the files are
+found with :mod:`importlib.resources`, so they work from a wheel, a zip or a checkout.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Iterator, Mapping
+from importlib.resources import files
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from cleanclaim.context import ClaimContext
+from cleanclaim.contributions import Hit
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class DataFileError(ValueError):
+    """A plugin's data file is missing or does not match its model; names file and record."""
+
+
+def read_data(package: str, name: str) -> dict[str, Any]:
+    """Parse the TOML file ``name`` shipped inside ``package``."""
+    resource = files(package).joinpath(name)
+    try:
+        return tomllib.loads(resource.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise DataFileError(f"{package}/{name}: file not found") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise DataFileError(f"{package}/{name}: not valid TOML: {exc}") from exc
+
+
+def load_contributions(package: str, name: str, table: str, model: type[M]) -> list[M]:
+    """Validate every ``[[table]]`` record of a data file into ``model``.
+
+    The error names the file, the table and the record number, so a plugin author sees
+    ``pairings.toml: pairing #4: diagnoses: ...`` rather than a bare pydantic dump.
+    """
+    records = read_data(package, name).get(table, [])
+    out: list[M] = []
+    for number, record in enumerate(records, start=1):
+        try:
+            out.append(model.model_validate(record))
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+            )
+            raise DataFileError(f"{package}/{name}: {table} #{number}: {problems}") from exc
+    return out
+
+
+def documentation_checks(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """Check function for a rule whose findings come from DocumentationCheck contributions.
+
+    A plugin registers a rule with ``check=documentation_checks`` and contributes
+    :class:`~cleanclaim.contributions.DocumentationCheck` records naming that rule.  An
+    element is reported once per claim even when several diagnoses call for it.
+    """
+    checks = ctx.tables.documentation.get(ctx.rule_id, ())
+    if not checks:
+        return
+    doc = ctx.documentation
+    reported: set[str] = set()
+    for compiled in checks:
+        check = compiled.check
+        if check.element in reported or not check.holds_on(ctx.day):
+            continue
+        if check.payers and ctx.profile not in check.payers:
+            continue
+        if check.procedures_tags and not any(
+            ctx.lines_tagged(tag) for tag in check.procedures_tags
+        ):
+            continue
+        matched = [code for code in ctx.diagnoses if any(p.covers(code) for p in compiled.patterns)]
+        if not matched or _documented(getattr(doc, check.element)):
+            continue
+        reported.add(check.element)
+        yield Hit(
+            message=f"{check.message} {check.query}".strip(),
+            location=f"documentation.{check.element}",
+            codes=tuple(matched),
+            reference=check.source,
+        )
+
+
+def _documented(value: object) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, str | list | tuple):
+        return bool(value)
+    return True
+
+
+def first(items: Iterable[str]) -> str | None:
+    """The first item, or None: a tiny helper that keeps suggestion code readable."""
+    return next(iter(items), None)

@@ -1,0 +1,118 @@
+"""The engine's compiled indexes: every contribution merged once, keyed for the hot path.
+
+Checking a claim must be plain dictionary look-ups over these tables.  They are built by
+:mod:`cleanclaim.engine` when the engine is created and never change afterwards, which is
+what makes one engine safe to share between threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from cleanclaim.contributions import (
+    DiagnosisPattern,
+    DocumentationCheck,
+    IntegralPair,
+    Pairing,
+    Procedure,
+    ProcedureEdit,
+    UnitLimit,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Sourced:
+    """A contribution together with the plugin that contributed it."""
+
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPairing:
+    pairing: Pairing
+    patterns: tuple[DiagnosisPattern, ...]
+    source: str
+
+    def supports(self, code: str) -> bool:
+        return any(p.covers(code) for p in self.patterns)
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledDocumentationCheck:
+    check: DocumentationCheck
+    patterns: tuple[DiagnosisPattern, ...]
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledIntegralPair:
+    pair: IntegralPair
+    symptom: DiagnosisPattern
+    definitive: DiagnosisPattern
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class EditEntry:
+    edit: ProcedureEdit
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class LimitEntry:
+    limit: UnitLimit
+    source: str
+
+
+def in_force(items: list[EditEntry] | list[LimitEntry], day: date) -> list[EditEntry | LimitEntry]:
+    """The entries whose effective window contains the date of service."""
+    out: list[EditEntry | LimitEntry] = []
+    for item in items:
+        dated = item.edit if isinstance(item, EditEntry) else item.limit
+        if dated.holds_on(day):
+            out.append(item)
+    return out
+
+
+@dataclass
+class EngineTables:
+    """Everything rules read besides the claim and the code set."""
+
+    procedures: dict[str, Procedure] = field(default_factory=dict)
+    procedure_sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    pairings: dict[str, list[CompiledPairing]] = field(default_factory=dict)
+    plugin_edits: dict[tuple[str, str], list[EditEntry]] = field(default_factory=dict)
+    official_edits: dict[tuple[str, str], list[EditEntry]] = field(default_factory=dict)
+    plugin_limits: dict[str, list[LimitEntry]] = field(default_factory=dict)
+    official_limits: dict[str, list[LimitEntry]] = field(default_factory=dict)
+    documentation: dict[str, list[CompiledDocumentationCheck]] = field(default_factory=dict)
+    integral_pairs: list[CompiledIntegralPair] = field(default_factory=list)
+    synonyms: dict[str, list[str]] = field(default_factory=dict)
+    descriptors: Mapping[str, str] = field(default_factory=dict)
+
+    def has_tag(self, code: str, tag: str) -> bool:
+        """True when some plugin tagged the procedure ``code`` with ``tag``."""
+        proc = self.procedures.get(code)
+        return proc is not None and tag in proc.tags
+
+    def label(self, code: str) -> str:
+        """A display label: the user's licensed descriptor if loaded, else our plain label."""
+        if code in self.descriptors:
+            return self.descriptors[code]
+        proc = self.procedures.get(code)
+        return proc.label if proc else ""
+
+    def edits_for(self, column1: str, column2: str) -> list[EditEntry]:
+        """PTP rows for a pair; official CMS rows, when supplied, replace plugin rows."""
+        key = (column1, column2)
+        if self.official_edits:
+            return self.official_edits.get(key, [])
+        return self.plugin_edits.get(key, [])
+
+    def limits_for(self, code: str) -> list[LimitEntry]:
+        """MUE rows for a code; official CMS rows, when supplied, replace plugin rows."""
+        if self.official_limits and code in self.official_limits:
+            return self.official_limits[code]
+        return self.plugin_limits.get(code, [])
