@@ -1,0 +1,401 @@
+"""Compile the CMS ICD-10-CM Tabular List XML into datasets that load in milliseconds.
+
+Parsing the XML takes seconds and hundreds of megabytes; a claim checker starts far more
+often than the code set changes.  So the tabular list is compiled once, here, into a
+columnar JSON layout (a few long lists of strings and integers that ``json.loads`` turns
+into Python objects at C speed) and the notes, which only look-ups and searches need, into
+a second file that the kernel reads lazily.
+
+Only the stdlib is used so that a fresh clone can rebuild every packaged dataset with no
+network and no dependency.  Output is deterministic: sorted keys, fixed separators, no
+timestamps, so the committed bytes can be checked against a rebuild in CI.
+
+Rules that the XML states only in prose and that are honoured here:
+
+* A code whose category or subcategory has a ``<sevenChrDef>`` is billable only with a 7th
+  character; shorter codes are padded with the placeholder ``X`` (T36.0X1A, S13.4XXA).
+  A subcategory's ``<sevenChrDef>`` overrides its category's.
+* "7th characters D and S do not apply to codes in category S06 with 6th character 7 ...
+  or 8" -- such notes are parsed (not hard-coded) by :func:`parse_seventh_exclusions`.
+* ``placeholder="true"`` nodes (S06.0X, T36.0X, M01.X) are kept as ordinary header codes:
+  the CMS code list has them, and a claim that carries one is better told "header, use
+  T36.0X1A" than "no such code".  They are listed under ``placeholders`` in the notes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import lzma
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+FORMAT_VERSION = 1
+SYSTEM = "ICD-10-CM"
+
+#: XML elements that carry notes, mapped to the key used in the compiled notes file.
+NOTE_KINDS: dict[str, str] = {
+    "inclusionTerm": "inclusion_terms",
+    "includes": "includes",
+    "excludes1": "excludes1",
+    "excludes2": "excludes2",
+    "codeFirst": "code_first",
+    "useAdditionalCode": "use_additional",
+    "codeAlso": "code_also",
+    "notes": "notes",
+    "sevenChrNote": "seventh_note",
+}
+
+_SOURCE_NAME = re.compile(r"^icd10cm-tabular-FY(?P<fy>\d{4})(?P<april>-April)?\.xml\.xz$")
+
+# One code reference: a category, optionally with a dotted tail, optionally followed by
+# a dash ("M51.2-", "C49.-") meaning "and everything below".
+_CODE = r"[A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?"
+_REF = re.compile(
+    rf"(?<![0-9A-Za-z.])(?P<start>{_CODE})(?P<sdash>\.?-(?!\s*[A-Z]\d))?"
+    rf"(?:\s*-{{1,2}}\s*(?P<end>{_CODE})(?P<edash>\.?-)?)?(?![0-9A-Za-z])"
+)
+_PAREN = re.compile(r"\(([^()]*)\)")
+_TRAILING_RANGE = re.compile(r"\s*\([A-Z]\d[0-9A-Z]-[A-Z]\d[0-9A-Z]\)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """What a source file's name says about the release it holds."""
+
+    path: Path
+    fiscal_year: int
+    april: bool
+
+    @property
+    def dataset_name(self) -> str:
+        return f"icd10cm-fy{self.fiscal_year}" + ("-april" if self.april else "")
+
+    @property
+    def release(self) -> str:
+        return f"{self.fiscal_year}-April" if self.april else str(self.fiscal_year)
+
+    @property
+    def release_date(self) -> date:
+        if self.april:
+            return date(self.fiscal_year, 4, 1)
+        return date(self.fiscal_year - 1, 10, 1)
+
+
+def parse_source_name(path: Path) -> SourceInfo:
+    m = _SOURCE_NAME.match(path.name)
+    if m is None:
+        raise ValueError(
+            f"{path.name}: not a source name the builder knows "
+            "(icd10cm-tabular-FY<YEAR>[-April].xml.xz)"
+        )
+    return SourceInfo(path, int(m["fy"]), m["april"] is not None)
+
+
+def parse_refs(text: str) -> list[list[Any]]:
+    """Code references inside the parentheses of a note, as ``[start, end, descendants]``.
+
+    Only parenthesised text is read: the notes' prose mentions things like "vitamin B12"
+    that look like codes, but CMS always puts the referenced codes in parentheses:
+    ``(M51.2-)``, ``(S30-S39)``, ``(C49.-, C79.89)``, ``(S32.1--S32.9 with 7th character B)``.
+    A dash means "and all below"; a range covers everything from start to end inclusive.
+    """
+    refs: list[list[Any]] = []
+    for group in _PAREN.finditer(text):
+        for m in _REF.finditer(group.group(1)):
+            start = m["start"]
+            end = m["end"]
+            if end is not None:
+                refs.append([start, end, True])
+            else:
+                refs.append([start, None, m["sdash"] is not None])
+    return refs
+
+
+def parse_seventh_exclusions(text: str) -> tuple[str, frozenset[str], frozenset[str]] | None:
+    """Read "7th characters D and S do not apply to codes in category S06 with 6th character
+    7 ..., or 8 ..." into ``("S06", {"D", "S"}, {"7", "8"})``.
+
+    The rule exists only as prose in the XML; parsing it (instead of hard-coding S06) means a
+    future release that adds a similar note is honoured, and a test pins what was found.
+    """
+    m = re.search(
+        r"7th characters? (?P<chars>.+?) do(?:es)? not apply to codes in category "
+        r"(?P<cat>[A-Z]\d[0-9A-Z]) with 6th character (?P<rest>.*)",
+        text,
+    )
+    if m is None:
+        return None
+    chars = frozenset(re.findall(r"\b([A-Z0-9])\b", m["chars"]))
+    sixth = frozenset(re.findall(r"(?:^|, or |, | or )(\d)\b", m["rest"]))
+    if not chars or not sixth:
+        return None
+    return m["cat"], chars, sixth
+
+
+def _text(el: ET.Element | None) -> str:
+    return " ".join((el.text or "").split()) if el is not None else ""
+
+
+def _notes_of(el: ET.Element) -> dict[str, list[list[Any]]]:
+    out: dict[str, list[list[Any]]] = {}
+    for child in el:
+        kind = NOTE_KINDS.get(child.tag)
+        if kind is None:
+            continue
+        for note in child.findall("note"):
+            text = _text(note)
+            if text:
+                out.setdefault(kind, []).append([text, parse_refs(text)])
+    return out
+
+
+def _seven_def(el: ET.Element) -> dict[str, str] | None:
+    sd = el.find("sevenChrDef")
+    if sd is None:
+        return None
+    return {ext.get("char", ""): _text(ext) for ext in sd.findall("extension")}
+
+
+def pad_stem(code: str) -> str:
+    """The 7-character stem (dot included: 8 chars minus the 7th) of a code needing a 7th
+    character: ``S13.4`` -> ``S13.4XX``, ``T36.0X1`` unchanged."""
+    stem = code if "." in code else code + "."
+    return stem.ljust(7, "X")
+
+
+@dataclass(slots=True)
+class _Code:
+    code: str
+    desc: str
+    parent: str | None
+    kind: str  # H header, B billable leaf, S stem needing a 7th character
+    seven: int | None = None  # index into the 7th-character definition table
+    allowed: str = ""  # 7th characters valid for a stem
+    notes: dict[str, list[list[Any]]] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _Compiler:
+    codes: dict[str, _Code] = field(default_factory=dict)
+    chapters: list[list[Any]] = field(default_factory=list)
+    blocks: list[list[Any]] = field(default_factory=list)
+    categories: dict[str, int] = field(default_factory=dict)
+    seven_defs: list[dict[str, str]] = field(default_factory=list)
+    seven_def_ids: dict[str, int] = field(default_factory=dict)
+    exclusions: dict[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
+    chapter_notes: dict[str, dict[str, list[list[Any]]]] = field(default_factory=dict)
+    block_notes: dict[str, dict[str, list[list[Any]]]] = field(default_factory=dict)
+    placeholders: list[str] = field(default_factory=list)
+
+    def def_id(self, d: dict[str, str]) -> int:
+        key = json.dumps(d, sort_keys=True)
+        if key not in self.seven_def_ids:
+            self.seven_def_ids[key] = len(self.seven_defs)
+            self.seven_defs.append(dict(sorted(d.items())))
+        return self.seven_def_ids[key]
+
+    def compile(self, root: ET.Element) -> None:
+        # The S06-style exclusions must be known before any stem is expanded.
+        for note in root.iter("note"):
+            rule = parse_seventh_exclusions(_text(note))
+            if rule is not None:
+                self.exclusions[rule[0]] = (rule[1], rule[2])
+        for chapter in root.findall("chapter"):
+            num = int(_text(chapter.find("name")))
+            title = _TRAILING_RANGE.sub("", _text(chapter.find("desc")))
+            ch_idx = len(self.chapters)
+            self.chapters.append([num, title])
+            notes = _notes_of(chapter)
+            if notes:
+                self.chapter_notes[str(num)] = notes
+            for section in chapter.findall("section"):
+                block_id = section.get("id", "")
+                block_title = _TRAILING_RANGE.sub("", _text(section.find("desc")))
+                b_idx = len(self.blocks)
+                self.blocks.append([block_id, block_title, ch_idx])
+                notes = _notes_of(section)
+                if notes:
+                    self.block_notes[block_id] = notes
+                for diag in section.findall("diag"):
+                    self.categories[_text(diag.find("name"))] = b_idx
+                    self.visit(diag, None, None)
+
+    def visit(self, diag: ET.Element, parent: str | None, inherited: int | None) -> None:
+        name = _text(diag.find("name"))
+        desc = _text(diag.find("desc"))
+        own = _seven_def(diag)
+        seven = self.def_id(own) if own is not None else inherited
+        children = diag.findall("diag")
+        if diag.get("placeholder") == "true":
+            self.placeholders.append(name)
+        if name in self.codes:
+            raise ValueError(f"code {name} appears twice in the source")
+        kind = "H" if children else ("S" if seven is not None else "B")
+        entry = _Code(name, desc, parent, kind, seven, notes=_notes_of(diag))
+        if kind == "S":
+            assert seven is not None
+            chars = set(self.seven_defs[seven])
+            rule = self.exclusions.get(name[:3])
+            flat = name.replace(".", "")
+            if rule is not None and len(flat) >= 6 and flat[5] in rule[1]:
+                chars -= rule[0]
+            entry.allowed = "".join(sorted(chars))
+        self.codes[name] = entry
+        for child in children:
+            self.visit(child, name, seven)
+
+    def outputs(self) -> tuple[dict[str, Any], dict[str, Any], dict[str, int]]:
+        order = sorted(self.codes)
+        index = {c: i for i, c in enumerate(order)}
+        entries = [self.codes[c] for c in order]
+        stems = [i for i, e in enumerate(entries) if e.kind == "S"]
+        codes_doc: dict[str, Any] = {
+            "format": FORMAT_VERSION,
+            "codes": order,
+            "desc": [e.desc for e in entries],
+            "flags": "".join(e.kind for e in entries),
+            "parent": [index[e.parent] if e.parent is not None else -1 for e in entries],
+            "seventh_defs": self.seven_defs,
+            "seventh_def": {
+                e.code: e.seven for e in entries if e.seven is not None
+            },
+            "stems": stems,
+            "stem_chars": [entries[i].allowed for i in stems],
+            "chapters": self.chapters,
+            "blocks": self.blocks,
+            "categories": dict(sorted(self.categories.items())),
+        }
+        notes_doc: dict[str, Any] = {
+            "format": FORMAT_VERSION,
+            "codes": {e.code: e.notes for e in entries if e.notes},
+            "blocks": self.block_notes,
+            "chapters": self.chapter_notes,
+            "placeholders": sorted(self.placeholders),
+            "seventh_exclusions": {
+                cat: {"chars": sorted(chars), "sixth": sorted(sixth)}
+                for cat, (chars, sixth) in sorted(self.exclusions.items())
+            },
+        }
+        expanded = sum(len(entries[i].allowed) for i in stems)
+        leaves = sum(1 for e in entries if e.kind == "B")
+        counts = {
+            "codes": len(order) + expanded,
+            "billable": leaves + expanded,
+            "headers": len(order) - leaves,
+            "stems": len(stems),
+            "expanded": expanded,
+            "categories": len(self.categories),
+            "blocks": len(self.blocks),
+            "chapters": len(self.chapters),
+            "placeholders": len(self.placeholders),
+        }
+        return codes_doc, notes_doc, counts
+
+
+def _dump(doc: Any) -> bytes:
+    return (
+        json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
+    ).encode("utf-8")
+
+
+def read_checksums(sources: Path) -> dict[str, str]:
+    """The published sha256 of each *uncompressed* XML, keyed by XML file name."""
+    out: dict[str, str] = {}
+    sums = sources / "SHA256SUMS.raw"
+    for line in sums.read_text(encoding="ascii").splitlines():
+        if line.strip():
+            digest, name = line.split(maxsplit=1)
+            out[name.strip().lstrip("*")] = digest.lower()
+    return out
+
+
+def build_one(source: Path, out_dir: Path, checksums: dict[str, str]) -> Path:
+    """Compile one source into ``out_dir/<dataset name>/`` and return that directory."""
+    info = parse_source_name(source)
+    raw = lzma.decompress(source.read_bytes())
+    xml_name = source.name.removesuffix(".xz")
+    digest = hashlib.sha256(raw).hexdigest()
+    expected = checksums.get(xml_name)
+    if expected is None:
+        raise ValueError(f"{xml_name}: not listed in SHA256SUMS.raw")
+    if digest != expected:
+        raise ValueError(f"{xml_name}: sha256 {digest} does not match SHA256SUMS.raw {expected}")
+    root = ET.fromstring(raw)
+    version = _text(root.find("version"))
+    if version != str(info.fiscal_year):
+        raise ValueError(f"{source.name}: <version> is {version!r}, expected {info.fiscal_year}")
+    comp = _Compiler()
+    comp.compile(root)
+    codes_doc, notes_doc, counts = comp.outputs()
+    files = {"codes.json": _dump(codes_doc), "notes.json": _dump(notes_doc)}
+
+    fy = info.fiscal_year
+    fy_start, fy_end = date(fy - 1, 10, 1), date(fy, 9, 30)
+    if info.april:
+        note = (
+            f"April {fy} update; packaged without the October {fy - 1} release, "
+            f"so it serves the whole fiscal year {fy}"
+        )
+    else:
+        note = f"October {fy - 1} release of fiscal year {fy}"
+    manifest = {
+        "format": FORMAT_VERSION,
+        "name": info.dataset_name,
+        "system": SYSTEM,
+        "fiscal_year": fy,
+        "release": info.release,
+        "release_date": info.release_date.isoformat(),
+        "effective_from": info.release_date.isoformat(),
+        "effective_to": fy_end.isoformat(),
+        "serves_from": fy_start.isoformat(),
+        "serves_to": fy_end.isoformat(),
+        "note": note,
+        "source": {"file": source.name, "xml": xml_name, "sha256": digest},
+        "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
+        "counts": counts,
+    }
+    target = out_dir / info.dataset_name
+    target.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (target / name).write_bytes(data)
+    (target / "manifest.json").write_bytes(_dump(manifest))
+    return target
+
+
+def adjust_service_windows(out_dir: Path, names: Iterable[str]) -> None:
+    """Where the October release and the April update of one year are both packaged, the
+    October release serves until March 31 and the update from April 1."""
+    manifests = {}
+    for name in names:
+        path = out_dir / name / "manifest.json"
+        manifests[name] = (path, json.loads(path.read_text(encoding="utf-8")))
+    by_year: dict[int, list[str]] = {}
+    for name, (_, m) in manifests.items():
+        by_year.setdefault(m["fiscal_year"], []).append(name)
+    for fy, group in by_year.items():
+        if len(group) < 2:
+            continue
+        for name in group:
+            path, m = manifests[name]
+            if m["release"].endswith("-April"):
+                m["serves_from"] = f"{fy}-04-01"
+                m["note"] = f"April {fy} update; serves April 1 to September 30 {fy}"
+            else:
+                m["serves_to"] = m["effective_to"] = f"{fy}-03-31"
+                m["note"] = f"October {fy - 1} release; serves until the April {fy} update"
+            path.write_bytes(_dump(m))
+
+
+def build_all(sources: Path, out_dir: Path) -> list[Path]:
+    """Compile every ``*.xml.xz`` in ``sources`` (in name order, so output is stable)."""
+    checksums = read_checksums(sources)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    built = [build_one(src, out_dir, checksums) for src in sorted(sources.glob("*.xml.xz"))]
+    adjust_service_windows(out_dir, [p.name for p in built])
+    return built
