@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cleanclaim.models import Claim, Documentation, ServiceLine
 
 if TYPE_CHECKING:
-    from cleanclaim.icd import Dataset
+    from cleanclaim.icd import Dataset, DatasetRegistry
     from cleanclaim.tables import EngineTables
 
 
@@ -35,6 +35,7 @@ class ClaimContext:
         tables: EngineTables,
         payer: str,
         profile: str,
+        registry: DatasetRegistry | None = None,
     ) -> None:
         self.claim = claim
         self.dataset = dataset
@@ -44,7 +45,9 @@ class ClaimContext:
         self.day: date = claim.date_of_service
         self.diagnoses: Sequence[str] = claim.diagnoses
         self.lines: Sequence[ServiceLine] = claim.lines
+        self.registry = registry
         self.rule_id = ""
+        self.memo: dict[str, Any] = {}
 
     @property
     def is_medicare(self) -> bool:

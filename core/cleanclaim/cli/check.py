@@ -1,0 +1,130 @@
+"""``cleanclaim check``: one claim file, or a JSONL batch.
+
+A single claim that cannot be read is an input error (exit 2).  In a batch, a record that
+cannot be read becomes an ``invalid`` result line and the batch goes on: a clearinghouse
+would rather hold one claim than a night's file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from cleanclaim.cli.errors import CliInputError
+from cleanclaim.cli.output import render_report
+from cleanclaim.config import Config
+from cleanclaim.engine import Engine, InputError
+from cleanclaim.models import Report
+
+MAX_CLAIM_BYTES = 10 * 1024 * 1024
+
+
+def register(sub: argparse._SubParsersAction[Any]) -> None:
+    p = sub.add_parser("check", help="check a claim (JSON) or a batch (JSONL)")
+    p.add_argument("claim", nargs="?", help="claim JSON file ('-' for standard input)")
+    p.add_argument("--batch", metavar="CLAIMS.jsonl", help="one claim per line")
+    p.add_argument("--output", metavar="RESULTS.jsonl", help="batch results (default: stdout)")
+    p.add_argument("--workers", type=int, default=1, metavar="N", help="batch worker processes")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--payer", help="payer id for claims that name none")
+    p.add_argument("--config", metavar="FILE", help="cleanclaim.toml or pyproject.toml")
+    p.set_defaults(func=run)
+
+
+def load_config(args: argparse.Namespace) -> Config:
+    config = Config.load(Path(args.config)) if args.config else Config.discover()
+    if getattr(args, "payer", None):
+        config = config.model_copy(update={"default_payer": args.payer.strip().lower()})
+    return config
+
+
+def build_engine(args: argparse.Namespace) -> Engine:
+    engine = Engine.build(config=load_config(args))
+    for failure in engine.load_failures:
+        print(
+            f"cleanclaim: warning: plugin {failure.name} ({failure.distribution} "
+            f"{failure.version}) was not loaded: {failure.error}",
+            file=sys.stderr,
+        )
+    for problem in engine.problems:
+        print(
+            f"cleanclaim: warning: plugin {problem.plugin}: {problem.hook}: {problem.error}",
+            file=sys.stderr,
+        )
+    return engine
+
+
+def parse_claim(text: str, origin: str) -> dict[str, Any]:
+    """Parse one claim's JSON text; errors name the origin (file, or file:line)."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CliInputError(
+            f"{origin}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from exc
+    except RecursionError as exc:
+        raise CliInputError(f"{origin}: JSON nested too deeply") from exc
+    if not isinstance(data, dict):
+        raise CliInputError(f"{origin}: a claim must be a JSON object, not {type(data).__name__}")
+    return data
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.batch and args.claim:
+        raise CliInputError("give either a claim file or --batch, not both")
+    if not args.batch and not args.claim:
+        raise CliInputError("check needs a claim file or --batch CLAIMS.jsonl")
+    if args.workers < 1:
+        raise CliInputError("--workers must be 1 or more")
+    if args.batch:
+        from cleanclaim.cli.batch import run_batch
+
+        return run_batch(args)
+    return _check_one(args)
+
+
+def _read_text(name: str) -> str:
+    if name == "-":
+        return sys.stdin.read()
+    path = Path(name)
+    if not path.is_file():
+        raise CliInputError(f"{name}: no such file")
+    if path.stat().st_size > MAX_CLAIM_BYTES:
+        raise CliInputError(f"{name}: larger than {MAX_CLAIM_BYTES // 1024 // 1024} MB")
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CliInputError(f"{name}: not UTF-8 text (byte {exc.start})") from exc
+
+
+def _check_one(args: argparse.Namespace) -> int:
+    origin = "<stdin>" if args.claim == "-" else args.claim
+    data = parse_claim(_read_text(args.claim), origin)
+    engine = build_engine(args)
+    try:
+        report = engine.check(data)
+    except InputError as exc:
+        raise CliInputError(f"{origin}: {exc}") from exc
+    write_report(report, args.format, sys.stdout, engine)
+    return 1 if report.status == "error" else 0
+
+
+def write_report(report: Report, fmt: str, out: IO[str], engine: Engine) -> None:
+    if fmt == "json":
+        out.write(report.model_dump_json(indent=2) + "\n")
+    else:
+        out.write(render_report(report, color=out.isatty(), labels=engine.tables.label))
+
+
+def summary_lines(statuses: Counter[str], rules: Counter[str], total: int) -> Iterator[str]:
+    parts = ", ".join(f"{statuses[s]} {s}" for s in ("clean", "warning", "error", "invalid"))
+    yield f"{total} claims: {parts}"
+    if rules:
+        top = ", ".join(f"{rule} x{count}" for rule, count in rules.most_common(5))
+        yield f"top rules: {top}"

@@ -1,0 +1,57 @@
+"""The text report a coder reads: grouped by severity, each finding with its fix.
+
+Colour only on a terminal and never when NO_COLOR is set (no-color.org), so piped output
+and logs stay plain.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from cleanclaim.models import Finding, Report
+
+_COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
+_BOLD = "\033[1m"
+_RESET = "\033[0m"
+_HEADINGS = {"error": "Errors", "warning": "Warnings", "info": "Notes"}
+
+
+def render_report(
+    report: Report, *, color: bool = False, labels: Callable[[str], str] | None = None
+) -> str:
+    color = color and not os.environ.get("NO_COLOR")
+    ds = report.dataset
+    lines = [
+        f"claim {report.claim_id or '(no id)'}: {report.status.upper()}"
+        f"  [{ds.system} FY{ds.fiscal_year}, release {ds.release}]"
+    ]
+    if not report.findings:
+        lines.append("  no findings: the claim is clean")
+    for severity in ("error", "warning", "info"):
+        group = [f for f in report.findings if f.severity == severity]
+        if not group:
+            continue
+        heading = f"{_HEADINGS[severity]} ({len(group)})"
+        lines.append("")
+        lines.append(_paint(heading, _COLORS[severity] + _BOLD, color))
+        for finding in group:
+            lines.extend(_finding_lines(finding, color))
+    return "\n".join(lines) + "\n"
+
+
+def _finding_lines(finding: Finding, color: bool) -> list[str]:
+    where = f" at {finding.location}" if finding.location else ""
+    out = [
+        f"  {_paint(finding.rule, _BOLD, color)} [{finding.source}]{where}",
+        f"    {finding.message}",
+    ]
+    if finding.suggestions:
+        out.append(f"    fix: {', '.join(finding.suggestions)}")
+    if finding.reference:
+        out.append(f"    ref: {finding.reference}")
+    return out
+
+
+def _paint(text: str, code: str, color: bool) -> str:
+    return f"{code}{text}{_RESET}" if color else text

@@ -1,0 +1,126 @@
+"""User configuration: ``[tool.cleanclaim]`` in pyproject.toml or a ``cleanclaim.toml``.
+
+The settings a vendor or a coding team changes without writing a plugin: which rules
+run, at which severity, payer override files, the official NCCI files, a licensed CPT
+descriptor file, and which plugins may load.  Unknown keys are errors that list the
+allowed ones, because a silently ignored ``ingore = [...]`` looks exactly like a working
+configuration.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from cleanclaim.models import Severity
+
+CONFIG_FILE = "cleanclaim.toml"
+
+
+class ConfigError(ValueError):
+    """A configuration that cannot be used; the message names the file and the key."""
+
+
+class Config(BaseModel):
+    """Settings, already resolved relative to the file they came from."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    select: tuple[str, ...] = Field(
+        default=(), description="Rule ids, globs (PT*), groups or plugin names to run; empty: all."
+    )
+    ignore: tuple[str, ...] = Field(default=(), description="Rules to switch off, same selectors.")
+    severity: dict[str, Severity] = Field(
+        default_factory=dict, description="Selector -> severity, for every payer."
+    )
+    rules: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="Rule id -> option values (keys as the rule documents)."
+    )
+    payer_overrides: tuple[Path, ...] = Field(
+        default=(), alias="payer-overrides", description="TOML files of [[override]] records."
+    )
+    plugins: tuple[str, ...] | None = Field(
+        default=None, description="Allowlist of plugin names; absent: every installed plugin."
+    )
+    default_payer: str = Field(
+        default="commercial", alias="default-payer", description="Payer for claims that name none."
+    )
+    ncci_ptp: tuple[Path, ...] = Field(
+        default=(), alias="ncci-ptp", description="Official CMS PTP edit files (tab or comma)."
+    )
+    ncci_mue: tuple[Path, ...] = Field(
+        default=(), alias="ncci-mue", description="Official CMS MUE files (tab or comma)."
+    )
+    cpt_descriptors: Path | None = Field(
+        default=None, alias="cpt-descriptors", description="Your licensed CPT descriptor file."
+    )
+    base_dir: Path = Field(default=Path("."), exclude=True)
+
+    @field_validator("rules")
+    @classmethod
+    def _option_names(cls, value: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        return {
+            rule.upper(): {key.replace("-", "_"): v for key, v in options.items()}
+            for rule, options in value.items()
+        }
+
+    def resolve(self, path: Path) -> Path:
+        return path if path.is_absolute() else self.base_dir / path
+
+    @classmethod
+    def from_mapping(cls, data: dict[str, Any], *, origin: str, base_dir: Path) -> Config:
+        allowed = sorted(
+            (f.alias or name) for name, f in cls.model_fields.items() if name != "base_dir"
+        )
+        unknown = sorted(set(data) - set(allowed))
+        if unknown:
+            raise ConfigError(
+                f"{origin}: unknown setting(s) {', '.join(unknown)}; allowed: {', '.join(allowed)}"
+            )
+        try:
+            return cls.model_validate({**data, "base_dir": base_dir})
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+            )
+            raise ConfigError(f"{origin}: {problems}") from exc
+
+    @classmethod
+    def load(cls, path: Path) -> Config:
+        """Read one file: a cleanclaim.toml (top level) or a pyproject.toml ([tool.cleanclaim])."""
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise ConfigError(f"{path}: configuration file not found") from exc
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        if path.name == "pyproject.toml":
+            data = data.get("tool", {}).get("cleanclaim", {})
+            origin = f"{path} [tool.cleanclaim]"
+        else:
+            origin = str(path)
+        return cls.from_mapping(data, origin=origin, base_dir=path.parent.resolve())
+
+    @classmethod
+    def discover(cls, start: Path | None = None) -> Config:
+        """The nearest cleanclaim.toml, or pyproject.toml with [tool.cleanclaim], upwards."""
+        here = (start or Path.cwd()).resolve()
+        for folder in (here, *here.parents):
+            candidate = folder / CONFIG_FILE
+            if candidate.is_file():
+                return cls.load(candidate)
+            pyproject = folder / "pyproject.toml"
+            if pyproject.is_file() and _has_tool_section(pyproject):
+                return cls.load(pyproject)
+        return cls()
+
+
+def _has_tool_section(path: Path) -> bool:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return False
+    return "cleanclaim" in data.get("tool", {})

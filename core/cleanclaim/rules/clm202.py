@@ -1,0 +1,69 @@
+"""CLM202: a procedure that no diagnosis it points at supports (pairings from plugins)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from cleanclaim.context import ClaimContext
+from cleanclaim.contributions import Hit, Rule
+
+
+def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+    pairings = ctx.tables.pairings
+    for index, line in enumerate(ctx.lines):
+        candidates = pairings.get(line.procedure)
+        if not candidates:
+            continue
+        in_force = [
+            p
+            for p in candidates
+            if p.pairing.holds_on(ctx.day)
+            and (not p.pairing.payers or ctx.profile in p.pairing.payers)
+        ]
+        pointed = ctx.line_diagnoses[index]
+        if not in_force or not pointed:
+            continue
+        if any(p.supports(code) for p in in_force for code in pointed):
+            continue
+        elsewhere = [
+            code
+            for code in ctx.diagnoses
+            if code not in pointed and any(p.supports(code) for p in in_force)
+        ]
+        label = ctx.tables.label(line.procedure)
+        hint = (
+            f" {', '.join(elsewhere)} on this claim would support it: point the line at it."
+            if elsewhere
+            else " Point the line at the diagnosis that justifies the service, if documented."
+        )
+        yield Hit(
+            f"{line.procedure} ({label}) is not supported by the diagnosis it points at "
+            f"({', '.join(pointed)}).{hint}",
+            f"lines[{index}].diagnosis_pointers",
+            (line.procedure, *pointed),
+            tuple(elsewhere),
+            "; ".join(sorted({p.pairing.source for p in in_force})),
+        )
+
+
+RULE = Rule(
+    id="CLM202",
+    name="unsupported-procedure",
+    summary="A service line whose procedure has diagnosis pairings in force (contributed by "
+    "plugins, from LCDs and policies) points only at diagnoses that none of them cover.",
+    why="Medical necessity: payers pay a procedure only for the diagnoses their coverage "
+    "policy lists; an unrelated diagnosis gets the line denied.",
+    example="97110 (therapeutic exercise) linked only to J06.9 (acute upper respiratory "
+    "infection).",
+    fix="Point the line at the documented diagnosis that justifies the service; if none is "
+    "documented, query the provider.",
+    reference="The pairing's own source (LCD, article or payer policy), named in each finding",
+    check=check,
+    groups=("claim", "necessity"),
+    example_claim={
+        "date_of_service": "2026-05-12",
+        "diagnoses": ["J06.9"],
+        "lines": [{"procedure": "97110", "units": 1, "diagnosis_pointers": [1]}],
+    },
+)

@@ -1,0 +1,93 @@
+"""CLM204: units above the medically unlikely edit for the procedure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from cleanclaim.context import ClaimContext
+from cleanclaim.contributions import Hit, Rule
+
+SEPARATE_LINE = frozenset({"59", "76", "77", "91", "XE", "XS", "XP", "XU", "RT", "LT"})
+
+
+def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+    totals: dict[str, list[int]] = {}
+    for index, line in enumerate(ctx.lines):
+        totals.setdefault(line.procedure, []).append(index)
+    for code, indexes in totals.items():
+        entries = [
+            e
+            for e in ctx.tables.limits_for(code)
+            if e.limit.holds_on(ctx.day) and (not e.limit.payers or ctx.profile in e.limit.payers)
+        ]
+        if not entries:
+            continue
+        entry = min(entries, key=lambda e: e.limit.max_units)
+        limit = entry.limit
+        if limit.adjudication == 1:
+            yield from _line_edit(ctx, code, indexes, limit.max_units, entry.source)
+            continue
+        total = sum(ctx.lines[i].units for i in indexes)
+        if total > limit.max_units:
+            kind = (
+                "an absolute date-of-service limit (MAI 2): splitting lines or modifiers "
+                "cannot pass it"
+                if limit.adjudication == 2
+                else "a date-of-service limit from clinical benchmarks (MAI 3): more units "
+                "are paid only on appeal with documentation"
+            )
+            yield Hit(
+                f"{code} is billed for {total} units on one date; the limit is "
+                f"{limit.max_units}, {kind}.",
+                f"lines[{indexes[0]}].units",
+                (code,),
+                (str(limit.max_units),),
+                f"NCCI MUE for {code}, MAI {limit.adjudication}; {entry.source}",
+            )
+
+
+def _line_edit(
+    ctx: ClaimContext, code: str, indexes: list[int], limit: int, source: str
+) -> Iterator[Hit]:
+    for index in indexes:
+        line = ctx.lines[index]
+        if line.units <= limit:
+            continue
+        yield Hit(
+            f"{code} is billed for {line.units} units on one line; the limit per line is "
+            f"{limit} (MAI 1). Units beyond it belong on a separate line with 59 or 76 only "
+            "when they were separately furnished and documented.",
+            f"lines[{index}].units",
+            (code,),
+            (str(limit),),
+            f"NCCI MUE for {code}, MAI 1; {source}",
+        )
+    extra = [i for i in indexes[1:] if ctx.line_modifiers[i] & SEPARATE_LINE]
+    for index in extra:
+        yield Hit(
+            f"{code} appears on a further line with a modifier for separately furnished units; "
+            "make sure the documentation shows the separate service.",
+            f"lines[{index}].modifiers",
+            (code,),
+            (),
+            f"NCCI MUE for {code}, MAI 1; {source}",
+            severity="info",
+        )
+
+
+RULE = Rule(
+    id="CLM204",
+    name="unit-limit",
+    summary="More units of a procedure on one date of service than its medically unlikely "
+    "edit (MUE) allows, judged by the MUE adjudication indicator: 1 per line, 2 and 3 per "
+    "date of service.",
+    why="Units above the MUE are denied (MAI 2 is absolute policy, MAI 3 needs an appeal "
+    "with records); it is one of the commonest line denials.",
+    example="20552 billed with 2 units on one date where its MUE is 1.",
+    fix="Bill the units that were furnished and documented, within the limit; for MAI 1, "
+    "separately furnished units go on their own line with 59 or 76.",
+    reference="CMS NCCI MUE files (quarterly); NCCI Policy Manual ch. I §V",
+    check=check,
+    groups=("claim", "ncci"),
+)

@@ -1,0 +1,42 @@
+"""CLM205: a procedure code that no loaded plugin knows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from cleanclaim.context import ClaimContext
+from cleanclaim.contributions import Hit, Rule
+
+
+def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+    known = ctx.tables.procedures
+    for index, line in enumerate(ctx.lines):
+        if line.procedure not in known:
+            yield Hit(
+                f"{line.procedure} is unknown to every loaded plugin, so no pairing, edit or "
+                "payer rule was checked for this line.",
+                f"lines[{index}]",
+                (line.procedure,),
+            )
+
+
+RULE = Rule(
+    id="CLM205",
+    name="unknown-procedure",
+    summary="A procedure code that no loaded plugin contributes, so its line was checked "
+    "only for diagnosis pointers.",
+    why="A clean report should not be mistaken for a checked line: this says which lines "
+    "no specialty rules looked at (a typo, or a specialty whose plugin is not installed).",
+    example="A claim with 99499 when only the therapy plugins are installed.",
+    fix="Check the code for a typo, or install the plugin for that specialty.",
+    reference="cleanclaim plugin catalog (cleanclaim plugins)",
+    check=check,
+    default_severity="info",
+    groups=("claim",),
+    example_claim={
+        "date_of_service": "2026-05-12",
+        "diagnoses": ["M62.830"],
+        "lines": [{"procedure": "99499", "units": 1, "diagnosis_pointers": [1]}],
+    },
+)

@@ -1,0 +1,39 @@
+"""ICD103: the 7th character is missing or invalid, or the placeholder X is missing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from cleanclaim.context import ClaimContext
+from cleanclaim.contributions import Hit, Rule
+from cleanclaim.rules.diagnoses import judge
+
+KINDS = frozenset({"seventh-missing", "seventh-invalid", "placeholder-missing"})
+
+
+def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+    for index, code in enumerate(ctx.diagnoses):
+        verdict = judge(ctx.dataset, ctx.registry, code)
+        if verdict.kind in KINDS:
+            yield Hit(verdict.message, f"diagnoses[{index}]", (code,), verdict.suggestions)
+
+
+RULE = Rule(
+    id="ICD103",
+    name="seventh-character",
+    summary="A code from a category that requires a 7th character is reported without one, "
+    "with one that is not defined for it, or without the placeholder X that puts the 7th "
+    "character in the 7th position.",
+    why="Injury, poisoning and other categories are complete only with the 7th character "
+    "(A initial, D subsequent, S sequela ...); S39.012 or S13.4A is invalid and rejected.",
+    example="S39.012 (strain of lower back) without its 7th character; S13.4A instead of "
+    "S13.4XXA.",
+    fix="Add the 7th character for the encounter (A active treatment, D healing phase, S "
+    "sequela) and fill empty positions with X.",
+    reference="ICD-10-CM Official Guidelines I.A.4 (placeholder X), I.A.5 (7th characters), "
+    "I.C.19.a",
+    check=check,
+    groups=("diagnosis",),
+    example_claim={"date_of_service": "2026-05-12", "diagnoses": ["S39.012"]},
+)

@@ -1,0 +1,92 @@
+"""ICD104: two diagnoses on the claim that an Excludes1 note keeps apart."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from cleanclaim.context import ClaimContext
+from cleanclaim.contributions import Hit, Rule
+
+if TYPE_CHECKING:
+    from cleanclaim.icd import CodeRef, Dataset
+
+Excludes = tuple[tuple[str, str, tuple["CodeRef", ...]], ...]
+
+
+@lru_cache(maxsize=65536)
+def excludes1_chain(ds: Dataset, code: str) -> Excludes:
+    """(owner code, note text, refs) of every Excludes1 note on the code and its ancestors.
+
+    An Excludes1 note on a category applies to every code below it, so M54.50 inherits
+    the note written at M54.5.
+    """
+    info = ds.lookup(code)
+    if info is None:
+        return ()
+    out = []
+    for owner in (code, *info.ancestors):
+        owner_info = info if owner == code else ds.lookup(owner)
+        if owner_info is None:
+            continue
+        for note in owner_info.excludes1:
+            if note.refs:
+                out.append((owner, note.text, tuple(note.refs)))
+    return tuple(out)
+
+
+def _conflict(ds: Dataset, code: str, other: str) -> tuple[str, str] | None:
+    for owner, text, refs in excludes1_chain(ds, code):
+        if any(ref.covers(other) for ref in refs):
+            return owner, text
+    return None
+
+
+def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+    ds = ctx.dataset
+    codes = [c for c in dict.fromkeys(ctx.diagnoses) if ds.is_valid(c)]
+    for i, first in enumerate(codes):
+        for second in codes[i + 1 :]:
+            found = _conflict(ds, first, second)
+            if found is None:
+                found = _conflict(ds, second, first)
+                pair = (second, first)
+            else:
+                pair = (first, second)
+            if found is None:
+                continue
+            owner, text = found
+            holder, excluded = pair
+            index = ctx.diagnoses.index(excluded)
+            yield Hit(
+                message=(
+                    f"{holder} and {excluded} should not be reported together: {owner} carries "
+                    f"the Excludes1 note '{text}'. Excludes1 means the two are never coded "
+                    "together; keep the code the documentation supports (the exception is two "
+                    "conditions documented as unrelated)."
+                ),
+                location=f"diagnoses[{index}]",
+                codes=(holder, excluded),
+                reference=f"ICD-10-CM Tabular List, Excludes1 at {owner}; "
+                "Official Guidelines I.A.12.a",
+            )
+
+
+RULE = Rule(
+    id="ICD104",
+    name="excludes1-conflict",
+    summary="Two diagnoses on the claim where one (or one of its ancestors) carries an "
+    "Excludes1 note that names the other, directly or through a range such as M51.2- or "
+    "S30-S39. Excludes2 notes are never reported: both codes may be used.",
+    why="Excludes1 means 'not coded here': the two conditions cannot be reported together "
+    "(for example congenital versus acquired forms), and payers' editors reject the pair.",
+    example="S39.012A (strain of lower back) with M54.50 (low back pain): M54.5 carries "
+    "Excludes1 'low back strain (S39.012)'.",
+    fix="Keep the code the documentation supports: a documented strain is coded S39.012A and "
+    "the pain it explains is not coded separately.",
+    reference="ICD-10-CM Official Guidelines I.A.12.a; the Excludes1 notes of the Tabular List",
+    check=check,
+    groups=("diagnosis",),
+    example_claim={"date_of_service": "2026-05-12", "diagnoses": ["S39.012A", "M54.50"]},
+)

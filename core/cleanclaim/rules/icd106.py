@@ -1,0 +1,51 @@
+"""ICD106: a sign or symptom coded alongside the definitive diagnosis it is part of."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from cleanclaim.context import ClaimContext
+from cleanclaim.contributions import Hit, Rule
+
+
+def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+    codes = ctx.diagnoses
+    for compiled in ctx.tables.integral_pairs:
+        for s_index, symptom in enumerate(codes):
+            if not compiled.symptom.covers(symptom):
+                continue
+            definitive = next(
+                (c for c in codes if c != symptom and compiled.definitive.covers(c)), None
+            )
+            if definitive is None:
+                continue
+            note = f" {compiled.pair.note}" if compiled.pair.note else ""
+            yield Hit(
+                message=(
+                    f"{symptom} may be a symptom integral to {definitive}: signs and symptoms "
+                    "routinely associated with a confirmed diagnosis are not coded separately "
+                    f"(guideline I.B.5).{note} Remove it unless the provider documents it as "
+                    "not part of that condition."
+                ),
+                location=f"diagnoses[{s_index}]",
+                codes=(symptom, definitive),
+                reference=f"ICD-10-CM Official Guidelines I.B.4-I.B.6; {compiled.pair.source}",
+            )
+
+
+RULE = Rule(
+    id="ICD106",
+    name="integral-symptom",
+    summary="A sign or symptom code reported with a definitive diagnosis of which it is an "
+    "integral part; the pairs come from plugins, each with its source.",
+    why="Guideline I.B.5 says symptoms routinely associated with a disease are not coded "
+    "in addition to it; payers and auditors treat the extra code as unsupported.",
+    example="M54.50 (low back pain) with S39.012A (strain of lower back), when the "
+    "primary-care plugin contributes that pair.",
+    fix="Drop the symptom code, or document why it is not part of the definitive condition.",
+    reference="ICD-10-CM Official Guidelines I.B.4, I.B.5, I.B.6",
+    check=check,
+    default_severity="warning",
+    groups=("diagnosis",),
+)
