@@ -9,7 +9,7 @@ of the same style, so a malformed record names its file and number at engine bui
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from cleanclaim.contributions import Dated, DiagnosisPattern
 from cleanclaim.models import normalize_procedure
@@ -21,6 +21,9 @@ from cleanclaim_primary_care import DATA_PACKAGE
 
 class _Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def _pattern(value: str) -> str:
@@ -112,6 +115,10 @@ def _table(name: str, table: str) -> Any:
     return data[table]
 
 
+def _records(name: str, table: str, model: type[M]) -> list[M]:
+    return load_contributions(DATA_PACKAGE, f"data/{name}", table, model)
+
+
 def _one(name: str, table: str, model: type[_Record]) -> Any:
     try:
         return model.model_validate(_table(name, table))
@@ -123,22 +130,22 @@ def _one(name: str, table: str, model: type[_Record]) -> Any:
 
 @cache
 def g2211_periods() -> tuple[G2211Period, ...]:
-    return tuple(load_contributions(DATA_PACKAGE, "data/g2211.toml", "period", G2211Period))
+    return tuple(_records("g2211.toml", "period", G2211Period))
 
 
 @cache
 def one_per_day() -> tuple[OnePerDay, ...]:
-    return tuple(load_contributions(DATA_PACKAGE, "data/coding.toml", "one_per_day", OnePerDay))
+    return tuple(_records("coding.toml", "one_per_day", OnePerDay))
 
 
 @cache
 def sequencing() -> tuple[Sequencing, ...]:
-    return tuple(load_contributions(DATA_PACKAGE, "data/coding.toml", "sequencing", Sequencing))
+    return tuple(_records("coding.toml", "sequencing", Sequencing))
 
 
 @cache
 def injury_choices() -> tuple[InjuryChoice, ...]:
-    return tuple(load_contributions(DATA_PACKAGE, "data/coding.toml", "injury_choice", InjuryChoice))
+    return tuple(_records("coding.toml", "injury_choice", InjuryChoice))
 
 
 @cache

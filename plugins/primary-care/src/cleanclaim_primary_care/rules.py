@@ -158,9 +158,7 @@ def check_one_per_day(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator
             )
         elif units > 1:
             code = billed[0]
-            where = (
-                f"lines[{indexes[1]}]" if len(indexes) > 1 else f"lines[{indexes[0]}].units"
-            )
+            where = f"lines[{indexes[1]}]" if len(indexes) > 1 else f"lines[{indexes[0]}].units"
             yield Hit(
                 message=(
                     f"{code} is billed {units} times on one date of service: a {group.label} "
@@ -348,8 +346,7 @@ def check_trauma_choice(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterat
 # -- PC106 uncertain diagnoses in outpatient documentation ------------------------------------
 
 _STOP = frozenset(
-    "with without and the of in on to for from left right lower upper acute chronic "
-    "region pain".split()
+    ("with", "without", "lower", "upper", "left", "right", "acute", "chronic", "region", "pain")
 )
 
 
@@ -358,14 +355,10 @@ def _words(text: str) -> set[str]:
 
 
 def _description(ctx: ClaimContext, code: str) -> str:
-    lookup = getattr(ctx.dataset, "lookup", None)
-    if lookup is None:
-        return ""
     try:
-        info = lookup(code)
+        return ctx.dataset.description(code) or ""
     except Exception:  # a code the dataset does not know is ICD101's business
         return ""
-    return str(getattr(info, "description", "") or "") if info else ""
 
 
 def check_uncertain(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
@@ -386,12 +379,15 @@ def check_uncertain(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[H
             target = _words(phrase[len(match.group(1)) :])
             matched = [c for c in coded if target & _words(_description(ctx, c))]
             if matched:
-                tail = f"{_join(matched)} looks coded from it: remove it unless the diagnosis was confirmed"
+                tail = (
+                    f"{_join(matched)} looks coded from it: remove it unless the diagnosis "
+                    "was confirmed"
+                )
             else:
                 tail = f"check that {_join(coded)} was not coded from it"
             yield Hit(
                 message=(
-                    f"The documentation says \"{phrase}\": outpatient coding does not code a "
+                    f'The documentation says "{phrase}": outpatient coding does not code a '
                     "diagnosis qualified as probable, suspected, likely, questionable, rule out "
                     "or working (guideline IV.H); code the signs, symptoms or findings that are "
                     f"documented instead, and {tail}."

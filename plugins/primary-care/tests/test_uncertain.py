@@ -1,0 +1,70 @@
+"""PC106: uncertain diagnoses are not coded in outpatient settings (guideline IV.H)."""
+
+from __future__ import annotations
+
+from cleanclaim.config import Config
+from conftest import Check, build, claim, of
+
+
+def test_probable_radiculopathy_coded(check: Check) -> None:
+    report = check(
+        "99213",
+        diagnoses=("M54.16",),
+        documentation={"note": "Probable lumbar radiculopathy; MRI ordered."},
+    )
+    [finding] = of(report, "PC106")
+    assert finding.severity == "warning"
+    assert finding.location == "documentation.note"
+    assert finding.codes == ["M54.16"]
+    assert '"Probable lumbar radiculopathy"' in finding.message
+    assert "looks coded from it" in finding.message
+    assert "IV.H" in finding.message
+
+
+def test_each_qualifier_is_found(check: Check) -> None:
+    for note in (
+        "suspected disc herniation",
+        "rule out lumbar radiculopathy",
+        "r/o radiculopathy",
+        "likely radiculopathy",
+        "questionable radiculopathy",
+        "working diagnosis: lumbar radiculopathy",
+    ):
+        report = check("99213", diagnoses=("M54.16",), documentation={"note": note})
+        assert of(report, "PC106"), note
+
+
+def test_other_text_fields_and_list_items(check: Check) -> None:
+    doc = {"objective_findings": ["tender L4-L5", "exam consistent with radiculopathy"]}
+    [finding] = of(check("99213", diagnoses=("M54.16",), documentation=doc), "PC106")
+    assert finding.location == "documentation.objective_findings[1]"
+
+
+def test_unmatched_codes_are_named_for_review(check: Check) -> None:
+    doc = {"note": "suspected gout of the knee"}
+    [finding] = of(check("99213", diagnoses=("M54.16",), documentation=doc), "PC106")
+    assert "check that M54.16 was not coded from it" in finding.message
+
+
+def test_quiet_when_only_symptoms_are_coded(check: Check) -> None:
+    doc = {"note": "probable lumbar radiculopathy"}
+    assert not of(check("99213", diagnoses=("M54.50", "R20.2"), documentation=doc), "PC106")
+
+
+def test_quiet_for_certain_words(check: Check) -> None:
+    for note in (
+        "lumbar radiculopathy confirmed on EMG",
+        "fracture ruled out on x-ray",
+        "recurrence unlikely",
+    ):
+        report = check("99213", diagnoses=("M54.16",), documentation={"note": note})
+        assert not of(report, "PC106"), note
+    assert not of(check("99213", diagnoses=("M54.16",)), "PC106")
+
+
+def test_terms_are_an_option() -> None:
+    engine = build(Config(rules={"PC106": {"terms": ["presumed"]}}))
+    doc = {"note": "presumed radiculopathy"}
+    assert of(engine.check(claim("99213", diagnoses=("M54.16",), documentation=doc)), "PC106")
+    doc = {"note": "probable radiculopathy"}
+    assert not of(engine.check(claim("99213", diagnoses=("M54.16",), documentation=doc)), "PC106")
