@@ -1,0 +1,177 @@
+"""The plugin's own policy tables, read once from ``data/*.toml``.
+
+The kernel's contribution models cover procedures, pairings, documentation checks and
+payer overrides; the few tables only this plugin's rules read (KX thresholds, codes a
+payer replaces, trauma sites, minutes per unit) are validated here with small pydantic
+models, so a malformed record fails at import with the file and record number.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from cleanclaim.contributions import DiagnosisPattern, Procedure
+from cleanclaim.models import normalize_diagnosis, normalize_procedure
+from cleanclaim.rulekit import DataFileError, read_data
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from cleanclaim_physical_therapy import PACKAGE
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class KXThreshold(_Record):
+    """The KX threshold of one calendar year (PT and SLP combined)."""
+
+    year: int
+    amount: Decimal = Field(gt=0)
+    effective_from: date
+    effective_to: date
+    source: str
+
+    def holds_on(self, day: date) -> bool:
+        return self.effective_from <= day <= self.effective_to
+
+
+class Replacement(_Record):
+    """A procedure a payer does not recognise, and the codes it wants instead."""
+
+    code: str
+    use: tuple[str, ...]
+    reason: str
+    source: str
+    effective_from: date | None = None
+    effective_to: date | None = None
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        return normalize_procedure(value)
+
+    def holds_on(self, day: date) -> bool:
+        if self.effective_from is not None and day < self.effective_from:
+            return False
+        return self.effective_to is None or day <= self.effective_to
+
+
+class NonTraumatic(_Record):
+    """A diagnosis that presumes no injury (PT107)."""
+
+    code: str
+    label: str
+    source: str
+
+    def pattern(self) -> DiagnosisPattern:
+        return DiagnosisPattern.parse(self.code)
+
+
+class StrainSite(_Record):
+    """Words for a site, and the strain codes (best first) for that site."""
+
+    names: tuple[str, ...]
+    strain: tuple[str, ...]
+    label: str
+    source: str
+
+    @field_validator("names")
+    @classmethod
+    def _names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(name.strip().lower() for name in value)
+
+    @field_validator("strain")
+    @classmethod
+    def _strain(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(normalize_diagnosis(code) for code in value)
+
+
+def _validated(name: str, table: str, model: type[BaseModel], records: list[Any]) -> list[Any]:
+    out = []
+    for number, record in enumerate(records, start=1):
+        try:
+            out.append(model.model_validate(record))
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+            )
+            raise DataFileError(f"{PACKAGE}/{name}: {table} #{number}: {problems}") from exc
+    return out
+
+
+@cache
+def procedures_with_minutes() -> tuple[tuple[Procedure, ...], dict[str, int]]:
+    """The procedures of ``procedures.toml`` and, for timed codes, the minutes per unit.
+
+    ``unit_minutes`` is this plugin's own column: it is taken out before the record is
+    validated as a kernel :class:`~cleanclaim.contributions.Procedure`.
+    """
+    records = read_data(PACKAGE, "data/procedures.toml").get("procedure", [])
+    minutes: dict[str, int] = {}
+    cleaned = []
+    for record in records:
+        record = dict(record)
+        unit = record.pop("unit_minutes", None)
+        if unit is not None:
+            minutes[normalize_procedure(str(record.get("code", "")))] = int(unit)
+        cleaned.append(record)
+    procedures = _validated("data/procedures.toml", "procedure", Procedure, cleaned)
+    return tuple(procedures), minutes
+
+
+def unit_minutes() -> dict[str, int]:
+    """Timed code -> minutes per unit (15 for every timed code shipped)."""
+    return procedures_with_minutes()[1]
+
+
+@cache
+def kx_thresholds() -> tuple[KXThreshold, ...]:
+    data = read_data(PACKAGE, "data/kx_thresholds.toml").get("threshold", [])
+    return tuple(_validated("data/kx_thresholds.toml", "threshold", KXThreshold, data))
+
+
+def kx_threshold_on(day: date) -> KXThreshold | None:
+    """The threshold in force on a date of service, or None when the data has none."""
+    return next((t for t in kx_thresholds() if t.holds_on(day)), None)
+
+
+@cache
+def replacements() -> dict[str, Replacement]:
+    data = read_data(PACKAGE, "data/replacements.toml").get("replacement", [])
+    records = _validated("data/replacements.toml", "replacement", Replacement, data)
+    return {r.code: r for r in records}
+
+
+@cache
+def nontraumatic_codes() -> tuple[NonTraumatic, ...]:
+    data = read_data(PACKAGE, "data/strain_sites.toml").get("nontraumatic", [])
+    return tuple(_validated("data/strain_sites.toml", "nontraumatic", NonTraumatic, data))
+
+
+@cache
+def strain_sites() -> tuple[StrainSite, ...]:
+    data = read_data(PACKAGE, "data/strain_sites.toml").get("site", [])
+    return tuple(_validated("data/strain_sites.toml", "site", StrainSite, data))
+
+
+def strain_site_for(
+    site: str | None, regions: list[str] | tuple[str, ...] = ()
+) -> StrainSite | None:
+    """The strain entry for the documented site (free text) or, failing that, the one
+    spinal region treated; None when neither names a known site unambiguously."""
+    sites = strain_sites()
+    if site:
+        text = site.strip().lower()
+        for entry in sites:
+            if text in entry.names:
+                return entry
+        for entry in sites:
+            if any(name in text for name in entry.names):
+                return entry
+    if len(regions) == 1:
+        region = regions[0].lower()
+        return next((entry for entry in sites if region in entry.names), None)
+    return None
