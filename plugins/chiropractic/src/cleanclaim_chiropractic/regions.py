@@ -130,9 +130,9 @@ def tables() -> RegionTables:
 
 
 @cache
-def compile_extra(items: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[
-    tuple[DiagnosisPattern, frozenset[str]], ...
-]:
+def compile_extra(
+    items: tuple[tuple[str, tuple[str, ...]], ...],
+) -> tuple[tuple[DiagnosisPattern, frozenset[str]], ...]:
     """Compile a user's ``extra_diagnosis_regions`` option (pattern -> regions)."""
     return tuple((DiagnosisPattern.parse(p), frozenset(names)) for p, names in items)
 
@@ -141,9 +141,7 @@ def extra_from_option(value: object) -> tuple[tuple[DiagnosisPattern, frozenset[
     """Turn the option mapping into compiled pairs (cached by content)."""
     if not isinstance(value, Mapping) or not value:
         return ()
-    items = tuple(
-        sorted((str(k), tuple(str(n) for n in v)) for k, v in value.items())
-    )
+    items = tuple(sorted((str(k), tuple(str(n) for n in v)) for k, v in value.items()))
     return compile_extra(items)
 
 

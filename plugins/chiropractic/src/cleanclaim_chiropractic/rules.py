@@ -218,8 +218,9 @@ def check_region_count(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterato
             yield Hit(
                 message=(
                     f"{procedure} is billed for {wanted} spinal regions, but the claim supports "
-                    f"{count} region{'s' if count != 1 else ''} ({listed}){detail}: bill {right or 'the matching CMT code'}, "
-                    "or diagnose and document every region manipulated."
+                    f"{count} region{'s' if count != 1 else ''} ({listed}){detail}: "
+                    f"bill {right or 'the matching CMT code'}, or diagnose and document every "
+                    "region manipulated."
                 ),
                 location=f"lines[{index}]",
                 codes=(procedure, *regions.diagnosed.values()),
@@ -229,8 +230,8 @@ def check_region_count(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterato
             yield Hit(
                 message=(
                     f"{procedure} is billed for {wanted} spinal regions, but the claim supports "
-                    f"{count} regions ({listed}){detail}: {right or 'a higher CMT code'} may be the "
-                    "right level."
+                    f"{count} regions ({listed}){detail}: "
+                    f"{right or 'a higher CMT code'} may be the right level."
                 ),
                 location=f"lines[{index}]",
                 codes=(procedure, *regions.diagnosed.values()),
@@ -408,8 +409,8 @@ def build_rules() -> list[Rule]:
                 "Medicare pays a chiropractor only for manipulation of the spine to correct a "
                 "subluxation, and claims are edited on the first-listed diagnosis: Stedi "
                 "rejects Medicare Part B claims with 98940-98942 unless the first diagnosis is "
-                "in M99.00-M99.05. MAC lists vary, hence the option. Holds for dates of "
-                "service from 2015-10-01 (ICD-10-CM). " + MEDICARE_ONLY
+                "in M99.00-M99.05. MAC lists vary, hence the option. Holds from 2015-10-01 "
+                "(ICD-10-CM). " + MEDICARE_ONLY
             ),
             example="diagnoses [M62.830, M99.03], line 98940-AT to Medicare.",
             fix="List the subluxation code of the region manipulated first: [M99.03, M62.830].",
@@ -496,7 +497,7 @@ def build_rules() -> list[Rule]:
                 "extra_diagnosis_regions": (
                     "Mapping of diagnosis pattern -> list of regions (cervical, thoracic, "
                     "lumbar, sacral, pelvic) added to the bundled table of diagnoses whose "
-                    "title names a region, e.g. {\"M79.18\" = [\"lumbar\"]}."
+                    'title names a region, e.g. {"M79.18" = ["lumbar"]}.'
                 ),
             },
             example_claim=_claim(
@@ -619,8 +620,7 @@ def build_rules() -> list[Rule]:
             example="line 98943 without GY on a chiropractic claim to Medicare.",
             fix="Add GY (and GX when a voluntary ABN was given): 98943-GY.",
             reference=(
-                "NGS Medicare 'Chiropractic Services'; SSA POMS HI 00610.080; Pub 100-02 "
-                "Ch.15 §240"
+                "NGS Medicare 'Chiropractic Services'; SSA POMS HI 00610.080; Pub 100-02 Ch.15 §240"
             ),
             check=check_noncovered_gy,
             enabled_by_default=False,
@@ -655,9 +655,7 @@ def build_rules() -> list[Rule]:
                 "region, such as M54.2 cervical) was not manipulated. When no pointed "
                 "diagnosis names a region it is a warning. All payers, all dates."
             ),
-            example=(
-                "98940 for M99.03 (lumbar) and 97140-XS also pointing at M99.03/M62.830."
-            ),
+            example=("98940 for M99.03 (lumbar) and 97140-XS also pointing at M99.03/M62.830."),
             fix=(
                 "Point 97140 at the diagnosis of the other region treated (M99.01/M54.2, "
                 "cervical) with 59/XS, or drop the line."
