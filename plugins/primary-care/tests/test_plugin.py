@@ -80,7 +80,8 @@ def test_g2211_periods_are_dated_and_sourced() -> None:
     assert [str(p.effective_from) for p in periods] == ["2024-01-01", "2025-01-01", "2026-01-01"]
     assert all(p.source for p in periods)
     for earlier, later in itertools.pairwise(periods):
-        assert earlier.effective_to is not None and earlier.effective_to < later.effective_from
+        assert earlier.effective_to is not None and later.effective_from is not None
+        assert earlier.effective_to < later.effective_from
 
 
 def _patterns() -> list[str]:

@@ -146,7 +146,7 @@ def check_one_per_day(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator
             keep = tuple(code for code in group.codes if code in billed)
             yield Hit(
                 message=(
-                    f"{_join(list(billed))} are all billed on one date of service: report only "
+                    f"{_join(list(billed))} are billed on the same date of service: report only "
                     f"one {group.label} code per day, however many injections were given. "
                     f"Keep {keep[0]} if the muscles injected in total call for it, else "
                     f"{_join(list(keep[1:]))}, with one unit, and remove the other line."
