@@ -6,6 +6,8 @@ import pytest
 from cleanclaim.config import Config
 from cleanclaim.engine import Engine
 from dc_support import build, claim, line, of
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 SPINAL = {
     "cervical": "M99.01",
@@ -14,6 +16,8 @@ SPINAL = {
     "sacral": "M99.04",
     "pelvic": "M99.05",
 }
+
+ENGINE = build()  # for the property test (hypothesis and function fixtures do not mix)
 
 
 def regions_claim(code: str, names: list[str], payer: str = "medicare") -> dict[str, object]:
@@ -178,3 +182,20 @@ def test_extraspinal_cmt_is_not_counted(engine: Engine) -> None:
 
 def test_applies_to_commercial_payers(engine: Engine) -> None:
     assert of(engine.check(regions_claim("98942", ["lumbar"], payer="commercial")), "DC104")
+
+
+@given(
+    code=st.sampled_from(["98940", "98941", "98942"]),
+    names=st.lists(st.sampled_from(list(SPINAL)), min_size=1, max_size=5, unique=True),
+)
+@settings(max_examples=60, deadline=None)
+def test_property_error_exactly_when_too_few_regions(code: str, names: list[str]) -> None:
+    low, high = {"98940": (1, 2), "98941": (3, 4), "98942": (5, 5)}[code]
+    findings = of(ENGINE.check(regions_claim(code, names)), "DC104")
+    severities = [f.severity for f in findings]
+    if len(names) < low:
+        assert severities == ["error"]
+    elif len(names) > high:
+        assert severities == ["info"]
+    else:
+        assert severities == []
