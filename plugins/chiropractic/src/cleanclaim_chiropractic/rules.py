@@ -152,7 +152,8 @@ def check_secondary_region(ctx: ClaimContext, options: Mapping[str, Any]) -> Ite
 # --------------------------------------------------------------------------- DC104
 
 
-def _describe(regions: LineRegions, supported: Sequence[str]) -> str:
+def _describe(regions: LineRegions) -> str:
+    """Notes on regions that did not count: diagnosed-only, documented-only, head."""
     notes: list[str] = []
     diagnosed_only = [r for r in regions.diagnosed if r not in regions.documented]
     documented_only = [r for r in regions.documented if r not in regions.diagnosed]
@@ -187,7 +188,7 @@ def check_region_count(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterato
         supported = regions.supported(source)
         count = len(supported)
         wanted = f"{low}-{high}" if low != high else str(low)
-        detail = _describe(regions, supported)
+        detail = _describe(regions)
         if count == 0:
             if regions.diagnosed or regions.documented:
                 yield Hit(
