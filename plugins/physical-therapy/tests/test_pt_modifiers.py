@@ -39,6 +39,10 @@ def test_pt101_two_discipline_modifiers(engine: Engine) -> None:
     assert hit.suggestions == ["GP"]
 
 
+def test_pt101_skips_non_covered_gy_lines(engine: Engine) -> None:
+    assert not of_rule(engine.check(claim(line("97140", 1, 15, "GY"))), "PT101")
+
+
 @pytest.mark.parametrize("payer", ["commercial", "acme-health", None])
 def test_pt101_quiet_for_commercial_profiles(engine: Engine, payer: str | None) -> None:
     report = engine.check(claim(line("97110", 2, 30), payer=payer))

@@ -8,6 +8,7 @@ models, so a malformed record fails at import with the file and record number.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from functools import cache
@@ -158,7 +159,7 @@ def strain_sites() -> tuple[StrainSite, ...]:
 
 
 def strain_site_for(
-    site: str | None, regions: list[str] | tuple[str, ...] = ()
+    site: str | None, regions: Sequence[str] = ()
 ) -> StrainSite | None:
     """The strain entry for the documented site (free text) or, failing that, the one
     spinal region treated; None when neither names a known site unambiguously."""

@@ -57,7 +57,10 @@ def _money(amount: Decimal) -> str:
 def check_discipline_modifier(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     accepted = {str(m).upper() for m in options.get("modifiers", DISCIPLINE_MODIFIERS)}
     suggest = str(options.get("suggest", "GP")).upper()
+    exempt = {str(m).upper() for m in options.get("skip_with_modifiers", ())}
     for index in ctx.lines_tagged(ALWAYS_THERAPY):
+        if exempt & ctx.line_modifiers[index]:
+            continue
         code = ctx.lines[index].procedure
         present = sorted(accepted & ctx.line_modifiers[index])
         if not present:
@@ -97,10 +100,17 @@ PT101 = Rule(
     check=check_discipline_modifier,
     enabled_by_default=False,
     groups=("therapy", "modifiers"),
-    options={"modifiers": list(DISCIPLINE_MODIFIERS), "suggest": "GP"},
+    options={
+        "modifiers": list(DISCIPLINE_MODIFIERS),
+        "suggest": "GP",
+        "skip_with_modifiers": ["GY"],
+    },
     option_docs={
         "modifiers": "The discipline modifiers that satisfy the rule (default GP, GO, GN).",
         "suggest": "The modifier suggested when none is present (default GP).",
+        "skip_with_modifiers": "Lines carrying any of these are not checked (default GY: a "
+        "service billed as not a Medicare benefit, e.g. 97140 by a chiropractor, is denied "
+        "whatever its discipline modifier; our choice, not CMS text [UNVERIFIED]).",
     },
     example_claim={
         "date_of_service": "2026-05-12",
