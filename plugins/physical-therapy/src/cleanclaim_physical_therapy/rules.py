@@ -24,6 +24,15 @@ DISCIPLINE_MODIFIERS = ("GP", "GO", "GN")
 OTHER_DISCIPLINES = frozenset({"GO", "GN"})
 INJURY_CHAPTER = DiagnosisPattern.parse("S00-T88")
 
+#: Complete documentation for the example claims, so each example shows only its own rule.
+_EXAMPLE_DOCUMENTATION: dict[str, Any] = {
+    "site": "lumbar",
+    "onset": "acute",
+    "trauma": False,
+    "objective_findings": ["palpable paraspinal muscle guarding L3-L5"],
+    "treatment_rationale": "therapeutic exercise to restore lumbar range of motion",
+}
+
 # --------------------------------------------------------------------------- helpers
 
 
@@ -117,6 +126,7 @@ PT101 = Rule(
         "payer": "medicare",
         "diagnoses": ["M62.830"],
         "lines": [{"procedure": "97110", "units": 2, "minutes": 30, "diagnosis_pointers": [1]}],
+        "documentation": _EXAMPLE_DOCUMENTATION,
     },
 )
 
@@ -207,6 +217,7 @@ PT102 = Rule(
                 "assistant_minutes": 20,
             }
         ],
+        "documentation": _EXAMPLE_DOCUMENTATION,
     },
 )
 
@@ -377,6 +388,7 @@ PT103 = Rule(
                 "diagnosis_pointers": [1],
             }
         ],
+        "documentation": _EXAMPLE_DOCUMENTATION,
     },
 )
 
@@ -452,6 +464,7 @@ PT104 = Rule(
                 "diagnosis_pointers": [1],
             }
         ],
+        "documentation": _EXAMPLE_DOCUMENTATION,
     },
 )
 
@@ -465,7 +478,7 @@ def check_replaced_code(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterat
         if entry is None or not entry.holds_on(ctx.day):
             continue
         yield Hit(
-            f"{_label(ctx, line.procedure)}: {entry.reason}.  Bill {' or '.join(entry.use)} "
+            f"{_label(ctx, line.procedure)}: {entry.reason}. Bill {' or '.join(entry.use)} "
             "instead.",
             f"lines[{index}]",
             (line.procedure,),
@@ -497,6 +510,7 @@ PT105 = Rule(
         "lines": [
             {"procedure": "97014", "modifiers": ["GP"], "units": 1, "diagnosis_pointers": [1]}
         ],
+        "documentation": _EXAMPLE_DOCUMENTATION,
     },
 )
 
@@ -558,7 +572,8 @@ def check_trauma_code(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator
                 advice = (
                     f"code the injury instead: {entry.strain[0]} ({entry.label}) for the "
                     f"documented site, with the 7th character of the encounter (A active "
-                    "treatment, D subsequent encounter)."
+                    "treatment, D subsequent encounter). Keep the spasm code only if the "
+                    "provider documents that it is unrelated to the injury."
                 )
                 suggestions = entry.strain
             else:
@@ -610,8 +625,7 @@ PT107 = Rule(
             }
         ],
         "documentation": {
-            "site": "lumbar",
-            "onset": "acute",
+            **_EXAMPLE_DOCUMENTATION,
             "trauma": True,
             "mechanism": "slipped on ice and fell",
         },
