@@ -304,6 +304,12 @@ def _dump(doc: Any) -> bytes:
     ).encode("utf-8")
 
 
+def dataset_digest(digests: dict[str, str]) -> str:
+    """One digest naming a dataset's content: the sha256 of its ``name  sha256`` lines."""
+    lines = "".join(f"{name}  {digest}\n" for name, digest in sorted(digests.items()))
+    return hashlib.sha256(lines.encode("ascii")).hexdigest()
+
+
 def read_checksums(sources: Path) -> dict[str, str]:
     """The published sha256 of each *uncompressed* XML, keyed by XML file name."""
     out: dict[str, str] = {}
@@ -335,6 +341,7 @@ def build_one(source: Path, out_dir: Path, checksums: dict[str, str]) -> Path:
     codes_doc, notes_doc, counts = comp.outputs()
     files = {"codes.json": _dump(codes_doc), "notes.json": _dump(notes_doc)}
 
+    digests = {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}
     fy = info.fiscal_year
     fy_start, fy_end = date(fy - 1, 10, 1), date(fy, 9, 30)
     if info.april:
@@ -357,7 +364,8 @@ def build_one(source: Path, out_dir: Path, checksums: dict[str, str]) -> Path:
         "serves_to": fy_end.isoformat(),
         "note": note,
         "source": {"file": source.name, "xml": xml_name, "sha256": digest},
-        "files": {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
+        "files": digests,
+        "sha256": dataset_digest(digests),
         "counts": counts,
     }
     target = out_dir / info.dataset_name

@@ -1,0 +1,39 @@
+"""ICD-10-CM reference data as the kernel queries it.
+
+A :class:`DatasetRegistry` maps a date of service to the fiscal year's :class:`Dataset`
+(never silently to another year); a dataset answers validity, billability, hierarchy,
+notes, 7th characters, search and year-to-year differences.  The data itself comes from the
+``cleanclaim-refdata`` distribution, located with :mod:`importlib.resources`.
+"""
+
+from cleanclaim.icd._types import (
+    CodeInfo,
+    CodeRef,
+    DatasetDiff,
+    DatasetInfo,
+    DatasetIntegrityError,
+    NoDatasetError,
+    Note,
+    SearchHit,
+    normalize_code,
+)
+from cleanclaim.icd.dataset import Dataset, pad_stem
+from cleanclaim.icd.diff import diff_datasets
+from cleanclaim.icd.registry import DatasetRegistry, fiscal_year_of
+
+__all__ = [
+    "CodeInfo",
+    "CodeRef",
+    "Dataset",
+    "DatasetDiff",
+    "DatasetInfo",
+    "DatasetIntegrityError",
+    "DatasetRegistry",
+    "NoDatasetError",
+    "Note",
+    "SearchHit",
+    "diff_datasets",
+    "fiscal_year_of",
+    "normalize_code",
+    "pad_stem",
+]

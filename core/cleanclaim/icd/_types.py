@@ -1,0 +1,148 @@
+"""Value types shared by the dataset, the registry and the command line.
+
+They are frozen, slotted dataclasses: a rule may keep a :class:`CodeInfo` in an index that
+is shared between threads, and nothing downstream should be able to mutate the reference
+data it was handed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+_STRIP = re.compile(r"[\s.]+")
+
+
+def normalize_code(raw: str) -> str:
+    """The dotted upper-case form of an ICD-10-CM code (``"m62830 "`` -> ``"M62.830"``).
+
+    Claims carry codes with or without the dot and in any case; every query normalises
+    first so that ``is_billable("m62830")`` and ``is_billable("M62.830")`` agree.
+    """
+    flat = _STRIP.sub("", raw).upper()
+    return flat if len(flat) <= 3 else f"{flat[:3]}.{flat[3:]}"
+
+
+class NoDatasetError(LookupError):
+    """No packaged dataset serves the requested date or fiscal year.
+
+    Raised instead of falling back to another year: a code valid in FY2021 may be invalid
+    in FY2023, so a silent fallback would produce wrong findings that look right.
+    """
+
+
+class DatasetIntegrityError(RuntimeError):
+    """A packaged data file is missing or its bytes differ from the manifest."""
+
+
+@dataclass(frozen=True, slots=True)
+class CodeRef:
+    """One code or range named in a note: ``M51.2-``, ``S30-S39``, ``R10.2``.
+
+    ``descendants`` records the dash ("and all below").  :meth:`covers` treats every
+    reference hierarchically, because a note that names a header applies to the codes
+    below it -- a reference without a dash that points at a header (older notes still say
+    "(M54.5)" after M54.5 was split) would otherwise cover nothing billable.
+    """
+
+    start: str
+    end: str | None = None
+    descendants: bool = False
+
+    def covers(self, code: str) -> bool:
+        c = normalize_code(code)
+        if self.end is None:
+            return c.startswith(self.start)
+        return c[: len(self.start)] >= self.start and c[: len(self.end)] <= self.end
+
+    def __str__(self) -> str:
+        if self.end is not None:
+            return f"{self.start}-{self.end}"
+        if self.descendants:
+            return f"{self.start}.-" if len(self.start) == 3 else f"{self.start}-"
+        return self.start
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A note's text as CMS wrote it, with the code references parsed out of it."""
+
+    text: str
+    refs: tuple[CodeRef, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetInfo:
+    """What a manifest says about one packaged dataset; reading it loads no code data."""
+
+    name: str
+    system: str
+    fiscal_year: int
+    release: str
+    release_date: date
+    effective_from: date
+    effective_to: date
+    serves_from: date
+    serves_to: date
+    note: str
+    counts: Mapping[str, int]
+    sha256: str
+    source_file: str
+    source_sha256: str
+    files: Mapping[str, str] = field(default_factory=dict)
+
+    def serves(self, d: date) -> bool:
+        return self.serves_from <= d <= self.serves_to
+
+
+@dataclass(frozen=True, slots=True)
+class CodeInfo:
+    """Everything a coder reads about one code in one fiscal year.
+
+    Note lists hold the code's *own* notes; notes inherited from ancestors, the block and
+    the chapter are resolved by :meth:`Dataset.excludes1` / ``excludes2``.
+    """
+
+    code: str
+    description: str
+    billable: bool
+    parent: str | None
+    ancestors: tuple[str, ...]
+    chapter: tuple[int, str]
+    block: tuple[str, str]
+    inclusion_terms: tuple[Note, ...] = ()
+    includes: tuple[Note, ...] = ()
+    excludes1: tuple[Note, ...] = ()
+    excludes2: tuple[Note, ...] = ()
+    code_first: tuple[Note, ...] = ()
+    use_additional: tuple[Note, ...] = ()
+    code_also: tuple[Note, ...] = ()
+    notes: tuple[Note, ...] = ()
+    seventh_characters: Mapping[str, str] = field(default_factory=dict)
+    requires_seventh: bool = False
+
+    @property
+    def is_header(self) -> bool:
+        return not self.billable
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    code: str
+    description: str
+    score: float
+    matched_term: str
+
+
+@dataclass(frozen=True, slots=True)
+class DatasetDiff:
+    """Differences from fiscal year ``a`` to ``b`` (codes sorted in every list)."""
+
+    from_name: str
+    to_name: str
+    added: tuple[str, ...]
+    deleted: tuple[str, ...]
+    renamed: tuple[tuple[str, str, str], ...]
+    billable_changed: tuple[tuple[str, bool, bool], ...]

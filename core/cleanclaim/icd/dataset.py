@@ -1,0 +1,584 @@
+"""One fiscal year of ICD-10-CM, loaded lazily from the compiled columnar files.
+
+Layout (written by ``cleanclaim_refdata.builder``): ``codes.json`` holds parallel lists --
+sorted dotted codes, descriptions, parent indexes, one flag character per code (``H``
+header, ``B`` billable leaf, ``S`` stem that needs a 7th character) -- plus the 7th
+character tables.  The ~50,000 expanded 7-character codes are *not* stored: a stem and its
+allowed characters stand for them, which halves the load time.  ``notes.json`` (inclusion
+terms, excludes, code first, ...) is read only when a look-up or search first needs it.
+
+Reading is thread-safe: the loaded structures are never mutated after publication, and
+each lazy step is guarded by a lock so two threads never build it twice.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import json
+import re
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from importlib.abc import Traversable
+from itertools import combinations
+from typing import Any, Final
+
+from cleanclaim.icd._types import (
+    CodeInfo,
+    CodeRef,
+    DatasetInfo,
+    DatasetIntegrityError,
+    Note,
+    SearchHit,
+    normalize_code,
+)
+
+_NOTE_FIELDS: Final = (
+    "inclusion_terms",
+    "includes",
+    "excludes1",
+    "excludes2",
+    "code_first",
+    "use_additional",
+    "code_also",
+    "notes",
+)
+_WORD = re.compile(r"[a-z0-9]+")
+_CODE_QUERY = re.compile(r"^[A-Z]\d[0-9A-Z](?:\.?[0-9A-Z]{0,4})?$")
+_STOP: Final = frozenset({"of", "the", "and", "or", "in", "with", "to", "a", "an", "for", "by"})
+
+
+def pad_stem(code: str) -> str:
+    """``S13.4`` -> ``S13.4XX``: the first seven characters of its 7-character codes."""
+    stem = code if "." in code else code + "."
+    return stem.ljust(7, "X")
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(text.lower()) if w not in _STOP]
+
+
+@dataclass(frozen=True, slots=True)
+class _Core:
+    codes: list[str]
+    desc: list[str]
+    flags: str
+    parent: list[int]
+    index: dict[str, int]
+    stem7: dict[str, tuple[int, str]]  # padded stem -> (index of stem, allowed 7th chars)
+    seventh_defs: list[dict[str, str]]
+    seventh_def: dict[str, int]
+    chapters: list[tuple[int, str]]
+    blocks: list[tuple[str, str, int]]
+    categories: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class _Notes:
+    codes: dict[str, dict[str, tuple[Note, ...]]]
+    blocks: dict[str, dict[str, tuple[Note, ...]]]
+    chapters: dict[str, dict[str, tuple[Note, ...]]]
+
+
+@dataclass(frozen=True, slots=True)
+class _SearchIndex:
+    vocab: list[str]  # sorted words, for prefix matching
+    postings: dict[str, tuple[int, ...]]  # word -> indexes of stored codes
+    terms: dict[int, tuple[str, ...]]  # code index -> inclusion terms (for matched_term)
+
+
+def _to_notes(raw: Mapping[str, list[list[Any]]]) -> dict[str, tuple[Note, ...]]:
+    return {
+        kind: tuple(
+            Note(text, tuple(CodeRef(r[0], r[1], bool(r[2])) for r in refs))
+            for text, refs in items
+        )
+        for kind, items in raw.items()
+    }
+
+
+class Dataset:
+    """A fiscal year's codes; nothing is read from disk until the first query."""
+
+    def __init__(self, info: DatasetInfo, directory: Traversable) -> None:
+        self.info: Final = info
+        self._dir = directory
+        self._lock = threading.RLock()  # lazy steps build on one another
+        self._core: _Core | None = None
+        self._notes: _Notes | None = None
+        self._children: dict[int, list[int]] | None = None
+        self._search: _SearchIndex | None = None
+        self._all_codes: tuple[list[str], list[bool]] | None = None
+
+    def __repr__(self) -> str:
+        return f"<Dataset {self.info.name} (FY{self.info.fiscal_year} {self.info.release})>"
+
+    # -- loading -------------------------------------------------------------------------
+
+    def _read(self, name: str) -> bytes:
+        expected = self.info.files.get(name)
+        path = self._dir / name
+        try:
+            data = path.read_bytes()
+        except (FileNotFoundError, OSError) as exc:
+            raise DatasetIntegrityError(
+                f"{self.info.name}: data file {name} is missing ({exc})"
+            ) from exc
+        if expected is None:
+            raise DatasetIntegrityError(f"{self.info.name}: manifest lists no checksum for {name}")
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != expected:
+            raise DatasetIntegrityError(
+                f"{self.info.name}: data file {name} is corrupt "
+                f"(sha256 {digest}, manifest says {expected})"
+            )
+        return data
+
+    def _lazy(self, attr: str, build: Callable[[], Any]) -> Any:
+        value = getattr(self, attr)
+        if value is None:
+            with self._lock:
+                value = getattr(self, attr)
+                if value is None:
+                    value = build()
+                    setattr(self, attr, value)
+        return value
+
+    @property
+    def _c(self) -> _Core:
+        core = self._core
+        if core is None:
+            core = self._lazy("_core", self._load_core)
+        return core
+
+    def _load_core(self) -> _Core:
+        doc = json.loads(self._read("codes.json"))
+        codes: list[str] = doc["codes"]
+        stems: list[int] = doc["stems"]
+        stem_chars: list[str] = doc["stem_chars"]
+        return _Core(
+            codes=codes,
+            desc=doc["desc"],
+            flags=doc["flags"],
+            parent=doc["parent"],
+            index=dict(zip(codes, range(len(codes)), strict=True)),
+            stem7={pad_stem(codes[i]): (i, ch) for i, ch in zip(stems, stem_chars, strict=True)},
+            seventh_defs=doc["seventh_defs"],
+            seventh_def=doc["seventh_def"],
+            chapters=[(int(n), t) for n, t in doc["chapters"]],
+            blocks=[(b, t, int(c)) for b, t, c in doc["blocks"]],
+            categories=doc["categories"],
+        )
+
+    def _load_notes(self) -> _Notes:
+        doc = json.loads(self._read("notes.json"))
+        return _Notes(
+            codes={c: _to_notes(n) for c, n in doc["codes"].items()},
+            blocks={c: _to_notes(n) for c, n in doc["blocks"].items()},
+            chapters={c: _to_notes(n) for c, n in doc["chapters"].items()},
+        )
+
+    @property
+    def _n(self) -> _Notes:
+        return self._lazy("_notes", self._load_notes)  # type: ignore[no-any-return]
+
+    def load(self) -> Dataset:
+        """Load the code table now (it is otherwise loaded by the first query)."""
+        self._c  # noqa: B018
+        return self
+
+    # -- resolution ----------------------------------------------------------------------
+
+    def _resolve(self, code: str) -> tuple[int, str] | None:
+        """``(index of stored code, "")`` or ``(index of stem, 7th char)``, or None."""
+        c = self._c
+        i = c.index.get(code)
+        if i is None:
+            code = normalize_code(code)
+            i = c.index.get(code)
+        if i is not None:
+            return i, ""
+        if len(code) == 8:
+            hit = c.stem7.get(code[:7])
+            if hit is not None and code[7] in hit[1]:
+                return hit[0], code[7]
+        return None
+
+    def is_valid(self, code: str) -> bool:
+        """True for every code of this year, header or billable."""
+        return self._resolve(code) is not None
+
+    def is_billable(self, code: str) -> bool:
+        """The per-claim hot path: one or two dict look-ups."""
+        c = self._c
+        i = c.index.get(code)
+        if i is not None:
+            return c.flags[i] == "B"
+        if len(code) == 8:
+            hit = c.stem7.get(code[:7])
+            if hit is not None:
+                return code[7] in hit[1]
+        norm = normalize_code(code)
+        return norm != code and self.is_billable(norm)
+
+    def _expanded(self, stem: int, char: str) -> str:
+        return pad_stem(self._c.codes[stem]) + char
+
+    def _ext_desc(self, stem: int, char: str) -> str:
+        c = self._c
+        table = c.seventh_defs[c.seventh_def[c.codes[stem]]]
+        return f"{c.desc[stem]}, {table[char]}"
+
+    def _allowed(self, stem: int) -> dict[str, str]:
+        c = self._c
+        table = c.seventh_defs[c.seventh_def[c.codes[stem]]]
+        chars = c.stem7[pad_stem(c.codes[stem])][1]
+        return {ch: table[ch] for ch in chars}
+
+    def _ancestors(self, i: int) -> list[int]:
+        parent = self._c.parent
+        out = []
+        p = parent[i]
+        while p >= 0:
+            out.append(p)
+            p = parent[p]
+        return out
+
+    def _hierarchy(self, code: str) -> tuple[tuple[int, str], tuple[str, str]]:
+        c = self._c
+        b = c.blocks[c.categories[code[:3]]]
+        chapter = c.chapters[b[2]]
+        return chapter, (b[0], b[1])
+
+    def lookup(self, code: str) -> CodeInfo | None:
+        """Everything about one code, or None when it is not a code of this year."""
+        hit = self._resolve(code)
+        if hit is None:
+            return None
+        c = self._c
+        i, char = hit
+        if char:
+            full = self._expanded(i, char)
+            chapter, block = self._hierarchy(full)
+            return CodeInfo(
+                code=full,
+                description=self._ext_desc(i, char),
+                billable=True,
+                parent=c.codes[i],
+                ancestors=(c.codes[i], *(c.codes[a] for a in self._ancestors(i))),
+                chapter=chapter,
+                block=block,
+                seventh_characters=self._allowed(i),
+            )
+        name = c.codes[i]
+        notes = self._n.codes.get(name, {})
+        flag = c.flags[i]
+        if flag == "S":
+            seventh = self._allowed(i)
+        elif name in c.seventh_def:
+            seventh = dict(c.seventh_defs[c.seventh_def[name]])
+        else:
+            seventh = {}
+        chapter, block = self._hierarchy(name)
+        p = c.parent[i]
+        return CodeInfo(
+            code=name,
+            description=c.desc[i],
+            billable=flag == "B",
+            parent=c.codes[p] if p >= 0 else None,
+            ancestors=tuple(c.codes[a] for a in self._ancestors(i)),
+            chapter=chapter,
+            block=block,
+            seventh_characters=seventh,
+            requires_seventh=flag == "S",
+            **{k: notes.get(k, ()) for k in _NOTE_FIELDS},
+        )
+
+    def description(self, code: str) -> str | None:
+        hit = self._resolve(code)
+        if hit is None:
+            return None
+        i, char = hit
+        return self._ext_desc(i, char) if char else self._c.desc[i]
+
+    # -- hierarchy -----------------------------------------------------------------------
+
+    def _child_map(self) -> dict[int, list[int]]:
+        def build() -> dict[int, list[int]]:
+            out: dict[int, list[int]] = {}
+            for i, p in enumerate(self._c.parent):
+                if p >= 0:
+                    out.setdefault(p, []).append(i)
+            return out
+
+        return self._lazy("_children", build)  # type: ignore[no-any-return]
+
+    def children(self, code: str) -> list[str]:
+        """Direct children (for a stem: its 7-character codes), sorted."""
+        hit = self._resolve(code)
+        if hit is None or hit[1]:
+            return []
+        i = hit[0]
+        c = self._c
+        if c.flags[i] == "S":
+            return [self._expanded(i, ch) for ch in c.stem7[pad_stem(c.codes[i])][1]]
+        return [c.codes[k] for k in self._child_map().get(i, [])]
+
+    def billable_descendants(self, code: str) -> list[str]:
+        """Every billable code at or below ``code`` -- what to suggest for a header."""
+        hit = self._resolve(code)
+        if hit is None:
+            return []
+        c = self._c
+        i, char = hit
+        if char:
+            return [self._expanded(i, char)]
+        out: list[str] = []
+        stack = [i]
+        kids = self._child_map()
+        while stack:
+            k = stack.pop()
+            f = c.flags[k]
+            if f == "B":
+                out.append(c.codes[k])
+            elif f == "S":
+                out.extend(self._expanded(k, ch) for ch in c.stem7[pad_stem(c.codes[k])][1])
+            stack.extend(kids.get(k, ()))
+        out.sort()
+        return out
+
+    def codes(self, billable_only: bool = False) -> Iterator[str]:
+        """All codes of the year in sorted dotted form, 7-character codes included."""
+        codes, billable = self._all()
+        if billable_only:
+            return (code for code, b in zip(codes, billable, strict=True) if b)
+        return iter(codes)
+
+    def _all(self) -> tuple[list[str], list[bool]]:
+        def build() -> tuple[list[str], list[bool]]:
+            c = self._c
+            pairs: list[tuple[str, bool]] = []
+            for i, code in enumerate(c.codes):
+                f = c.flags[i]
+                pairs.append((code, f == "B"))
+                if f == "S":
+                    stem = pad_stem(code)
+                    pairs.extend((stem + ch, True) for ch in c.stem7[stem][1])
+            pairs.sort()
+            return [p[0] for p in pairs], [p[1] for p in pairs]
+
+        return self._lazy("_all_codes", build)  # type: ignore[no-any-return]
+
+    # -- notes ---------------------------------------------------------------------------
+
+    def _inherited(self, code: str, kind: str) -> list[CodeRef]:
+        hit = self._resolve(code)
+        if hit is None:
+            return []
+        c = self._c
+        n = self._n
+        i = hit[0]
+        chain = [c.codes[i], *(c.codes[a] for a in self._ancestors(i))]
+        refs: list[CodeRef] = []
+        for name in chain:
+            for note in n.codes.get(name, {}).get(kind, ()):
+                refs.extend(note.refs)
+        b_idx = c.categories[chain[-1][:3]]
+        block_id, _, ch_idx = c.blocks[b_idx]
+        for note in n.blocks.get(block_id, {}).get(kind, ()):
+            refs.extend(note.refs)
+        for note in n.chapters.get(str(c.chapters[ch_idx][0]), {}).get(kind, ()):
+            refs.extend(note.refs)
+        return list(dict.fromkeys(refs))
+
+    def excludes1(self, code: str) -> list[CodeRef]:
+        """Excludes1 refs that bind ``code``: its own, its ancestors', its block's and its
+        chapter's -- a note applies to everything below the place it is printed."""
+        return self._inherited(code, "excludes1")
+
+    def excludes2(self, code: str) -> list[CodeRef]:
+        """Excludes2 refs, inherited exactly as :meth:`excludes1`."""
+        return self._inherited(code, "excludes2")
+
+    def notes_of(self, code: str, kind: str) -> tuple[Note, ...]:
+        """A code's own notes of one kind (``excludes1``, ``code_first``, ...)."""
+        return self._n.codes.get(normalize_code(code), {}).get(kind, ())
+
+    def block_notes(self, block_id: str) -> Mapping[str, tuple[Note, ...]]:
+        return self._n.blocks.get(block_id, {})
+
+    def chapter_notes(self, chapter: int) -> Mapping[str, tuple[Note, ...]]:
+        return self._n.chapters.get(str(chapter), {})
+
+    # -- 7th characters ------------------------------------------------------------------
+
+    def seventh_characters(self, code: str) -> dict[str, str]:
+        """Valid 7th characters (with their meaning) for a stem such as ``S39.012``,
+        ``T36.0X1`` or ``S13.4`` (also given padded: ``S13.4XX``); empty otherwise."""
+        c = self._c
+        norm = normalize_code(code)
+        i = c.index.get(norm)
+        if i is not None and c.flags[i] == "S":
+            return self._allowed(i)
+        if len(norm) == 7:
+            hit = c.stem7.get(norm)
+            if hit is not None:
+                return self._allowed(hit[0])
+        return {}
+
+    def complete_with_placeholder(self, code: str) -> str | None:
+        """The valid code meant by one written without its placeholder X
+        (``S13.4A`` -> ``S13.4XXA``, ``T3601A`` -> ``T36.0X1A``), or None."""
+        flat = normalize_code(code).replace(".", "")
+        if not 4 <= len(flat) <= 7 or self.is_valid(flat):
+            return None
+        head, char = flat[:-1], flat[-1]
+        missing = 6 - len(head)
+        if missing <= 0:
+            return None
+        tail = head[3:]
+        candidates: list[str] = []
+        # Place the missing Xs at every possible position after the category.
+        for slots in combinations(range(len(tail) + missing), missing):
+            chars = list(tail)
+            for s in slots:
+                chars.insert(s, "X")
+            candidate = normalize_code(head[:3] + "".join(chars) + char)
+            if self.is_billable(candidate):
+                candidates.append(candidate)
+        return min(candidates) if candidates else None
+
+    # -- search --------------------------------------------------------------------------
+
+    def _search_index(self) -> _SearchIndex:
+        def build() -> _SearchIndex:
+            c = self._c
+            n = self._n
+            postings: dict[str, set[int]] = {}
+            terms: dict[int, tuple[str, ...]] = {}
+            for i, desc in enumerate(c.desc):
+                words = set(_words(desc))
+                name = c.codes[i]
+                incl = n.codes.get(name, {}).get("inclusion_terms", ())
+                if incl:
+                    terms[i] = tuple(note.text for note in incl)
+                    for note in incl:
+                        words.update(_words(note.text))
+                if c.flags[i] == "S":
+                    for ext in self._allowed(i).values():
+                        words.update(_words(ext))
+                for w in words:
+                    postings.setdefault(w, set()).add(i)
+            return _SearchIndex(
+                vocab=sorted(postings),
+                postings={w: tuple(sorted(s)) for w, s in postings.items()},
+                terms=terms,
+            )
+
+        return self._lazy("_search", build)  # type: ignore[no-any-return]
+
+    def _matches(self, idx: _SearchIndex, token: str) -> dict[int, float]:
+        """Codes containing ``token`` exactly (weight 1) or as a word prefix (0.6)."""
+        out: dict[int, float] = dict.fromkeys(idx.postings.get(token, ()), 1.0)
+        if len(token) >= 3:
+            pos = bisect.bisect_left(idx.vocab, token)
+            while pos < len(idx.vocab) and idx.vocab[pos].startswith(token):
+                word = idx.vocab[pos]
+                if word != token:
+                    for i in idx.postings[word]:
+                        out.setdefault(i, 0.6)
+                pos += 1
+        return out
+
+    def search(
+        self,
+        query: str,
+        limit: int = 20,
+        synonyms: Mapping[str, Sequence[str]] | None = None,
+    ) -> list[SearchHit]:
+        """Ranked codes for a query in a coder's words.
+
+        A query shaped like a code (``m6283``, ``M62.8``) lists codes by prefix first.
+        Otherwise every query word (or one of its synonyms) should appear in the
+        description or an inclusion term; codes matching more words rank higher, then
+        billable codes, then shorter descriptions (the more general wording).
+        """
+        c = self._c
+        hits: list[SearchHit] = []
+        seen: set[str] = set()
+        compact = "".join(query.split()).upper()
+        if _CODE_QUERY.match(compact):
+            prefix = normalize_code(compact)
+            if len(prefix) == 8 and self.is_valid(prefix):
+                info = self.description(prefix) or ""
+                hits.append(SearchHit(prefix, info, 100.0, prefix))
+                seen.add(prefix)
+            pos = bisect.bisect_left(c.codes, prefix)
+            while pos < len(c.codes) and c.codes[pos].startswith(prefix) and len(hits) < limit:
+                code = c.codes[pos]
+                hits.append(SearchHit(code, c.desc[pos], 100.0 - len(code) / 10, code))
+                seen.add(code)
+                pos += 1
+        if len(hits) >= limit:
+            return hits[:limit]
+
+        tokens = _words(query)
+        if not tokens:
+            return hits
+        syn = {k.lower(): [s.lower() for s in v] for k, v in (synonyms or {}).items()}
+        idx = self._search_index()
+        groups: list[dict[int, float]] = []
+        for tok in tokens:
+            merged = self._matches(idx, tok)
+            for alt in syn.get(tok, ()):
+                for alt_tok in _words(alt):
+                    for i, w in self._matches(idx, alt_tok).items():
+                        if w * 0.9 > merged.get(i, 0.0):
+                            merged[i] = w * 0.9
+            groups.append(merged)
+        scores: dict[int, float] = {}
+        counts: dict[int, int] = {}
+        for g in groups:
+            for i, w in g.items():
+                scores[i] = scores.get(i, 0.0) + w
+                counts[i] = counts.get(i, 0) + 1
+        need = max(1, (len(groups) + 1) // 2)
+        ranked: list[tuple[float, str, int]] = []
+        qwords = set(tokens)
+        for i, s in scores.items():
+            if counts[i] < need:
+                continue
+            desc_words = set(_words(c.desc[i]))
+            in_desc = sum(1 for t in tokens if t in desc_words)
+            score = 10.0 * s / len(groups) + (2.0 if in_desc == len(tokens) else 0.0)
+            score += 1.0 if c.flags[i] in "BS" else 0.0
+            score -= len(c.desc[i]) / 200
+            ranked.append((-score, c.codes[i], i))
+        ranked.sort()
+        for neg, code, i in ranked:
+            if len(hits) >= limit:
+                break
+            desc = c.desc[i]
+            matched = desc
+            terms = idx.terms.get(i, ())
+            if not qwords.issubset(set(_words(desc))):
+                for t in terms:
+                    if qwords & set(_words(t)):
+                        matched = t
+                        break
+            if c.flags[i] == "S":
+                best = ""
+                best_overlap = 0
+                for ch, ext in self._allowed(i).items():
+                    overlap = len(qwords & set(_words(ext)))
+                    if overlap > best_overlap:
+                        best, best_overlap = ch, overlap
+                if best:
+                    code = self._expanded(i, best)
+                    desc = self._ext_desc(i, best)
+            if code in seen:
+                continue
+            seen.add(code)
+            hits.append(SearchHit(code, desc, round(-neg, 3), matched))
+        return hits
