@@ -74,11 +74,17 @@ class _Core:
     categories: dict[str, int]
 
 
+_RawNotes = dict[str, list[list[Any]]]
+
+
 @dataclass(frozen=True, slots=True)
 class _Notes:
-    codes: dict[str, dict[str, tuple[Note, ...]]]
-    blocks: dict[str, dict[str, tuple[Note, ...]]]
-    chapters: dict[str, dict[str, tuple[Note, ...]]]
+    """Notes as ``json.loads`` produced them; turned into :class:`Note` objects per code on
+    demand, because converting all ~50,000 up front would cost more than loading them."""
+
+    codes: dict[str, _RawNotes]
+    blocks: dict[str, _RawNotes]
+    chapters: dict[str, _RawNotes]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,14 +94,10 @@ class _SearchIndex:
     terms: dict[int, tuple[str, ...]]  # code index -> inclusion terms (for matched_term)
 
 
-def _to_notes(raw: Mapping[str, list[list[Any]]]) -> dict[str, tuple[Note, ...]]:
-    return {
-        kind: tuple(
-            Note(text, tuple(CodeRef(r[0], r[1], bool(r[2])) for r in refs))
-            for text, refs in items
-        )
-        for kind, items in raw.items()
-    }
+def _to_notes(items: list[list[Any]]) -> tuple[Note, ...]:
+    return tuple(
+        Note(text, tuple(CodeRef(r[0], r[1], bool(r[2])) for r in refs)) for text, refs in items
+    )
 
 
 class Dataset:
@@ -173,11 +175,7 @@ class Dataset:
 
     def _load_notes(self) -> _Notes:
         doc = json.loads(self._read("notes.json"))
-        return _Notes(
-            codes={c: _to_notes(n) for c, n in doc["codes"].items()},
-            blocks={c: _to_notes(n) for c, n in doc["blocks"].items()},
-            chapters={c: _to_notes(n) for c, n in doc["chapters"].items()},
-        )
+        return _Notes(codes=doc["codes"], blocks=doc["blocks"], chapters=doc["chapters"])
 
     @property
     def _n(self) -> _Notes:
@@ -292,7 +290,7 @@ class Dataset:
             block=block,
             seventh_characters=seventh,
             requires_seventh=flag == "S",
-            **{k: notes.get(k, ()) for k in _NOTE_FIELDS},
+            **{k: _to_notes(notes.get(k, [])) for k in _NOTE_FIELDS},
         )
 
     def description(self, code: str) -> str | None:
@@ -380,16 +378,14 @@ class Dataset:
         n = self._n
         i = hit[0]
         chain = [c.codes[i], *(c.codes[a] for a in self._ancestors(i))]
-        refs: list[CodeRef] = []
-        for name in chain:
-            for note in n.codes.get(name, {}).get(kind, ()):
-                refs.extend(note.refs)
         b_idx = c.categories[chain[-1][:3]]
         block_id, _, ch_idx = c.blocks[b_idx]
-        for note in n.blocks.get(block_id, {}).get(kind, ()):
-            refs.extend(note.refs)
-        for note in n.chapters.get(str(c.chapters[ch_idx][0]), {}).get(kind, ()):
-            refs.extend(note.refs)
+        sources = [n.codes.get(name, {}) for name in chain]
+        sources += [n.blocks.get(block_id, {}), n.chapters.get(str(c.chapters[ch_idx][0]), {})]
+        refs: list[CodeRef] = []
+        for raw in sources:
+            for note in _to_notes(raw.get(kind, [])):
+                refs.extend(note.refs)
         return list(dict.fromkeys(refs))
 
     def excludes1(self, code: str) -> list[CodeRef]:
@@ -403,13 +399,15 @@ class Dataset:
 
     def notes_of(self, code: str, kind: str) -> tuple[Note, ...]:
         """A code's own notes of one kind (``excludes1``, ``code_first``, ...)."""
-        return self._n.codes.get(normalize_code(code), {}).get(kind, ())
+        return _to_notes(self._n.codes.get(normalize_code(code), {}).get(kind, []))
 
-    def block_notes(self, block_id: str) -> Mapping[str, tuple[Note, ...]]:
-        return self._n.blocks.get(block_id, {})
+    def block_notes(self, block_id: str) -> dict[str, tuple[Note, ...]]:
+        """Notes printed under a block (section) heading such as ``M60-M63``."""
+        return {k: _to_notes(v) for k, v in self._n.blocks.get(block_id, {}).items()}
 
-    def chapter_notes(self, chapter: int) -> Mapping[str, tuple[Note, ...]]:
-        return self._n.chapters.get(str(chapter), {})
+    def chapter_notes(self, chapter: int) -> dict[str, tuple[Note, ...]]:
+        """Notes printed under a chapter heading."""
+        return {k: _to_notes(v) for k, v in self._n.chapters.get(str(chapter), {}).items()}
 
     # -- 7th characters ------------------------------------------------------------------
 
@@ -460,11 +458,11 @@ class Dataset:
             for i, desc in enumerate(c.desc):
                 words = set(_words(desc))
                 name = c.codes[i]
-                incl = n.codes.get(name, {}).get("inclusion_terms", ())
+                incl = n.codes.get(name, {}).get("inclusion_terms", [])
                 if incl:
-                    terms[i] = tuple(note.text for note in incl)
-                    for note in incl:
-                        words.update(_words(note.text))
+                    terms[i] = tuple(text for text, _ in incl)
+                    for text in terms[i]:
+                        words.update(_words(text))
                 if c.flags[i] == "S":
                     for ext in self._allowed(i).values():
                         words.update(_words(ext))
