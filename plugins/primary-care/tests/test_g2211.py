@@ -49,6 +49,7 @@ def test_em_without_25_is_quiet(check: Check) -> None:
 def test_add_on_without_an_em(check: Check) -> None:
     [finding] = of(check("G2211", dos="2025-05-01", payer="medicare"), "PC103")
     assert "add-on" in finding.message
+    assert "(99202-99205, 99211-99215 on dates 2025-01-01 to 2025-12-31)" in finding.message
 
 
 def test_home_visits_qualify_from_2026(check: Check) -> None:

@@ -50,6 +50,18 @@ def _join(items: Sequence[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def _ranges(codes: Sequence[str]) -> str:
+    """``99202, 99203, 99204, 99341`` -> ``99202-99204, 99341`` (numeric runs joined)."""
+    runs: list[list[str]] = []
+    for code in codes:
+        if runs and code.isdigit() and runs[-1][-1].isdigit():
+            if int(code) == int(runs[-1][-1]) + 1:
+                runs[-1].append(code)
+                continue
+        runs.append([code])
+    return ", ".join(run[0] if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs)
+
+
 @lru_cache(maxsize=64)
 def _word_regex(words: tuple[str, ...]) -> re.Pattern[str]:
     """Whole-word (or whole-phrase) matcher for a word list, longest phrase first."""
@@ -201,8 +213,8 @@ def check_g2211(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
         yield Hit(
             message=(
                 f"{code} is an add-on code but the claim bills no E/M it can accompany "
-                f"({period.primary_codes[0]}-{period.primary_codes[-1]} on dates "
-                f"{period.window()}): bill it with the visit it adds to, or remove it."
+                f"({_ranges(period.primary_codes)} on dates {period.window()}): bill it "
+                "with the visit it adds to, or remove it."
             ),
             location=where,
             codes=(code,),
