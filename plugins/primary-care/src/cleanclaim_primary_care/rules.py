@@ -54,10 +54,10 @@ def _ranges(codes: Sequence[str]) -> str:
     """``99202, 99203, 99204, 99341`` -> ``99202-99204, 99341`` (numeric runs joined)."""
     runs: list[list[str]] = []
     for code in codes:
-        if runs and code.isdigit() and runs[-1][-1].isdigit():
-            if int(code) == int(runs[-1][-1]) + 1:
-                runs[-1].append(code)
-                continue
+        last = runs[-1][-1] if runs else ""
+        if code.isdigit() and last.isdigit() and int(code) == int(last) + 1:
+            runs[-1].append(code)
+            continue
         runs.append([code])
     return ", ".join(run[0] if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs)
 
