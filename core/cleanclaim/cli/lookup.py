@@ -1,0 +1,413 @@
+"""Look-up verbs of the command line: ``code``, ``search``, ``diff``, ``codes``, ``datasets``.
+
+These are what a coder runs at the desk ("is M54.5 still valid?"), so text output reads
+like the tabular list and a code that is not valid says what was probably meant.  Every
+handler returns an exit status (0 found, 1 not valid -- for ``code``: not a billable code
+of that year, headers included -- 2 bad usage) instead of raising, so
+that no traceback ever reaches the terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any, TextIO
+
+from cleanclaim.icd import (
+    CodeInfo,
+    Dataset,
+    DatasetInfo,
+    DatasetRegistry,
+    NoDatasetError,
+    Note,
+    diff_datasets,
+    fiscal_year_of,
+    normalize_code,
+)
+
+Handler = Callable[[argparse.Namespace], int]
+
+_NOTE_LABELS = (
+    ("inclusion_terms", "Inclusion terms"),
+    ("includes", "Includes"),
+    ("excludes1", "Excludes1"),
+    ("excludes2", "Excludes2"),
+    ("code_first", "Code first"),
+    ("use_additional", "Use additional code"),
+    ("code_also", "Code also"),
+    ("notes", "Notes"),
+)
+
+
+class UsageError(Exception):
+    """Bad input the user can fix; reported with exit status 2."""
+
+
+def _registry() -> DatasetRegistry:
+    return DatasetRegistry.packaged()
+
+
+def _today() -> date:
+    return date.today()
+
+
+def _parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def choose_dataset(
+    reg: DatasetRegistry, when: date | None, fy: int | None
+) -> tuple[Dataset, str | None]:
+    """The dataset asked for, and a remark when it is not the one today's date implies.
+
+    An explicit ``--date``/``--fy`` that is not packaged is an error; with neither, today's
+    fiscal year is used if packaged and otherwise the newest one, saying so.
+    """
+    if fy is not None:
+        try:
+            return reg.for_fiscal_year(fy), None
+        except NoDatasetError as exc:
+            raise UsageError(str(exc)) from None
+    if when is not None:
+        try:
+            return reg.for_date(when), None
+        except NoDatasetError as exc:
+            raise UsageError(str(exc)) from None
+    today = _today()
+    try:
+        return reg.for_date(today), None
+    except NoDatasetError:
+        ds = reg.newest()
+        remark = (
+            f"today ({today.isoformat()}) is in FY{fiscal_year_of(today)}, which is not "
+            f"packaged; using the newest packaged dataset, FY{ds.info.fiscal_year} "
+            f"({ds.info.release})"
+        )
+        return ds, remark
+
+
+def _info_json(info: DatasetInfo) -> dict[str, Any]:
+    return {
+        "name": info.name,
+        "system": info.system,
+        "fiscal_year": info.fiscal_year,
+        "release": info.release,
+        "release_date": info.release_date.isoformat(),
+        "effective_from": info.effective_from.isoformat(),
+        "effective_to": info.effective_to.isoformat(),
+        "serves_from": info.serves_from.isoformat(),
+        "serves_to": info.serves_to.isoformat(),
+        "note": info.note,
+        "counts": dict(info.counts),
+        "sha256": info.sha256,
+        "source": {"file": info.source_file, "sha256": info.source_sha256},
+    }
+
+
+def _note_json(note: Note) -> dict[str, Any]:
+    return {"text": note.text, "refs": [str(r) for r in note.refs]}
+
+
+def _edit_distance(a: str, b: str) -> int:
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def nearest_codes(ds: Dataset, code: str, limit: int = 5) -> list[str]:
+    """Codes a typo most likely meant: the billable codes under the longest valid prefix,
+    then codes at the smallest edit distance (same first letter, similar length)."""
+    out: list[str] = []
+    flat = code.replace(".", "")
+    for n in range(len(flat) - 1, 2, -1):
+        prefix = normalize_code(flat[:n])
+        if ds.is_valid(prefix):
+            out.extend(ds.billable_descendants(prefix)[:limit])
+            break
+    scored = sorted(
+        (_edit_distance(code, c), c)
+        for c in ds.codes(billable_only=True)
+        if c[0] == code[:1] and abs(len(c) - len(code)) <= 1
+    )
+    out.extend(c for d, c in scored[: limit * 2] if d <= 2)
+    return list(dict.fromkeys(out))[:limit]
+
+
+def _history(reg: DatasetRegistry, code: str, skip: int) -> list[tuple[int, bool]]:
+    out = []
+    for fy in reg.fiscal_years():
+        if fy != skip:
+            other = reg.for_fiscal_year(fy)
+            if other.is_valid(code):
+                out.append((fy, other.is_billable(code)))
+    return out
+
+
+def explain_invalid(reg: DatasetRegistry, ds: Dataset, code: str) -> dict[str, Any]:
+    """Why ``code`` is not a code of ``ds`` and what was probably meant."""
+    year = ds.info.fiscal_year
+    history = _history(reg, code, year)
+    out: dict[str, Any] = {"code": code, "valid": False, "fiscal_year": year}
+    lines: list[str] = [f"{code} is not a valid ICD-10-CM code in FY{year}."]
+    suggestions: list[str] = []
+    if history:
+        years = ", ".join(f"FY{fy}" + ("" if b else " (header)") for fy, b in history)
+        lines.append(f"It exists in packaged fiscal years: {years}.")
+        out["exists_in"] = [fy for fy, _ in history]
+    completed = ds.complete_with_placeholder(code)
+    if completed:
+        lines.append(f"It lacks the placeholder X: did you mean {completed}?")
+        suggestions.append(completed)
+    flat = code.replace(".", "")
+    if len(flat) == 7:
+        stem = normalize_code(flat[:6])
+        valid = ds.seventh_characters(stem)
+        if valid:
+            listed = ", ".join(f"{c} ({d})" for c, d in valid.items())
+            lines.append(f"7th character {flat[6]!r} is not valid for {stem}; valid: {listed}.")
+            suggestions.extend(ds.children(stem) or [])
+    if not suggestions:
+        suggestions = nearest_codes(ds, code)
+        if suggestions:
+            lines.append("Nearest codes: " + ", ".join(suggestions) + ".")
+    out["message"] = " ".join(lines)
+    out["suggestions"] = suggestions
+    return out
+
+
+def describe(reg: DatasetRegistry, ds: Dataset, info: CodeInfo) -> dict[str, Any]:
+    """The JSON form of a code, with the hierarchy spelt out and, for a header, what to
+    report instead."""
+    chapter_num, chapter_title = info.chapter
+    doc: dict[str, Any] = {
+        "code": info.code,
+        "description": info.description,
+        "valid": True,
+        "billable": info.billable,
+        "requires_seventh": info.requires_seventh,
+        "parent": info.parent,
+        "ancestors": [{"code": a, "description": ds.description(a)} for a in info.ancestors],
+        "chapter": {"number": chapter_num, "title": chapter_title},
+        "block": {"id": info.block[0], "title": info.block[1]},
+        "notes": {
+            key: [_note_json(n) for n in getattr(info, key)]
+            for key, _ in _NOTE_LABELS
+            if getattr(info, key)
+        },
+        "inherited_excludes1": [str(r) for r in ds.excludes1(info.code)],
+        "inherited_excludes2": [str(r) for r in ds.excludes2(info.code)],
+        "seventh_characters": dict(info.seventh_characters),
+    }
+    if not info.billable:
+        doc["billable_descendants"] = ds.billable_descendants(info.code)
+        was = [fy for fy, b in _history(reg, info.code, ds.info.fiscal_year) if b]
+        if was:
+            doc["billable_in"] = was
+    return doc
+
+
+def _print_code_text(doc: dict[str, Any], out: TextIO) -> None:
+    kind = "billable" if doc["billable"] else (
+        "needs a 7th character" if doc["requires_seventh"] else "header (not billable)"
+    )
+    print(f"{doc['code']}  {doc['description']}", file=out)
+    print(f"  status:   {kind}", file=out)
+    ch, bl = doc["chapter"], doc["block"]
+    print(f"  chapter:  {ch['number']} {ch['title']}", file=out)
+    print(f"  block:    {bl['id']} {bl['title']}", file=out)
+    for anc in doc["ancestors"]:
+        print(f"  parent:   {anc['code']}  {anc['description']}", file=out)
+    labels = dict(_NOTE_LABELS)
+    for key, notes in doc["notes"].items():
+        print(f"  {labels[key]}:", file=out)
+        for note in notes:
+            print(f"    - {note['text']}", file=out)
+    inherited = doc["inherited_excludes1"]
+    if inherited:
+        print("  Excludes1 in force (own, ancestors, block, chapter): " + ", ".join(inherited),
+              file=out)
+    if doc["seventh_characters"]:
+        print("  7th characters:", file=out)
+        for ch7, meaning in doc["seventh_characters"].items():
+            print(f"    {ch7}  {meaning}", file=out)
+    if "billable_descendants" in doc:
+        desc = doc["billable_descendants"]
+        if doc.get("billable_in"):
+            years = ", ".join(f"FY{y}" for y in doc["billable_in"])
+            print(f"  note:     billable in {years}; now a header expanded into more "
+                  "specific codes", file=out)
+        shown = ", ".join(desc[:20]) + (f", ... ({len(desc)} in all)" if len(desc) > 20 else "")
+        print(f"  report instead one of: {shown}", file=out)
+
+
+def cmd_code(args: argparse.Namespace) -> int:
+    reg = _registry()
+    ds, remark = choose_dataset(reg, args.date, args.fy)
+    code = normalize_code(args.code)
+    info = ds.lookup(code)
+    fmt = args.format
+    doc = explain_invalid(reg, ds, code) if info is None else describe(reg, ds, info)
+    doc["dataset"] = _info_json(ds.info)
+    if remark:
+        doc["remark"] = remark
+    if fmt == "json":
+        print(json.dumps(doc, indent=2, ensure_ascii=False))
+    else:
+        if remark:
+            print(f"({remark})")
+        print(f"[{ds.info.system} FY{ds.info.fiscal_year}, release {ds.info.release}]")
+        if info is None:
+            print(doc["message"])
+        else:
+            _print_code_text(doc, sys.stdout)
+    # A header is found but not reportable: for a coder that is "not valid" (exit 1).
+    return 0 if info is not None and info.billable else 1
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    reg = _registry()
+    ds, remark = choose_dataset(reg, None, args.fy)
+    if args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    hits = ds.search(" ".join(args.words), limit=args.limit)
+    if args.format == "json":
+        print(json.dumps({
+            "dataset": _info_json(ds.info),
+            "query": " ".join(args.words),
+            "hits": [{"code": h.code, "description": h.description, "score": h.score,
+                      "matched_term": h.matched_term} for h in hits],
+        }, indent=2, ensure_ascii=False))
+    else:
+        if remark:
+            print(f"({remark})")
+        for h in hits:
+            extra = "" if h.matched_term in (h.description, h.code) else f"  [{h.matched_term}]"
+            print(f"{h.code:<9} {h.description}{extra}")
+    return 0 if hits else 1
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    reg = _registry()
+    try:
+        a, b = reg.for_fiscal_year(args.from_fy), reg.for_fiscal_year(args.to_fy)
+    except NoDatasetError as exc:
+        raise UsageError(str(exc)) from None
+    d = diff_datasets(a, b, prefix=args.prefix)
+    if args.format == "json":
+        print(json.dumps({
+            "from": _info_json(a.info), "to": _info_json(b.info), "prefix": args.prefix,
+            "added": list(d.added), "deleted": list(d.deleted),
+            "renamed": [{"code": c, "old": o, "new": n} for c, o, n in d.renamed],
+            "billable_changed": [{"code": c, "was": w, "now": n}
+                                 for c, w, n in d.billable_changed],
+        }, indent=2, ensure_ascii=False))
+        return 0
+    print(f"FY{a.info.fiscal_year} ({a.info.release}) -> FY{b.info.fiscal_year} "
+          f"({b.info.release})" + (f", codes starting {args.prefix}" if args.prefix else ""))
+    print(f"added: {len(d.added)}  deleted: {len(d.deleted)}  renamed: {len(d.renamed)}  "
+          f"billable changed: {len(d.billable_changed)}")
+    for code in d.added:
+        print(f"+ {code:<9} {b.description(code)}")
+    for code in d.deleted:
+        print(f"- {code:<9} {a.description(code)}")
+    for code, old, new in d.renamed:
+        print(f"~ {code:<9} {old!r} -> {new!r}")
+    for code, was, now in d.billable_changed:
+        state = {True: "billable", False: "header"}
+        print(f"* {code:<9} {state[was]} -> {state[now]}")
+    return 0
+
+
+def cmd_codes(args: argparse.Namespace) -> int:
+    ds, _ = choose_dataset(_registry(), None, args.fy)
+    out = sys.stdout
+    out.writelines(f"{c}\n" for c in ds.codes(billable_only=args.billable))
+    return 0
+
+
+def cmd_datasets(args: argparse.Namespace) -> int:
+    infos = _registry().available()
+    if args.format == "json":
+        print(json.dumps([_info_json(i) for i in infos], indent=2, ensure_ascii=False))
+        return 0
+    for i in infos:
+        print(f"FY{i.fiscal_year}  {i.system} release {i.release} ({i.release_date})  "
+              f"serves {i.serves_from} .. {i.serves_to}")
+        print(f"        {i.note}")
+        print(f"        {i.counts.get('codes', 0)} codes, {i.counts.get('billable', 0)} "
+              f"billable; source {i.source_file}")
+    return 0
+
+
+def _guard(handler: Handler) -> Handler:
+    """Turn a :class:`UsageError` into exit status 2 with a one-line message."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except UsageError as exc:
+            print(f"cleanclaim: {exc}", file=sys.stderr)
+            return 2
+
+    run.__name__ = handler.__name__
+    run.__doc__ = handler.__doc__
+    return run
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the look-up verbs to the main ``cleanclaim`` parser."""
+    fmt: dict[str, Any] = {"choices": ["text", "json"], "default": "text"}
+
+    p = subparsers.add_parser("code", help="look up one ICD-10-CM code")
+    p.add_argument("code")
+    when = p.add_mutually_exclusive_group()
+    when.add_argument("--date", type=_parse_date, help="date of service (YYYY-MM-DD)")
+    when.add_argument("--fy", type=int, help="fiscal year")
+    p.add_argument("--format", **fmt)
+    p.set_defaults(func=_guard(cmd_code))
+
+    p = subparsers.add_parser("search", help="search codes by words")
+    p.add_argument("words", nargs="+")
+    p.add_argument("--fy", type=int)
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--format", **fmt)
+    p.set_defaults(func=_guard(cmd_search))
+
+    p = subparsers.add_parser("diff", help="codes changed between two fiscal years")
+    p.add_argument("from_fy", type=int, metavar="FROM_FY")
+    p.add_argument("to_fy", type=int, metavar="TO_FY")
+    p.add_argument("--prefix")
+    p.add_argument("--format", **fmt)
+    p.set_defaults(func=_guard(cmd_diff))
+
+    p = subparsers.add_parser("codes", help="list a fiscal year's codes, one a line")
+    p.add_argument("--fy", type=int, required=True)
+    p.add_argument("--billable", action="store_true")
+    p.set_defaults(func=_guard(cmd_codes))
+
+    p = subparsers.add_parser("datasets", help="the packaged ICD-10-CM datasets")
+    p.add_argument("--format", **fmt)
+    p.set_defaults(func=_guard(cmd_datasets))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Stand-alone entry (tests, ``python -m cleanclaim.cli.lookup``)."""
+    parser = argparse.ArgumentParser(prog="cleanclaim")
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    func: Handler = args.func
+    return func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
