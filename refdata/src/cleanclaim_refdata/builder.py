@@ -58,7 +58,7 @@ _SOURCE_NAME = re.compile(r"^icd10cm-tabular-FY(?P<fy>\d{4})(?P<april>-April)?\.
 _CODE = r"[A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?"
 _REF = re.compile(
     rf"(?<![0-9A-Za-z.])(?P<start>{_CODE})(?P<sdash>\.?-(?!\s*[A-Z]\d))?"
-    rf"(?:\s*-{{1,2}}\s*(?P<end>{_CODE})(?P<edash>\.?-)?)?(?![0-9A-Za-z])"
+    rf"(?:\s*-{{1,2}}\s*(?P<end>{_CODE})(?P<edash>\.?-)?)?(?![0-9A-Z])"
 )
 _PAREN = re.compile(r"\(([^()]*)\)")
 _TRAILING_RANGE = re.compile(r"\s*\([A-Z]\d[0-9A-Z]-[A-Z]\d[0-9A-Z]\)\s*$")

@@ -1,0 +1,166 @@
+"""The builder: deterministic output, checksums honoured, prose rules parsed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import cleanclaim_refdata
+from cleanclaim_refdata.builder import (
+    build_all,
+    build_one,
+    pad_stem,
+    parse_refs,
+    parse_seventh_exclusions,
+    read_checksums,
+)
+from cleanclaim_refdata.cli import main as cli_main
+
+REPO = Path(__file__).resolve().parents[2]
+SOURCES = REPO / "refdata" / "sources"
+DATA = REPO / "refdata" / "src" / "cleanclaim_refdata" / "data"
+NAMES = ["icd10cm-fy2021", "icd10cm-fy2025-april", "icd10cm-fy2026-april"]
+
+
+@pytest.fixture(scope="module")
+def rebuilt(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("data")
+    build_all(SOURCES, out)
+    return out
+
+
+def test_rebuild_is_byte_identical_to_committed(rebuilt: Path) -> None:
+    assert sorted(p.name for p in rebuilt.iterdir()) == NAMES
+    assert sorted(p.name for p in DATA.iterdir() if p.is_dir()) == NAMES
+    for name in NAMES:
+        files = sorted(p.name for p in (DATA / name).iterdir())
+        assert files == ["codes.json", "manifest.json", "notes.json"]
+        for f in files:
+            assert (rebuilt / name / f).read_bytes() == (DATA / name / f).read_bytes(), (name, f)
+
+
+def test_manifests(rebuilt: Path) -> None:
+    sums = read_checksums(SOURCES)
+    expected = {
+        "icd10cm-fy2021": (2021, "2021", "2020-10-01", "2020-10-01", 72621),
+        "icd10cm-fy2025-april": (2025, "2025-April", "2025-04-01", "2024-10-01", 74260),
+        "icd10cm-fy2026-april": (2026, "2026-April", "2026-04-01", "2025-10-01", 74719),
+    }
+    for name, (fy, release, rdate, serves_from, billable) in expected.items():
+        m = json.loads((rebuilt / name / "manifest.json").read_text())
+        assert m["system"] == "ICD-10-CM"
+        assert m["fiscal_year"] == fy
+        assert m["release"] == release
+        assert m["release_date"] == rdate
+        assert m["effective_from"] == rdate
+        assert m["serves_from"] == serves_from
+        assert m["serves_to"] == f"{fy}-09-30"
+        assert m["counts"]["billable"] == billable
+        assert m["counts"]["chapters"] == 22
+        assert m["source"]["sha256"] == sums[m["source"]["xml"]]
+        if release.endswith("April"):
+            assert "whole fiscal year" in m["note"]
+        import hashlib
+
+        for f, digest in m["files"].items():
+            assert hashlib.sha256((rebuilt / name / f).read_bytes()).hexdigest() == digest
+
+
+def test_checksum_mismatch_is_refused(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(SOURCES / "icd10cm-tabular-FY2021.xml.xz", src)
+    (src / "SHA256SUMS.raw").write_text("0" * 64 + "  icd10cm-tabular-FY2021.xml\n")
+    with pytest.raises(ValueError, match="does not match"):
+        build_one(src / "icd10cm-tabular-FY2021.xml.xz", tmp_path / "out",
+                  read_checksums(src))
+    assert cli_main(["build", "--sources", str(src), "--out", str(tmp_path / "o2")]) == 1
+
+
+def test_both_releases_of_a_year_split_it(tmp_path: Path) -> None:
+    """October + April of one year: the update starts on April 1."""
+    from cleanclaim_refdata.builder import adjust_service_windows
+
+    for name, release in (("a-oct", "2025"), ("b-apr", "2025-April")):
+        (tmp_path / name).mkdir()
+        m = {"fiscal_year": 2025, "release": release, "serves_from": "2024-10-01",
+             "serves_to": "2025-09-30", "effective_to": "2025-09-30", "note": ""}
+        (tmp_path / name / "manifest.json").write_text(json.dumps(m))
+    adjust_service_windows(tmp_path, ["a-oct", "b-apr"])
+    oct_ = json.loads((tmp_path / "a-oct" / "manifest.json").read_text())
+    apr = json.loads((tmp_path / "b-apr" / "manifest.json").read_text())
+    assert oct_["serves_to"] == "2025-03-31"
+    assert apr["serves_from"] == "2025-04-01"
+
+
+@pytest.mark.parametrize(
+    ("text", "refs"),
+    [
+        ("lumbago due to intervertebral disc displacement (M51.2-)", [["M51.2", None, True]]),
+        ("injuries (S30-S39)", [["S30", "S39", True]]),
+        ("malignant (C49.-, C79.89)", [["C49", None, True], ["C79.89", None, False]]),
+        ("lumbago with sciatica (M54.4-)", [["M54.4", None, True]]),
+        ("pain (R10.2)", [["R10.2", None, False]]),
+        ("congenital malformations (Q00-Q99)", [["Q00", "Q99", True]]),
+        ("open fracture of pelvis (S32.1--S32.9 with 7th character B)",
+         [["S32.1", "S32.9", True]]),
+        ("open fracture (S92.-with 7th character B)", [["S92", None, True]]),
+        ("localized abdominal pain (R10.1-R10.4-)", [["R10.1", "R10.4", True]]),
+        ("vitamin B12 deficiency anaemia", []),
+        ("sprain (ligament) (joint)", []),
+        ("pregnancy (O00-O9A)", [["O00", "O9A", True]]),
+    ],
+)
+def test_parse_refs(text: str, refs: list[list[object]]) -> None:
+    assert parse_refs(text) == refs
+
+
+def test_parse_s06_exclusion() -> None:
+    note = ("7th characters D and S do not apply to codes in category S06 with 6th character "
+            "7 - death due to brain injury prior to regaining consciousness, or 8 - death due "
+            "to other cause prior to regaining consciousness.")
+    assert parse_seventh_exclusions(note) == ("S06", frozenset("DS"), frozenset("78"))
+    assert parse_seventh_exclusions("The appropriate 7th character is to be added") is None
+
+
+def test_only_the_s06_rule_is_found_in_every_release() -> None:
+    for name in NAMES:
+        notes = json.loads((DATA / name / "notes.json").read_text())
+        assert notes["seventh_exclusions"] == {"S06": {"chars": ["D", "S"], "sixth": ["7", "8"]}}
+
+
+def test_pad_stem() -> None:
+    assert pad_stem("S13.4") == "S13.4XX"
+    assert pad_stem("T36.0X1") == "T36.0X1"
+    assert pad_stem("S32") == "S32.XXX"
+
+
+def test_version_single_source() -> None:
+    version = (REPO / "refdata/src/cleanclaim_refdata/VERSION").read_text().strip()
+    assert version == "2026.4.0"
+    assert cleanclaim_refdata.__version__ == cleanclaim_refdata.DATA_VERSION == version
+    pyproject = (REPO / "refdata/pyproject.toml").read_text()
+    assert 'dependencies = []' in pyproject
+    assert "VERSION" in pyproject
+
+
+def test_module_entry_point_builds(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(SOURCES / "icd10cm-tabular-FY2021.xml.xz", src)
+    shutil.copy(SOURCES / "SHA256SUMS.raw", src)
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "cleanclaim_refdata", "build", "--sources", str(src),
+         "--out", str(out)],
+        capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "icd10cm-fy2021" / "codes.json").read_bytes() == (
+        DATA / "icd10cm-fy2021" / "codes.json"
+    ).read_bytes()
