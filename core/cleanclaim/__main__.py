@@ -1,0 +1,5 @@
+"""``python -m cleanclaim`` runs the command line."""
+
+from cleanclaim.cli import run
+
+run()

@@ -1,0 +1,139 @@
+"""Run conformance case files against cleanclaim: the harness plugin authors reuse.
+
+A case file is the JSON format of ``shared/conformance`` (a claim or a command line, and
+what must come out).  :func:`run_case_cli` runs it through the real ``cleanclaim`` command,
+as the project's own conformance suite does; :func:`run_case_engine` runs a claim case
+against an engine you built (for hermetic plugin tests, no installation needed).  Both
+return a list of problems: empty means the case passes.
+
+Typical use in a plugin's tests::
+
+    from cleanclaim.testing import case_files, run_case_engine
+    ENGINE = Engine.build(plugins=[my_plugin], installed=False)
+
+    @pytest.mark.parametrize("path", case_files(Path(__file__).parent / "cases"), ids=str)
+    def test_case(path):
+        assert run_case_engine(ENGINE, load_case(path)) == []
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from cleanclaim.engine import Engine, InputError
+
+Case = Mapping[str, Any]
+
+
+def case_files(*folders: Path) -> list[Path]:
+    """Every ``*.json`` case in the folders, sorted, for ``pytest.mark.parametrize``."""
+    return sorted(p for folder in folders for p in folder.glob("*.json"))
+
+
+def load_case(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def _norm(code: str) -> str:
+    return str(code).replace(".", "").upper()
+
+
+def finding_matches(finding: Mapping[str, Any], matcher: Mapping[str, Any]) -> bool:
+    """The matcher semantics of shared/conformance/README.md."""
+    for key in ("rule", "source", "severity"):
+        if key in matcher and finding.get(key) != matcher[key]:
+            return False
+    codes = {_norm(c) for c in finding.get("codes") or []}
+    if any(_norm(c) not in codes for c in matcher.get("codes_include", [])):
+        return False
+    suggestions = {_norm(c) for c in finding.get("suggestions") or []}
+    if any(_norm(c) not in suggestions for c in matcher.get("suggestions_include", [])):
+        return False
+    if matcher.get("suggestions_any") and not any(
+        _norm(c) in suggestions for c in matcher["suggestions_any"]
+    ):
+        return False
+    message = str(finding.get("message") or "").lower()
+    return all(w.lower() in message for w in matcher.get("message_contains", []))
+
+
+def check_report(report: Mapping[str, Any], expect: Mapping[str, Any]) -> list[str]:
+    """Problems of a report (as JSON data) against a case's expectations."""
+    problems = []
+    if "status" in expect and report.get("status") != expect["status"]:
+        problems.append(f"status {report.get('status')!r}, expected {expect['status']!r}")
+    findings = report.get("findings") or []
+    for matcher in expect.get("findings", []):
+        if not any(finding_matches(f, matcher) for f in findings):
+            got = [(f.get("rule"), f.get("source"), f.get("severity"), f.get("codes")) for f in findings]
+            problems.append(f"no finding matches {matcher}; got {got}")
+    for rule in expect.get("not_rules", []):
+        if any(f.get("rule") == rule for f in findings):
+            problems.append(f"unexpected finding {rule}")
+    for source in expect.get("not_sources_with_error", []):
+        if any(f.get("source") == source and f.get("severity") == "error" for f in findings):
+            problems.append(f"unexpected error from {source}")
+    return problems
+
+
+def run_case_engine(engine: Engine, case: Case) -> list[str]:
+    """Run a claim case against ``engine`` directly (exit 2 = InputError expected)."""
+    expect = case["expect"]
+    claim = case.get("claim")
+    if claim is None or isinstance(claim, str):
+        return ["run_case_engine takes claim cases whose claim is a JSON object"]
+    try:
+        report = engine.check(claim).model_dump(mode="json")
+    except InputError:
+        return [] if expect.get("exit") == 2 else ["claim was rejected as invalid input"]
+    problems = check_report(report, expect)
+    if "exit" in expect:
+        exit_code = 1 if report["status"] == "error" else 0
+        if exit_code != expect["exit"]:
+            problems.append(f"exit {exit_code}, expected {expect['exit']}")
+    return problems
+
+
+def run_case_cli(case: Case, command: Sequence[str] | None = None, timeout: float = 120) -> list[str]:
+    """Run a case through the real command line, exactly as shared/tools/run_cases.py does."""
+    base = list(command) if command else [sys.executable, "-m", "cleanclaim"]
+    expect = case["expect"]
+    with tempfile.TemporaryDirectory() as folder:
+        if "claim" in case:
+            path = os.path.join(folder, "claim.json")
+            with open(path, "w", encoding="utf-8") as fh:
+                claim = case["claim"]
+                fh.write(claim if isinstance(claim, str) else json.dumps(claim))
+            argv = [*base, "check", path, "--format", "json", *case.get("extra_args", [])]
+        else:
+            argv = [*base, *[a.replace("{dir}", folder) for a in case["argv"][1:]]]
+            for name, text in case.get("files", {}).items():
+                Path(folder, name).write_text(text, encoding="utf-8")
+        proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, cwd=folder)
+    problems = []
+    output = proc.stdout + proc.stderr
+    if expect.get("no_traceback", True) and "Traceback" in output:
+        problems.append("printed a Python traceback")
+    if "exit" in expect and proc.returncode != expect["exit"]:
+        problems.append(f"exit {proc.returncode}, expected {expect['exit']}: {proc.stderr[:300]}")
+    for text in expect.get("stdout_contains", []):
+        if text.lower() not in proc.stdout.lower():
+            problems.append(f"stdout lacks {text!r}")
+    for text in expect.get("stderr_contains", []):
+        if text.lower() not in output.lower():
+            problems.append(f"output lacks {text!r}")
+    if any(k in expect for k in ("findings", "status", "not_rules", "not_sources_with_error")):
+        try:
+            report = json.loads(proc.stdout)
+        except json.JSONDecodeError:
+            return [*problems, f"stdout is not one JSON report: {proc.stdout[:200]!r}"]
+        problems.extend(check_report(report, expect))
+    return problems
