@@ -317,6 +317,8 @@ class Rule:
     def __post_init__(self) -> None:
         if not RULE_ID.match(self.id):
             raise ValueError(f"rule id {self.id!r} must look like ABC123")
-        missing = [n for n in ("summary", "why", "example", "fix", "reference") if not getattr(self, n)]
+        missing = [
+            n for n in ("summary", "why", "example", "fix", "reference") if not getattr(self, n)
+        ]
         if missing:
             raise ValueError(f"rule {self.id} lacks catalog sections: {', '.join(missing)}")

@@ -35,7 +35,15 @@ from cleanclaim.contributions import (
     UnitLimit,
 )
 from cleanclaim.icd import DatasetRegistry
-from cleanclaim.models import SEVERITY_RANK, Claim, DatasetUsed, Finding, Report, Severity, status_of
+from cleanclaim.models import (
+    SEVERITY_RANK,
+    Claim,
+    DatasetUsed,
+    Finding,
+    Report,
+    Severity,
+    status_of,
+)
 from cleanclaim.plugin import PLUGIN_API
 from cleanclaim.plugin.hookspecs import PluginInfo
 from cleanclaim.plugin.host import (
@@ -223,7 +231,9 @@ class Engine:
                 version=_version_of(pm, name),
                 summary=info.summary,
                 hooks=tuple(sorted(contributions.hooks_of.get(name, []))),
-                rules=tuple(sorted(r.rule.id for r in contributions.rules.values() if r.source == name)),
+                rules=tuple(
+                    sorted(r.rule.id for r in contributions.rules.values() if r.source == name)
+                ),
             )
             for name, info in sorted(contributions.infos.items())
         ]
@@ -445,7 +455,7 @@ def _collect(pm: pluggy.PluginManager, problems: list[BuildProblem]) -> _Contrib
             if hook_name == "cleanclaim_plugin_info":
                 continue
             try:
-                result = impl.function()
+                result: Any = impl.function()
                 if hook_name == "cleanclaim_rules":
                     _add_rules(out, result, name, info, problems)
                     continue
@@ -470,7 +480,9 @@ def _add_rules(
             continue
         if source != "core" and not rule.id.startswith(info.rule_prefix):
             problems.append(
-                BuildProblem(source, "cleanclaim_rules", f"{rule.id} lacks prefix {info.rule_prefix}")
+                BuildProblem(
+                    source, "cleanclaim_rules", f"{rule.id} lacks prefix {info.rule_prefix}"
+                )
             )
             continue
         if rule.id in out.rules:
@@ -514,7 +526,9 @@ def _compile_tables(contrib: _Contributions) -> EngineTables:
             tables.pairings.setdefault(code, []).append(compiled)
     for edit, src in get("cleanclaim_procedure_edits", []):
         assert isinstance(edit, ProcedureEdit)
-        tables.plugin_edits.setdefault((edit.column1, edit.column2), []).append(EditEntry(edit, src))
+        tables.plugin_edits.setdefault((edit.column1, edit.column2), []).append(
+            EditEntry(edit, src)
+        )
     for limit, src in get("cleanclaim_unit_limits", []):
         assert isinstance(limit, UnitLimit)
         tables.plugin_limits.setdefault(limit.code, []).append(LimitEntry(limit, src))
@@ -527,7 +541,10 @@ def _compile_tables(contrib: _Contributions) -> EngineTables:
         assert isinstance(pair, IntegralPair)
         tables.integral_pairs.append(
             CompiledIntegralPair(
-                pair, DiagnosisPattern.parse(pair.symptom), DiagnosisPattern.parse(pair.definitive), src
+                pair,
+                DiagnosisPattern.parse(pair.symptom),
+                DiagnosisPattern.parse(pair.definitive),
+                src,
             )
         )
     for synonym, _src in get("cleanclaim_synonyms", []):

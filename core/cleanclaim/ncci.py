@@ -62,13 +62,15 @@ def load_ptp_file(path: Path) -> list[ProcedureEdit]:
             raise NcciFileError(f"{path}:{number}: expected 6 or 7 columns of a PTP row")
         indicator = cells[5]
         if indicator not in ("0", "1", "9"):
-            raise NcciFileError(f"{path}:{number}: modifier indicator {indicator!r} is not 0, 1 or 9")
+            raise NcciFileError(
+                f"{path}:{number}: modifier indicator {indicator!r} is not 0, 1 or 9"
+            )
         deleted = _date(cells[4], path, number)
         edits.append(
             ProcedureEdit(
                 column1=cells[0],
                 column2=cells[1],
-                modifier_indicator=int(indicator),  # type: ignore[arg-type]
+                modifier_indicator=int(indicator),
                 effective_from=_date(cells[3], path, number),
                 effective_to=deleted - timedelta(days=1) if deleted else None,
                 source=f"CMS NCCI PTP file {path.name}, line {number}",
@@ -86,12 +88,14 @@ def load_mue_file(path: Path) -> list[UnitLimit]:
             raise NcciFileError(f"{path}:{number}: expected code, MUE value, MAI")
         mai = cells[2][:1]
         if mai not in ("1", "2", "3"):
-            raise NcciFileError(f"{path}:{number}: adjudication indicator {cells[2]!r} is not 1, 2 or 3")
+            raise NcciFileError(
+                f"{path}:{number}: adjudication indicator {cells[2]!r} is not 1, 2 or 3"
+            )
         limits.append(
             UnitLimit(
                 code=cells[0],
                 max_units=int(cells[1]),
-                adjudication=int(mai),  # type: ignore[arg-type]
+                adjudication=int(mai),
                 source=f"CMS NCCI MUE file {path.name}, line {number}",
             )
         )

@@ -73,7 +73,10 @@ def check_report(report: Mapping[str, Any], expect: Mapping[str, Any]) -> list[s
     findings = report.get("findings") or []
     for matcher in expect.get("findings", []):
         if not any(finding_matches(f, matcher) for f in findings):
-            got = [(f.get("rule"), f.get("source"), f.get("severity"), f.get("codes")) for f in findings]
+            got = [
+                (f.get("rule"), f.get("source"), f.get("severity"), f.get("codes"))
+                for f in findings
+            ]
             problems.append(f"no finding matches {matcher}; got {got}")
     for rule in expect.get("not_rules", []):
         if any(f.get("rule") == rule for f in findings):
@@ -102,7 +105,9 @@ def run_case_engine(engine: Engine, case: Case) -> list[str]:
     return problems
 
 
-def run_case_cli(case: Case, command: Sequence[str] | None = None, timeout: float = 120) -> list[str]:
+def run_case_cli(
+    case: Case, command: Sequence[str] | None = None, timeout: float = 120
+) -> list[str]:
     """Run a case through the real command line, exactly as shared/tools/run_cases.py does."""
     base = list(command) if command else [sys.executable, "-m", "cleanclaim"]
     expect = case["expect"]

@@ -26,7 +26,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check outpatient claims before they reach a payer.",
     )
     parser.add_argument("--version", action="version", version=f"cleanclaim {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub: argparse._SubParsersAction[argparse.ArgumentParser] = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_Parser
+    )
     from cleanclaim.cli import catalog, check, lookup
 
     check.register(sub)

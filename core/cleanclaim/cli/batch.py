@@ -104,7 +104,8 @@ def _windows(
         return
     ctx = get_context("spawn" if sys.platform == "win32" else "fork")
     per_worker = WINDOW // 4
-    with ctx.Pool(args.workers, initializer=_init_worker, initargs=(args.config, args.payer)) as pool:
+    init_args = (args.config, args.payer)
+    with ctx.Pool(args.workers, initializer=_init_worker, initargs=init_args) as pool:
         while window := list(islice(records, WINDOW * args.workers)):
             chunks = [window[i : i + per_worker] for i in range(0, len(window), per_worker)]
             results = pool.starmap(_work, [(chunk, origin) for chunk in chunks])

@@ -52,7 +52,9 @@ def rule_entry(reg: RegisteredRule) -> dict[str, Any]:
         "example": rule.example,
         "fix": rule.fix,
         "reference": rule.reference,
-        "options": {k: {"default": v, "doc": rule.option_docs.get(k, "")} for k, v in rule.options.items()},
+        "options": {
+            k: {"default": v, "doc": rule.option_docs.get(k, "")} for k, v in rule.options.items()
+        },
         "example_claim": dict(rule.example_claim) if rule.example_claim else None,
     }
 
@@ -78,8 +80,15 @@ def run_rule(args: argparse.Namespace) -> int:
         raise CliInputError(f"no rule {args.id!r}; known rules: {known}")
     e = rule_entry(reg)
     overrides = [
-        {"payer": o.payer, "enabled": o.enabled, "severity": o.severity, "options": o.options,
-         "dates": o.window(), "source": o.source, "reason": o.reason}
+        {
+            "payer": o.payer,
+            "enabled": o.enabled,
+            "severity": o.severity,
+            "options": o.options,
+            "dates": o.window(),
+            "source": o.source,
+            "reason": o.reason,
+        }
         for o, _src in engine._overrides
         if o.matches(reg.rule.id, reg.rule.groups) or o.rule == reg.source
     ]
@@ -89,9 +98,13 @@ def run_rule(args: argparse.Namespace) -> int:
         return 0
     out = sys.stdout
     out.write(f"{e['id']} ({e['name']}) - {e['source']}, default severity {e['severity']}\n\n")
-    for title, key in (("What it finds", "summary"), ("Why it matters", "why"),
-                       ("Example", "example"), ("What to do instead", "fix"),
-                       ("Reference", "reference")):
+    for title, key in (
+        ("What it finds", "summary"),
+        ("Why it matters", "why"),
+        ("Example", "example"),
+        ("What to do instead", "fix"),
+        ("Reference", "reference"),
+    ):
         out.write(f"{title}\n  {e[key]}\n\n")
     if e["options"]:
         out.write("Options\n")
@@ -101,9 +114,10 @@ def run_rule(args: argparse.Namespace) -> int:
     if overrides:
         out.write("Payer overrides\n")
         for o in overrides:
-            change = ", ".join(
-                f"{k}={o[k]}" for k in ("enabled", "severity") if o[k] is not None
-            ) or "options"
+            change = (
+                ", ".join(f"{k}={o[k]}" for k in ("enabled", "severity") if o[k] is not None)
+                or "options"
+            )
             out.write(f"  {o['payer']}: {change} ({o['dates']}); {o['source']}\n")
     return 0
 

@@ -10,9 +10,51 @@ from cleanclaim.contributions import Hit, Rule
 
 #: NCCI-associated modifiers that may bypass an edit with modifier indicator 1.
 BYPASS = frozenset(
-    {"59", "XE", "XS", "XP", "XU", "E1", "E2", "E3", "E4", "FA", "F1", "F2", "F3", "F4",
-     "F5", "F6", "F7", "F8", "F9", "LC", "LD", "LM", "LT", "RC", "RI", "RT", "TA", "T1",
-     "T2", "T3", "T4", "T5", "T6", "T7", "T8", "T9", "24", "25", "57", "27", "78", "79", "91"}
+    {
+        "59",
+        "XE",
+        "XS",
+        "XP",
+        "XU",
+        "E1",
+        "E2",
+        "E3",
+        "E4",
+        "FA",
+        "F1",
+        "F2",
+        "F3",
+        "F4",
+        "F5",
+        "F6",
+        "F7",
+        "F8",
+        "F9",
+        "LC",
+        "LD",
+        "LM",
+        "LT",
+        "RC",
+        "RI",
+        "RT",
+        "TA",
+        "T1",
+        "T2",
+        "T3",
+        "T4",
+        "T5",
+        "T6",
+        "T7",
+        "T8",
+        "T9",
+        "24",
+        "25",
+        "57",
+        "27",
+        "78",
+        "79",
+        "91",
+    }
 )
 EM_BYPASS = frozenset({"25", "57"})
 SUGGESTED = ("XS", "59", "XU", "XE", "XP")
@@ -47,7 +89,7 @@ def _judge(
             f"lines[{col2}]",
             (one.procedure, two.procedure),
             (),
-            f"NCCI procedure-to-procedure edit {one.procedure}/{two.procedure}, indicator 0; {source}",
+            f"NCCI PTP edit {one.procedure}/{two.procedure}, indicator 0; {source}",
         )
         return
     allowed = (BYPASS | EM_BYPASS) if em else BYPASS
@@ -62,7 +104,7 @@ def _judge(
         f"lines[{col2}].modifiers",
         (one.procedure, two.procedure),
         suggestion,
-        f"NCCI procedure-to-procedure edit {one.procedure}/{two.procedure}, indicator 1; {source}",
+        f"NCCI PTP edit {one.procedure}/{two.procedure}, indicator 1; {source}",
     )
 
 

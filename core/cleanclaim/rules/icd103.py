@@ -27,8 +27,7 @@ RULE = Rule(
     "character in the 7th position.",
     why="Injury, poisoning and other categories are complete only with the 7th character "
     "(A initial, D subsequent, S sequela ...); S39.012 or S13.4A is invalid and rejected.",
-    example="S39.012 (strain of lower back) without its 7th character; S13.4A instead of "
-    "S13.4XXA.",
+    example="S39.012 (strain of lower back) without its 7th character; S13.4A instead of S13.4XXA.",
     fix="Add the 7th character for the encounter (A active treatment, D healing phase, S "
     "sequela) and fill empty positions with X.",
     reference="ICD-10-CM Official Guidelines I.A.4 (placeholder X), I.A.5 (7th characters), "
