@@ -1,0 +1,250 @@
+"""The urology rules: catalog entries and their small check functions.
+
+Each check reads the claim through :class:`~cleanclaim.context.ClaimContext` and the
+plugin's data (:mod:`cleanclaim_urology.policy`); the policy itself (which codes are
+add-ons, when a code existed, how often it may be billed) lives in ``data/*.toml``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from datetime import date, timedelta
+from typing import Any
+
+from cleanclaim.context import ClaimContext
+from cleanclaim.contributions import Hit, Rule
+
+from cleanclaim_urology import policy
+
+WINDOWS = ("rolling", "calendar-year")
+
+
+def _named(ctx: ClaimContext, code: str) -> str:
+    label = ctx.tables.label(code)
+    return f"{code} ({label})" if label else code
+
+
+# -- URO101 -------------------------------------------------------------------------------
+
+
+def addon_without_primary(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """An add-on code of this plugin billed on a claim that bills none of its primaries."""
+    own = policy.own_codes()
+    billed = ctx.procedure_codes
+    for index, line in enumerate(ctx.lines):
+        code = line.procedure
+        if code not in own:
+            continue
+        procedure = ctx.tables.procedures.get(code)
+        if procedure is None or not procedure.primary_codes:
+            continue
+        if billed.intersection(procedure.primary_codes):
+            continue
+        primaries = procedure.primary_codes
+        wanted = " or ".join(_named(ctx, p) for p in primaries)
+        yield Hit(
+            message=(
+                f"{_named(ctx, code)} is an add-on code and is billed without its primary "
+                f"code: bill {wanted} on the same claim, or drop the add-on line."
+            ),
+            location=f"lines[{index}]",
+            codes=(code,),
+            suggestions=primaries,
+            reference=procedure.source or None,
+        )
+
+
+# -- URO102 -------------------------------------------------------------------------------
+
+
+def code_outside_dates(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """A code billed on a date before it existed or after it was deleted."""
+    table = policy.code_dates()
+    day = ctx.day
+    for index, line in enumerate(ctx.lines):
+        records = table.get(line.procedure)
+        if not records or any(r.holds_on(day) for r in records):
+            continue
+        ended = [r for r in records if r.effective_to is not None and day > r.effective_to]
+        record = max(ended, key=lambda r: r.effective_to or day) if ended else records[0]
+        suggestions = tuple(
+            code
+            for code in record.replaced_by
+            if all(r.holds_on(day) for r in table.get(code, ())) or code not in table
+        )
+        instead = ", ".join(_named(ctx, c) for c in suggestions)
+        if record in ended:
+            when = f"was deleted after {record.effective_to}"
+            fix = f"for this date of service bill {instead}" if instead else "find its successor"
+        else:
+            when = f"does not exist before {record.effective_from}"
+            fix = f"for this date of service bill {instead}" if instead else "use the code then valid"
+        note = f" ({record.note})" if record.note else ""
+        yield Hit(
+            message=(
+                f"{_named(ctx, line.procedure)} {when}, so it is not valid on "
+                f"{day.isoformat()}: {fix}."
+            ),
+            location=f"lines[{index}]",
+            codes=(line.procedure,),
+            suggestions=suggestions,
+            reference=f"{record.source}{note}",
+        )
+
+
+# -- URO103 -------------------------------------------------------------------------------
+
+
+def window_start(day: date, window: str, window_days: int) -> date:
+    """First date of the window that ends on ``day`` (inclusive on both ends)."""
+    if window == "calendar-year":
+        return date(day.year, 1, 1)
+    if window == "rolling":
+        if window_days < 1:
+            raise ValueError(f"URO103 option window_days must be at least 1, not {window_days}")
+        return day - timedelta(days=window_days - 1)
+    raise ValueError(f"URO103 option window must be one of {', '.join(WINDOWS)}, not {window!r}")
+
+
+def frequency_limits(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """A code billed on more dates in the window than its frequency limit allows."""
+    table = policy.frequency_limits()
+    window = str(options.get("window", "rolling"))
+    window_days = int(options.get("window_days", 365))
+    replaced: Mapping[str, Any] = options.get("limits") or {}
+    day = ctx.day
+    start = window_start(day, window, window_days)
+    span = (
+        f"calendar year {day.year}"
+        if window == "calendar-year"
+        else f"the {window_days} days ending {day.isoformat()}"
+    )
+    history = ctx.claim.service_history
+    reported: set[str] = set()
+    for index, line in enumerate(ctx.lines):
+        code = line.procedure
+        if code in reported:
+            continue
+        limits = [
+            lim
+            for lim in table.get(code, ())
+            if lim.holds_on(day) and lim.applies_to(ctx.payer, ctx.profile)
+        ]
+        if not limits:
+            continue
+        limit = limits[0]
+        allowed = int(replaced.get(code, limit.max_dates))
+        dates = {day} | {
+            prior.date_of_service
+            for prior in history
+            if prior.procedure == code and start <= prior.date_of_service <= day
+        }
+        if len(dates) <= allowed:
+            continue
+        reported.add(code)
+        listed = ", ".join(d.isoformat() for d in sorted(dates))
+        times = "once" if allowed == 1 else f"{allowed} times"
+        yield Hit(
+            message=(
+                f"{_named(ctx, code)} is billed on {len(dates)} dates in {span} "
+                f"({listed}); the payer's policy allows it {times} in that window. "
+                "Check the service history, and document why a repeat is needed."
+            ),
+            location=f"lines[{index}]",
+            codes=(code,),
+            reference=limit.source,
+        )
+
+
+# -- the catalog -------------------------------------------------------------------------
+
+URO101 = Rule(
+    id="URO101",
+    name="addon-without-primary",
+    summary="A pelvic floor add-on code (such as 90913, each further 15 minutes of pelvic "
+    "floor biofeedback) is billed on a claim that bills none of its primary codes.",
+    why="An add-on code describes extra time or work on top of a primary service and is "
+    "never paid alone: a payer denies the add-on line when its primary (90912 for 90913) "
+    "is not on the claim for the same date.",
+    example="90913 billed alone for a patient with stress incontinence (N39.3).",
+    fix="Bill the primary code (90912 for the first 15 minutes) on the same claim and keep "
+    "the add-on for the further 15-minute blocks; if only the first block was furnished, "
+    "bill 90912 alone.",
+    reference="CPT add-on code convention (the primary codes of each add-on are listed in "
+    "the plugin's procedures.toml, from Procedure.primary_codes)",
+    check=addon_without_primary,
+    default_severity="error",
+    groups=("urology", "add-on"),
+    example_claim={
+        "date_of_service": "2026-05-12",
+        "payer": "commercial",
+        "diagnoses": ["N39.3"],
+        "lines": [{"procedure": "90913", "units": 1, "diagnosis_pointers": [1]}],
+    },
+)
+
+URO102 = Rule(
+    id="URO102",
+    name="procedure-outside-its-dates",
+    summary="A procedure code billed on a date of service when it did not exist: 90911 "
+    "after its deletion (replaced by 90912 and +90913), or 90912/90913 before they began.",
+    why="A payer edits procedure codes against the code set in force on the date of "
+    "service; a deleted code (or one not yet effective) is rejected as invalid.",
+    example="90911 billed for a date of service in 2026; it was replaced by 90912 and "
+    "90913 in CPT 2020.",
+    fix="Bill the code in force on the date of service: 90912 for the first 15 minutes of "
+    "pelvic floor biofeedback and 90913 for each further 15 minutes (from 2020-01-01), "
+    "90911 before that date.",
+    reference="CPT 2020 code changes as reported by secondary sources; the dates are data "
+    "(code_dates.toml) and the year is UNVERIFIED against the AMA's CPT changes book",
+    check=code_outside_dates,
+    default_severity="error",
+    groups=("urology", "code-validity"),
+    example_claim={
+        "date_of_service": "2026-05-12",
+        "diagnoses": ["N39.3"],
+        "lines": [{"procedure": "90911", "units": 1, "diagnosis_pointers": [1]}],
+    },
+)
+
+URO103 = Rule(
+    id="URO103",
+    name="frequency-limit",
+    summary="A pelvic floor test or biofeedback code billed on more dates in a year than the "
+    "contractor's utilization limit allows, counting this claim and the claim's "
+    "service_history (sphincter EMG 51784/51785 and anorectal manometry 91122 about once "
+    "a year; biofeedback 90901/90912/90913 up to 4 times a year).",
+    why="Novitas's LCD L34977 treats sphincter EMG and anorectal manometry as part of the "
+    "initial diagnostic work-up and caps biofeedback sessions; services beyond the limit "
+    "are denied unless the record shows why a repeat is needed.",
+    example="51784 billed on 2026-05-12 for a Medicare patient whose service history shows "
+    "51784 on 2025-09-01.",
+    fix="Check the patient's history before billing a repeat; if the repeat is needed, "
+    "document why (new symptoms, a change in treatment) and expect a medical review.",
+    reference="Novitas LCD L34977 and its billing and coding article (utilization "
+    "guidelines) [SECONDARY copy of a MAC article]",
+    check=frequency_limits,
+    default_severity="warning",
+    enabled_by_default=False,
+    groups=("urology", "frequency"),
+    options={"window": "rolling", "window_days": 365, "limits": {}},
+    option_docs={
+        "window": "How 'a year' is counted: 'rolling' (the date of service and the "
+        "window_days - 1 days before it, the default) or 'calendar-year' (January 1 of the "
+        "year of the date of service through the date of service). The LCD text does not say "
+        "which; 'rolling' is the stricter reading.",
+        "window_days": "Length of the rolling window in days (default 365). Ignored for "
+        "'calendar-year'.",
+        "limits": "Replace the data file's limit for some codes: a table of code -> most "
+        "dates of service in the window, e.g. {\"90912\" = 6}.",
+    },
+    example_claim={
+        "date_of_service": "2026-05-12",
+        "payer": "medicare",
+        "diagnoses": ["N39.3"],
+        "lines": [{"procedure": "51784", "units": 1, "diagnosis_pointers": [1]}],
+        "service_history": [{"procedure": "51784", "date_of_service": "2025-09-01"}],
+    },
+)
+
+RULES: tuple[Rule, ...] = (URO101, URO102, URO103)
