@@ -121,6 +121,9 @@ class Procedure(_Contribution):
     primary_codes: tuple[str, ...] = Field(
         default=(), description="For an add-on code: the primary codes it may accompany."
     )
+    unit_minutes: int | None = Field(
+        default=None, ge=1, description="For a timed code: the minutes one unit stands for."
+    )
     source: str = ""
 
     @field_validator("code")
