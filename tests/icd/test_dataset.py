@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 
 import pytest
-
 from cleanclaim.icd import CodeRef, Dataset, DatasetRegistry, normalize_code
 
 
@@ -193,7 +192,7 @@ def test_codes_sorted_unique(fy2026: Dataset) -> None:
 
 
 def test_concurrent_first_load(reg: DatasetRegistry) -> None:
-    fresh = DatasetRegistry(reg._dir)  # noqa: SLF001 - a registry with nothing loaded
+    fresh = DatasetRegistry(reg._dir)
     ds = fresh.for_fiscal_year(2025)
     results: list[bool] = []
 

@@ -8,9 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import cleanclaim_refdata
+import pytest
 from cleanclaim_refdata.builder import (
     build_all,
     build_one,

@@ -55,13 +55,14 @@ _SOURCE_NAME = re.compile(r"^icd10cm-tabular-FY(?P<fy>\d{4})(?P<april>-April)?\.
 
 # One code reference: a category, optionally with a dotted tail, optionally followed by
 # a dash ("M51.2-", "C49.-") meaning "and everything below".
-_CODE = r"[A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?"
+_CAT = r"[A-Z](?:\d[0-9A-Z]|A\d)"  # A00, C4A, and since April 2026 QA0
+_CODE = rf"{_CAT}(?:\.[0-9A-Z]{{1,4}})?"
 _REF = re.compile(
-    rf"(?<![0-9A-Za-z.])(?P<start>{_CODE})(?P<sdash>\.?-(?!\s*[A-Z]\d))?"
+    rf"(?<![0-9A-Za-z.])(?P<start>{_CODE})(?P<sdash>\.?-(?!\s*{_CAT}))?"
     rf"(?:\s*-{{1,2}}\s*(?P<end>{_CODE})(?P<edash>\.?-)?)?(?![0-9A-Z])"
 )
-_PAREN = re.compile(r"\(([^()]*)\)")
-_TRAILING_RANGE = re.compile(r"\s*\([A-Z]\d[0-9A-Z]-[A-Z]\d[0-9A-Z]\)\s*$")
+_PAREN = re.compile(r"\(([^()]*)")  # a few notes never close the parenthesis
+_TRAILING_RANGE = re.compile(rf"\s*\({_CAT}(?:-{_CAT})?\)\s*$")
 
 
 @dataclass(frozen=True, slots=True)
