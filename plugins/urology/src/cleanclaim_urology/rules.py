@@ -70,15 +70,17 @@ def code_outside_dates(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterato
         suggestions = tuple(
             code
             for code in record.replaced_by
-            if all(r.holds_on(day) for r in table.get(code, ())) or code not in table
+            if code not in table or any(r.holds_on(day) for r in table[code])
         )
-        instead = ", ".join(_named(ctx, c) for c in suggestions)
         if record in ended:
             when = f"was deleted after {record.effective_to}"
-            fix = f"for this date of service bill {instead}" if instead else "find its successor"
         else:
             when = f"does not exist before {record.effective_from}"
-            fix = f"for this date of service bill {instead}" if instead else "use the code then valid"
+        fix = (
+            "for this date of service bill " + ", ".join(_named(ctx, c) for c in suggestions)
+            if suggestions
+            else "bill the code in force on that date"
+        )
         note = f" ({record.note})" if record.note else ""
         yield Hit(
             message=(
@@ -236,7 +238,7 @@ URO103 = Rule(
         "window_days": "Length of the rolling window in days (default 365). Ignored for "
         "'calendar-year'.",
         "limits": "Replace the data file's limit for some codes: a table of code -> most "
-        "dates of service in the window, e.g. {\"90912\" = 6}.",
+        'dates of service in the window, e.g. {"90912" = 6}.',
     },
     example_claim={
         "date_of_service": "2026-05-12",
