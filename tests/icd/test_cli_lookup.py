@@ -1,0 +1,110 @@
+"""The look-up verbs, run through a local argparse as the main CLI will."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from cleanclaim.cli import lookup
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lookup, "_today", lambda: date(2026, 11, 24))
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    try:
+        rc = lookup.main(list(argv))
+    except SystemExit as exc:  # argparse usage errors
+        rc = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+def test_code_json(capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = run(capsys, "code", "M62.830", "--format", "json")
+    assert rc == 0
+    doc = json.loads(out)
+    assert doc["description"] == "Muscle spasm of back"
+    assert "Muscle spasm of back" in out
+    assert doc["dataset"]["fiscal_year"] == 2026
+    assert "FY2027" in doc["remark"]
+
+
+def test_code_text_default_uses_newest_and_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = run(capsys, "code", "m62830")
+    assert rc == 0
+    assert "FY2027" in out and "newest" in out
+    assert "Muscle spasm of back" in out and "billable" in out
+    assert "M60-M63" in out and "M62.83" in out
+
+
+def test_code_header_that_was_billable(capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = run(capsys, "code", "M54.5", "--fy", "2026")
+    assert rc == 1
+    assert "M54.50, M54.51, M54.59" in out
+    assert "billable in FY2021" in out
+    assert "low back strain (S39.012)" in out
+
+
+def test_code_valid_in_old_year(capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = run(capsys, "code", "M54.5", "--date", "2021-03-01")
+    assert rc == 0 and "FY2021" in out
+
+
+def test_code_not_yet_present(capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = run(capsys, "code", "M54.50", "--fy", "2021")
+    assert rc == 1
+    assert "FY2025" in out and "FY2026" in out
+
+
+def test_code_missing_placeholder_and_seventh(capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = run(capsys, "code", "S13.4A", "--fy", "2026")
+    assert rc == 1 and "S13.4XXA" in out
+    rc, out, _ = run(capsys, "code", "S39.012", "--fy", "2026", "--format", "json")
+    doc = json.loads(out)
+    assert rc == 1 and doc["requires_seventh"] and set(doc["seventh_characters"]) == set("ADS")
+    rc, out, _ = run(capsys, "code", "M62.8399", "--fy", "2026")
+    assert rc == 1 and "M62.83" in out
+
+
+def test_code_bad_usage(capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, err = run(capsys, "code", "M54.5", "--fy", "2023")
+    assert rc == 2 and "FY2021, FY2025, FY2026" in err and "Traceback" not in err
+    rc, out, err = run(capsys, "code", "M54.5", "--date", "2022-11-01")
+    assert rc == 2 and "fiscal year 2023" in err
+    rc, out, err = run(capsys, "code", "M54.5", "--date", "yesterday")
+    assert rc == 2 and "YYYY-MM-DD" in err
+
+
+def test_search(capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = run(capsys, "search", "muscle", "spasm", "back", "--limit", "3")
+    assert rc == 0 and out.splitlines()[1].startswith("M62.830")
+    rc, out, _ = run(capsys, "search", "spasm", "--format", "json", "--fy", "2021")
+    assert rc == 0 and json.loads(out)["hits"]
+
+
+def test_diff(capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = run(capsys, "diff", "2021", "2026", "--prefix", "M54")
+    assert rc == 0 and "+ M54.50" in out and "M54.5" in out
+    rc, out, _ = run(capsys, "diff", "2021", "2026", "--prefix", "M54", "--format", "json")
+    assert json.loads(out)["billable_changed"] == [{"code": "M54.5", "was": True, "now": False}]
+    rc, _, err = run(capsys, "diff", "2021", "2030")
+    assert rc == 2 and "2030" in err
+
+
+def test_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = run(capsys, "codes", "--fy", "2021", "--billable")
+    lines = out.splitlines()
+    assert rc == 0 and len(lines) == 72621 and "M54.5" in lines
+
+
+def test_datasets(capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = run(capsys, "datasets")
+    assert rc == 0 and "whole fiscal year 2026" in out
+    rc, out, _ = run(capsys, "datasets", "--format", "json")
+    doc = json.loads(out)
+    assert [d["fiscal_year"] for d in doc] == [2021, 2025, 2026]
+    assert doc[1]["serves_from"] == "2024-10-01"

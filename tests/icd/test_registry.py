@@ -1,0 +1,122 @@
+"""Choosing a dataset by date of service; integrity of the packaged files; diffs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from importlib.resources import as_file, files
+from pathlib import Path
+
+import pytest
+from cleanclaim.icd import (
+    DatasetIntegrityError,
+    DatasetRegistry,
+    NoDatasetError,
+    diff_datasets,
+)
+
+
+def test_packaged_is_cached_and_lists_years(reg: DatasetRegistry) -> None:
+    assert DatasetRegistry.packaged() is reg
+    assert reg.fiscal_years() == [2021, 2025, 2026]
+    infos = reg.available()
+    assert [i.release for i in infos] == ["2021", "2025-April", "2026-April"]
+    apr = infos[-1]
+    assert apr.system == "ICD-10-CM"
+    assert apr.release_date == date(2026, 4, 1)
+    assert (apr.serves_from, apr.serves_to) == (date(2025, 10, 1), date(2026, 9, 30))
+    assert "whole fiscal year" in apr.note
+    assert apr.counts["billable"] == 74719
+    assert len(apr.sha256) == 64
+
+
+@pytest.mark.parametrize(
+    ("when", "fy"),
+    [(date(2020, 10, 1), 2021), (date(2021, 9, 30), 2021), (date(2024, 10, 1), 2025),
+     (date(2025, 3, 31), 2025), (date(2025, 10, 1), 2026), (date(2026, 5, 12), 2026),
+     (date(2026, 9, 30), 2026)],
+)
+def test_for_date(reg: DatasetRegistry, when: date, fy: int) -> None:
+    assert reg.for_date(when).info.fiscal_year == fy
+
+
+@pytest.mark.parametrize("when", [date(2021, 10, 1), date(2022, 11, 1), date(2026, 10, 1),
+                                  date(2020, 9, 30)])
+def test_for_date_never_falls_back(reg: DatasetRegistry, when: date) -> None:
+    with pytest.raises(NoDatasetError) as err:
+        reg.for_date(when)
+    msg = str(err.value)
+    assert when.isoformat() in msg
+    fy = when.year + 1 if when.month >= 10 else when.year
+    assert f"fiscal year {fy}" in msg
+    assert "FY2021, FY2025, FY2026" in msg
+
+
+def test_for_fiscal_year_missing(reg: DatasetRegistry) -> None:
+    with pytest.raises(NoDatasetError, match="fiscal year 2023.*FY2021, FY2025, FY2026"):
+        reg.for_fiscal_year(2023)
+
+
+def test_datasets_are_shared(reg: DatasetRegistry) -> None:
+    assert reg.for_fiscal_year(2026) is reg.for_date(date(2026, 1, 2))
+
+
+def _copy_data(tmp_path: Path) -> Path:
+    with as_file(files("cleanclaim_refdata") / "data") as src:
+        dst = tmp_path / "data"
+        shutil.copytree(src, dst)
+    return dst
+
+
+def test_october_and_april_of_one_year(tmp_path: Path) -> None:
+    data = _copy_data(tmp_path)
+    oct_dir = data / "icd10cm-fy2026"
+    shutil.copytree(data / "icd10cm-fy2026-april", oct_dir)
+    m = json.loads((oct_dir / "manifest.json").read_text())
+    m.update(name="icd10cm-fy2026", release="2026", release_date="2025-10-01",
+             effective_from="2025-10-01", effective_to="2026-03-31", serves_to="2026-03-31")
+    (oct_dir / "manifest.json").write_text(json.dumps(m))
+    apr = json.loads((data / "icd10cm-fy2026-april" / "manifest.json").read_text())
+    apr["serves_from"] = "2026-04-01"
+    (data / "icd10cm-fy2026-april" / "manifest.json").write_text(json.dumps(apr))
+    reg = DatasetRegistry(data)
+    assert reg.for_date(date(2026, 3, 31)).info.release == "2026"
+    assert reg.for_date(date(2026, 4, 1)).info.release == "2026-April"
+    assert reg.for_fiscal_year(2026).info.release == "2026-April"
+
+
+def test_corrupt_file_is_named(tmp_path: Path) -> None:
+    data = _copy_data(tmp_path)
+    codes = data / "icd10cm-fy2025-april" / "codes.json"
+    codes.write_bytes(codes.read_bytes().replace(b"Muscle spasm of back", b"Muscle spasm of neck"))
+    reg = DatasetRegistry(data)
+    with pytest.raises(DatasetIntegrityError, match=r"icd10cm-fy2025-april.*codes\.json"):
+        reg.for_fiscal_year(2025).is_billable("M62.830")
+    assert reg.for_fiscal_year(2026).is_billable("M62.830")  # other years unaffected
+
+
+def test_missing_notes_file_is_named(tmp_path: Path) -> None:
+    data = _copy_data(tmp_path)
+    (data / "icd10cm-fy2021" / "notes.json").unlink()
+    ds = DatasetRegistry(data).for_fiscal_year(2021)
+    assert ds.is_billable("M54.5")  # notes are lazy: validity still works
+    with pytest.raises(DatasetIntegrityError, match=r"notes\.json.*missing"):
+        ds.lookup("M54.5")
+
+
+def test_diff_m54(reg: DatasetRegistry) -> None:
+    d = diff_datasets(reg.for_fiscal_year(2021), reg.for_fiscal_year(2026), prefix="m54")
+    assert d.added == ("M54.50", "M54.51", "M54.59")
+    assert d.deleted == ()
+    assert d.billable_changed == (("M54.5", True, False),)
+
+
+def test_diff_whole_years(reg: DatasetRegistry) -> None:
+    a, b = reg.for_fiscal_year(2025), reg.for_fiscal_year(2026)
+    d = diff_datasets(a, b)
+    assert len(set(b.codes())) - len(set(a.codes())) == len(d.added) - len(d.deleted)
+    assert all(not a.is_valid(c) and b.is_valid(c) for c in d.added)
+    assert all(a.is_valid(c) and not b.is_valid(c) for c in d.deleted)
+    for code, old, new in d.renamed:
+        assert a.description(code) == old and b.description(code) == new and old != new
