@@ -71,11 +71,11 @@ def test_code_missing_placeholder_and_seventh(capsys: pytest.CaptureFixture[str]
 
 
 def test_code_bad_usage(capsys: pytest.CaptureFixture[str]) -> None:
-    rc, out, err = run(capsys, "code", "M54.5", "--fy", "2023")
+    rc, _, err = run(capsys, "code", "M54.5", "--fy", "2023")
     assert rc == 2 and "FY2021, FY2025, FY2026" in err and "Traceback" not in err
-    rc, out, err = run(capsys, "code", "M54.5", "--date", "2022-11-01")
+    rc, _, err = run(capsys, "code", "M54.5", "--date", "2022-11-01")
     assert rc == 2 and "fiscal year 2023" in err
-    rc, out, err = run(capsys, "code", "M54.5", "--date", "yesterday")
+    rc, _, err = run(capsys, "code", "M54.5", "--date", "yesterday")
     assert rc == 2 and "YYYY-MM-DD" in err
 
 

@@ -54,7 +54,7 @@ def test_for_date_never_falls_back(reg: DatasetRegistry, when: date) -> None:
 
 
 def test_for_fiscal_year_missing(reg: DatasetRegistry) -> None:
-    with pytest.raises(NoDatasetError, match="fiscal year 2023.*FY2021, FY2025, FY2026"):
+    with pytest.raises(NoDatasetError, match=r"fiscal year 2023.*FY2021, FY2025, FY2026"):
         reg.for_fiscal_year(2023)
 
 
