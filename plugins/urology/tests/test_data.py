@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import importlib.util
+from pathlib import Path
 
 import pytest
-from cleanclaim.contributions import DiagnosisPattern
+from cleanclaim.contributions import DiagnosisPattern, Pairing, PayerOverride, Procedure
 from cleanclaim.engine import Engine
 from cleanclaim.icd import DatasetRegistry
 from uro_helpers import claim, findings
 
 import cleanclaim_urology.plugin as urology_plugin
 from cleanclaim_urology import policy
+from cleanclaim_urology.rules import RULES
 
 # -- pairings, reported by the kernel's CLM202 -------------------------------------------
 
@@ -123,7 +125,9 @@ def test_pairing_codes_exist_in_fy2026(code: str) -> None:
 
 
 def test_every_record_is_sourced() -> None:
-    records = [
+    records: list[
+        Procedure | Pairing | PayerOverride | policy.CodeDates | policy.FrequencyLimit
+    ] = [
         *policy.procedures(),
         *policy.pairings(),
         *policy.payer_overrides(),
@@ -135,11 +139,11 @@ def test_every_record_is_sourced() -> None:
 
 
 def test_dated_policy_says_its_dates() -> None:
-    for records in policy.frequency_limits().values():
-        assert all(r.effective_from is not None for r in records)
-    for records in policy.code_dates().values():
-        assert all(r.effective_from or r.effective_to for r in records)
-        assert all("UNVERIFIED" in r.note for r in records)
+    for limits in policy.frequency_limits().values():
+        assert all(r.effective_from is not None for r in limits)
+    for windows in policy.code_dates().values():
+        assert all(r.effective_from or r.effective_to for r in windows)
+        assert all("UNVERIFIED" in r.note for r in windows)
 
 
 def test_addon_primaries_are_own_codes() -> None:
@@ -184,3 +188,17 @@ def test_engine_build_has_no_problems(engine: Engine) -> None:
     assert engine.problems == []
     record = next(p for p in engine.plugins if p.name == "urology")
     assert record.rules == ("URO101", "URO102", "URO103")
+
+
+DOCS = Path(__file__).resolve().parents[3] / "docs" / "plugins" / "urology.md"
+
+
+@pytest.mark.skipif(not DOCS.exists(), reason="docs page not in this checkout")
+def test_docs_page_names_every_rule_option_and_code() -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    for rule in RULES:
+        assert rule.id in text and rule.name in text
+        for option in rule.options:
+            assert f"`{option}`" in text
+    for procedure in policy.procedures():
+        assert procedure.code in text
