@@ -57,6 +57,12 @@ class Config(BaseModel):
     cpt_descriptors: Path | None = Field(
         default=None, alias="cpt-descriptors", description="Your licensed CPT descriptor file."
     )
+    fallback_fiscal_year: int | None = Field(
+        default=None,
+        alias="fallback-fiscal-year",
+        description="Judge claims whose fiscal year is not packaged against this year instead "
+        "of rejecting them; each such report carries an ENG002 warning.",
+    )
     base_dir: Path = Field(default=Path("."), exclude=True)
 
     @field_validator("rules")

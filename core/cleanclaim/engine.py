@@ -321,14 +321,19 @@ class Engine:
                 raise InputError(describe_validation(exc)) from exc
         from cleanclaim.icd import NoDatasetError
 
+        fallback_note: Finding | None = None
         try:
             dataset = self.datasets.for_date(claim.date_of_service)
         except NoDatasetError as exc:
-            raise InputError(f"date_of_service: {exc}") from exc
+            fallback = self.config.fallback_fiscal_year
+            if fallback is None:
+                raise InputError(f"date_of_service: {exc}") from exc
+            dataset = self.datasets.for_fiscal_year(fallback)
+            fallback_note = _fallback_finding(claim.date_of_service, fallback)
         payer = claim.payer or self.config.default_payer
         profile = self.profile_of(payer)
         ctx = ClaimContext(claim, dataset, self.tables, payer, profile, self.datasets)
-        findings: list[Finding] = []
+        findings: list[Finding] = [fallback_note] if fallback_note else []
         for active in self.active_rules(profile, claim.date_of_service):
             rule = active.rule
             ctx.rule_id = rule.id
@@ -396,6 +401,25 @@ def _crash_finding(rule: Rule, source: str, exc: Exception) -> Finding:
         codes=[],
         suggestions=[],
         reference=f"plugin {source}, rule {rule.id}",
+    )
+
+
+def _fallback_finding(day: date, fallback: int) -> Finding:
+    fiscal_year = day.year + 1 if day.month >= 10 else day.year
+    return Finding(
+        rule="ENG002",
+        severity="warning",
+        message=(
+            f"No ICD-10-CM dataset is packaged for FY{fiscal_year} (date of service "
+            f"{day.isoformat()}); the claim was checked against FY{fallback} because the "
+            "configuration asks for it. Codes added, deleted or changed between the two years "
+            "may be judged wrongly."
+        ),
+        source="core",
+        location="date_of_service",
+        codes=[],
+        suggestions=[],
+        reference="configuration: fallback-fiscal-year",
     )
 
 

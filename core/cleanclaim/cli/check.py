@@ -33,6 +33,12 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--payer", help="payer id for claims that name none")
     p.add_argument("--config", metavar="FILE", help="cleanclaim.toml or pyproject.toml")
+    p.add_argument(
+        "--fallback-fy",
+        type=int,
+        metavar="YEAR",
+        help="check claims of a fiscal year that is not packaged against YEAR (with a warning)",
+    )
     p.set_defaults(func=run)
 
 
@@ -40,6 +46,8 @@ def load_config(args: argparse.Namespace) -> Config:
     config = Config.load(Path(args.config)) if args.config else Config.discover()
     if getattr(args, "payer", None):
         config = config.model_copy(update={"default_payer": args.payer.strip().lower()})
+    if getattr(args, "fallback_fy", None):
+        config = config.model_copy(update={"fallback_fiscal_year": args.fallback_fy})
     return config
 
 

@@ -41,8 +41,9 @@ RULE = Rule(
     "integral part; the pairs come from plugins, each with its source.",
     why="Guideline I.B.5 says symptoms routinely associated with a disease are not coded "
     "in addition to it; payers and auditors treat the extra code as unsupported.",
-    example="M54.50 (low back pain) with S39.012A (strain of lower back), when the "
-    "primary-care plugin contributes that pair.",
+    example="M62.830 (muscle spasm of back) with S39.012A (strain of lower back) when the "
+    "note says the spasm is due to the acute strain (pair contributed by primary-care).",
+    example_claim={"date_of_service": "2026-05-12", "diagnoses": ["S39.012A", "M62.830"]},
     fix="Drop the symptom code, or document why it is not part of the definitive condition.",
     reference="ICD-10-CM Official Guidelines I.B.4, I.B.5, I.B.6",
     check=check,
