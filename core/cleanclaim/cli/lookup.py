@@ -279,7 +279,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     ds, remark = choose_dataset(reg, None, args.fy)
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
-    hits = ds.search(" ".join(args.words), limit=args.limit)
+    hits = ds.search(" ".join(args.words), limit=args.limit, synonyms=_plugin_synonyms())
     if args.format == "json":
         print(json.dumps({
             "dataset": _info_json(ds.info),
@@ -411,3 +411,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def _plugin_synonyms() -> dict[str, list[str]]:
+    """Search synonyms contributed by the installed plugins (their hooks run once, here)."""
+    from cleanclaim.engine import Engine
+
+    return Engine.build().tables.synonyms

@@ -489,6 +489,22 @@ class Dataset:
                 pos += 1
         return out
 
+    def _phrase_search(
+        self, query: str, phrases: list[str], limit: int, hits: list[SearchHit], seen: set[str]
+    ) -> list[SearchHit]:
+        """A query naming a multi-word synonym ("pelvic floor spasm") searches each meaning.
+
+        ICD-10-CM often has no single code for such a phrase; coders combine the codes of
+        its meanings, so the best hit of every meaning comes first, then the query's own.
+        """
+        groups = [self.search(alt, limit) for alt in phrases] + [self.search(query, limit)]
+        for rank in range(limit):
+            for group in groups:
+                if rank < len(group) and group[rank].code not in seen:
+                    seen.add(group[rank].code)
+                    hits.append(group[rank])
+        return hits[:limit]
+
     def search(
         self,
         query: str,
@@ -525,6 +541,14 @@ class Dataset:
         if not tokens:
             return hits
         syn = {k.lower(): [s.lower() for s in v] for k, v in (synonyms or {}).items()}
+        phrases = [
+            alt
+            for term, alts in syn.items()
+            if len(_words(term)) > 1 and _contains(tokens, _words(term))
+            for alt in alts
+        ]
+        if phrases:
+            return self._phrase_search(query, phrases, limit, hits, seen)
         idx = self._search_index()
         groups: list[dict[int, float]] = []
         for tok in tokens:
@@ -580,3 +604,9 @@ class Dataset:
             seen.add(code)
             hits.append(SearchHit(code, desc, round(-neg, 3), matched))
         return hits
+
+
+def _contains(tokens: list[str], phrase: list[str]) -> bool:
+    """True when ``phrase`` occurs in ``tokens`` as consecutive words."""
+    size = len(phrase)
+    return any(tokens[i : i + size] == phrase for i in range(len(tokens) - size + 1))
