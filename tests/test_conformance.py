@@ -7,6 +7,7 @@ shared folder (when present beside the checkout) has cases the copy lacks or dif
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,9 @@ from cleanclaim.testing import case_files, load_case, run_case_cli
 HERE = Path(__file__).parent / "conformance"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "conformance"
 CASES = case_files(HERE / "kernel", HERE / "plugins")
-COMMAND = [shutil.which("cleanclaim") or "cleanclaim"]
+# The installed console script, exactly as a user runs it (the one beside this interpreter).
+_BESIDE = Path(sys.executable).parent / "cleanclaim"
+COMMAND = [str(_BESIDE) if _BESIDE.exists() else (shutil.which("cleanclaim") or "cleanclaim")]
 
 
 @pytest.mark.parametrize("path", CASES, ids=lambda p: p.name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cleanclaim.config import Config
-from conftest import Check, build, claim, of
+from pc_support import Check, build, claim, of
 
 NO_TRAUMA = {"trauma": False, "mechanism": "bending to lift a box, no fall or impact"}
 
@@ -128,3 +128,20 @@ def test_spasm_with_strain_is_a_possible_integral_symptom(check: Check) -> None:
     assert finding.codes == ["M62.830", "S39.012A"]
     assert not [f for f in report.findings if f.source == "primary-care" and f.severity == "error"]
     assert not of(report, "PC105")
+
+
+def test_pc105_leaves_therapy_claims_to_physical_therapy(check: Check) -> None:
+    report = check(
+        "97110",
+        diagnoses=("M62.830",),
+        documentation={"trauma": True, "mechanism": "fell on ice"},
+    )
+    assert of(report, "PC105") == []
+
+
+def test_pc105_applies_to_any_claim_when_the_scope_is_emptied() -> None:
+    engine = build(Config(rules={"PC105": {"applies_to_tags": []}}))
+    report = engine.check(
+        claim("97110", diagnoses=("M62.830",), documentation={"trauma": True})
+    )
+    assert [f.suggestions for f in of(report, "PC105")] == [["S39.012A"]]

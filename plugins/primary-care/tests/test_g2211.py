@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Check, of
+from pc_support import Check, of
 
 
 def medicare(check: Check, dos: str, *lines: str) -> list[str]:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from cleanclaim.engine import Engine
-from conftest import Check, of
+from pc_support import Check, of
 
 P06 = Path("/work/shared/conformance/plugins/p06-pc-modifier-25.json")
 

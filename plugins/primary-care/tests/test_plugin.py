@@ -9,7 +9,7 @@ import pytest
 from cleanclaim.contributions import DiagnosisPattern, Rule
 from cleanclaim.engine import Engine
 from cleanclaim.rulekit import read_data
-from conftest import DATASETS, of
+from pc_support import DATASETS, of
 
 import cleanclaim_primary_care.plugin as plugin
 from cleanclaim_primary_care import policy

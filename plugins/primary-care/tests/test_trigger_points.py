@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import Check, of
+from pc_support import Check, of
 
 
 def test_both_codes_on_one_claim_is_an_error(check: Check) -> None:

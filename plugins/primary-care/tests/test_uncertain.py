@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cleanclaim.config import Config
-from conftest import Check, build, claim, of
+from pc_support import Check, build, claim, of
 
 
 def test_probable_radiculopathy_coded(check: Check) -> None:

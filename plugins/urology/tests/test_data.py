@@ -168,11 +168,6 @@ def test_synonyms_reach_the_engine(engine: Engine) -> None:
     assert "other muscle spasm" in means and "anal spasm" in means
 
 
-@pytest.mark.xfail(
-    reason="kernel search looks synonyms up one query word at a time; multi-word terms "
-    "such as 'pelvic floor spasm' need phrase support (requested from the lead)",
-    strict=False,
-)
 def test_search_for_pelvic_floor_spasm_finds_the_codes_coders_combine(engine: Engine) -> None:
     dataset = DatasetRegistry.packaged().for_fiscal_year(2026)
     hits = [h.code for h in dataset.search("pelvic floor spasm", 15, engine.tables.synonyms)]

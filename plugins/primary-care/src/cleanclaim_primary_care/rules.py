@@ -313,6 +313,13 @@ def _trauma_word(ctx: ClaimContext, options: Mapping[str, Any]) -> tuple[str, st
 
 
 def check_trauma_choice(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+    scope = _strings(options.get("applies_to_tags"))
+    if (
+        scope
+        and ctx.claim.specialty != "primary-care"
+        and not any(ctx.lines_tagged(tag) for tag in scope)
+    ):
+        return  # a therapy claim: the physical-therapy plugin's PT107 gives this advice
     trauma = ctx.documentation.trauma
     found = _trauma_word(ctx, options) if trauma is None else None
     for choice in policy.injury_choices():
@@ -604,6 +611,7 @@ RULES: tuple[Rule, ...] = (
             "trauma_words": list(_TRAUMA.words),
             "negations": list(_TRAUMA.negations),
             "text_fields": ["mechanism"],
+            "applies_to_tags": ["em"],
         },
         option_docs={
             "trauma_words": (
@@ -615,6 +623,11 @@ RULES: tuple[Rule, ...] = (
                 "the same clause ('no fall or impact')."
             ),
             "text_fields": "Documentation fields searched for trauma words (default: mechanism).",
+            "applies_to_tags": (
+                "Only claims with a line tagged so (default: an E/M visit) or whose specialty "
+                "is primary-care; an empty list checks every claim. Keeps this rule and "
+                "physical-therapy's PT107 from reporting the same M62.830 on therapy claims."
+            ),
         },
         example_claim={
             "claim_id": "PC105-example",
