@@ -6,6 +6,7 @@ import json
 from datetime import date
 
 import pytest
+
 from cleanclaim.cli import lookup
 
 

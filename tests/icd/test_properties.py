@@ -7,9 +7,10 @@ import re
 from importlib.resources import files
 
 import pytest
-from cleanclaim.icd import Dataset, DatasetRegistry, normalize_code
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from cleanclaim.icd import Dataset, DatasetRegistry, normalize_code
 
 YEARS = [2021, 2025, 2026]
 _SHAPE = re.compile(r"^[A-Z](\d[0-9A-Z]|A\d)(\.[0-9A-Z]{1,4})?$")

@@ -9,6 +9,7 @@ from importlib.resources import as_file, files
 from pathlib import Path
 
 import pytest
+
 from cleanclaim.icd import (
     DatasetIntegrityError,
     DatasetRegistry,

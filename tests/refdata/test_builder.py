@@ -8,8 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import cleanclaim_refdata
 import pytest
+
+import cleanclaim_refdata
 from cleanclaim_refdata.builder import (
     build_all,
     build_one,

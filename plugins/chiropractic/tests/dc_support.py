@@ -7,13 +7,12 @@ from datetime import date
 from importlib.resources import files
 from typing import Any
 
+import cleanclaim_chiropractic.plugin as plugin
 from cleanclaim.config import Config
 from cleanclaim.engine import Engine
 from cleanclaim.icd import Dataset
 from cleanclaim.icd.registry import DatasetRegistry
 from cleanclaim.models import Finding, Report
-
-import cleanclaim_chiropractic.plugin as plugin
 
 
 def build(config: Config | None = None, datasets: DatasetRegistry | None = None) -> Engine:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dc_support import build, claim, line, of
+
 from cleanclaim.config import Config
 from cleanclaim.engine import Engine
-from dc_support import build, claim, line, of
 
 
 def test_case_22_same_region_without_modifier(engine: Engine) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from cleanclaim.engine import Engine
 from dc_support import claim, line, of, rules_of
+
+from cleanclaim.engine import Engine
 
 MEDICARE_RULES = ("DC101", "DC102", "DC103", "DC105", "DC106", "DC107")
 
@@ -36,8 +37,9 @@ def test_dc101_quiet_when_subluxation_first(engine: Engine) -> None:
 def test_dc101_accepts_m99_00_by_default_and_the_range_is_an_option(engine: Engine) -> None:
     # Stedi's range includes M99.00 (head); a MAC list without it is an option away.
     assert not of(engine.check(claim("98940-AT", diagnoses=("M99.00", "M62.830"))), "DC101")
-    from cleanclaim.config import Config
     from dc_support import build
+
+    from cleanclaim.config import Config
 
     strict = build(Config(rules={"DC101": {"primary_diagnoses": ["M99.01-M99.05"]}}))
     assert of(strict.check(claim("98940-AT", diagnoses=("M99.00", "M62.830"))), "DC101")
@@ -87,8 +89,9 @@ def test_dc102_a_second_subluxation_is_not_support(engine: Engine) -> None:
 
 
 def test_dc102_list_is_an_option(engine: Engine) -> None:
-    from cleanclaim.config import Config
     from dc_support import build
+
+    from cleanclaim.config import Config
 
     narrow = build(Config(rules={"DC102": {"supporting_diagnoses": ["S39.012-"]}}))
     assert of(narrow.check(claim("98940-AT")), "DC102")  # M62.830 not on this MAC's list
@@ -137,8 +140,9 @@ def test_dc103_each_level_needs_its_own_region(engine: Engine) -> None:
 
 
 def test_dc103_extra_regions_option(engine: Engine) -> None:
-    from cleanclaim.config import Config
     from dc_support import build
+
+    from cleanclaim.config import Config
 
     dx = ("M99.01", "M79.18", "M54.50")
     assert of(engine.check(claim("98940-AT", diagnoses=dx)), "DC103")

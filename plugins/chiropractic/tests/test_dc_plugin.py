@@ -6,14 +6,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from dc_support import of
+
+import cleanclaim_chiropractic.plugin as plugin
 from cleanclaim.contributions import DiagnosisPattern, PayerOverride
 from cleanclaim.engine import Engine
 from cleanclaim.icd.registry import DatasetRegistry
 from cleanclaim.plugin import PLUGIN_API
 from cleanclaim.testing import load_case, run_case_engine
-from dc_support import of
-
-import cleanclaim_chiropractic.plugin as plugin
 from cleanclaim_chiropractic.regions import tables
 from cleanclaim_chiropractic.rules import build_rules, policy
 

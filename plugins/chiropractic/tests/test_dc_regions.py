@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from cleanclaim.config import Config
-from cleanclaim.engine import Engine
 from dc_support import build, claim, line, of
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from cleanclaim.config import Config
+from cleanclaim.engine import Engine
 
 SPINAL = {
     "cervical": "M99.01",

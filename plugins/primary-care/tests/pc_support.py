@@ -8,12 +8,12 @@ from importlib.resources import files
 from typing import Any
 
 import pytest
+
+import cleanclaim_primary_care.plugin as plugin
 from cleanclaim.config import Config
 from cleanclaim.engine import Engine
 from cleanclaim.icd import Dataset, DatasetRegistry, NoDatasetError
 from cleanclaim.models import Finding, Report
-
-import cleanclaim_primary_care.plugin as plugin
 
 
 class AnyDateRegistry(DatasetRegistry):

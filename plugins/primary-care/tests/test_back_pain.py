@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from cleanclaim.config import Config
 from pc_support import Check, build, claim, of
+
+from cleanclaim.config import Config
 
 NO_TRAUMA = {"trauma": False, "mechanism": "bending to lift a box, no fall or impact"}
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from cleanclaim.engine import Engine
 from cleanclaim.models import Finding
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from cleanclaim.engine import Engine
 from pc_support import Check, of
+
+from cleanclaim.engine import Engine
 
 P06 = Path("/work/shared/conformance/plugins/p06-pc-modifier-25.json")
 

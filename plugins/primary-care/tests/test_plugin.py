@@ -6,12 +6,12 @@ import itertools
 from importlib.metadata import entry_points
 
 import pytest
-from cleanclaim.contributions import DiagnosisPattern, Rule
-from cleanclaim.engine import Engine
-from cleanclaim.rulekit import read_data
 from pc_support import DATASETS, of
 
 import cleanclaim_primary_care.plugin as plugin
+from cleanclaim.contributions import DiagnosisPattern, Rule
+from cleanclaim.engine import Engine
+from cleanclaim.rulekit import read_data
 from cleanclaim_primary_care import policy
 from cleanclaim_primary_care.rules import RULES
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from cleanclaim.config import Config
 from pc_support import Check, build, claim, of
+
+from cleanclaim.config import Config
 
 
 def test_probable_radiculopathy_coded(check: Check) -> None:

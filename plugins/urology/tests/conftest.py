@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from cleanclaim.config import Config
-from cleanclaim.engine import Engine
 
 import cleanclaim_urology.plugin as urology_plugin
+from cleanclaim.config import Config
+from cleanclaim.engine import Engine
 
 
 @pytest.fixture(scope="session")

@@ -6,12 +6,12 @@ import importlib.util
 from pathlib import Path
 
 import pytest
-from cleanclaim.contributions import DiagnosisPattern, Pairing, PayerOverride, Procedure
-from cleanclaim.engine import Engine
-from cleanclaim.icd import DatasetRegistry
 from uro_helpers import claim, findings
 
 import cleanclaim_urology.plugin as urology_plugin
+from cleanclaim.contributions import DiagnosisPattern, Pairing, PayerOverride, Procedure
+from cleanclaim.engine import Engine
+from cleanclaim.icd import DatasetRegistry
 from cleanclaim_urology import policy
 from cleanclaim_urology.rules import RULES
 

@@ -8,13 +8,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from uro_helpers import claim, findings, only
+
 from cleanclaim.config import Config
 from cleanclaim.context import ClaimContext
 from cleanclaim.engine import Engine
 from cleanclaim.models import Claim
 from cleanclaim.testing import run_case_engine
-from uro_helpers import claim, findings, only
-
 from cleanclaim_urology import rules
 
 CONFORMANCE = Path("/work/shared/conformance/plugins")

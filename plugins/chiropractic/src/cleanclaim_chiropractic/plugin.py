@@ -10,7 +10,6 @@ from cleanclaim.contributions import PayerOverride, Procedure, ProcedureEdit, Ru
 from cleanclaim.plugin import PLUGIN_API, hookimpl
 from cleanclaim.plugin.hookspecs import PluginInfo
 from cleanclaim.rulekit import load_contributions
-
 from cleanclaim_chiropractic import PLUGIN_NAME
 
 PACKAGE = "cleanclaim_chiropractic"

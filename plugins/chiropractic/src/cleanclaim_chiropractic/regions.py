@@ -25,10 +25,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from cleanclaim.context import ClaimContext
 from cleanclaim.contributions import DiagnosisPattern
 from cleanclaim.rulekit import read_data
-from pydantic import BaseModel, ConfigDict, Field
 
 PACKAGE = "cleanclaim_chiropractic"
 RegionSource = Literal["both", "diagnosed", "documented", "either"]

@@ -14,7 +14,6 @@ from typing import Any
 from cleanclaim.context import ClaimContext
 from cleanclaim.contributions import Hit, Rule
 from cleanclaim.rulekit import read_data
-
 from cleanclaim_chiropractic.regions import (
     PACKAGE,
     REGION_SOURCES,

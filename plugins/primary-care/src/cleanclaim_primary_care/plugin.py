@@ -6,7 +6,6 @@ from cleanclaim.contributions import IntegralPair, Pairing, PayerOverride, Proce
 from cleanclaim.plugin import PLUGIN_API, hookimpl
 from cleanclaim.plugin.hookspecs import PluginInfo
 from cleanclaim.rulekit import load_contributions
-
 from cleanclaim_primary_care import DATA_PACKAGE, PLUGIN_NAME
 
 

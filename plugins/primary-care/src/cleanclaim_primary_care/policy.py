@@ -11,11 +11,11 @@ from __future__ import annotations
 from functools import cache
 from typing import Any, TypeVar
 
+from pydantic import BaseModel, ConfigDict, field_validator
+
 from cleanclaim.contributions import Dated, DiagnosisPattern
 from cleanclaim.models import normalize_procedure
 from cleanclaim.rulekit import DataFileError, load_contributions, read_data
-from pydantic import BaseModel, ConfigDict, field_validator
-
 from cleanclaim_primary_care import DATA_PACKAGE
 
 

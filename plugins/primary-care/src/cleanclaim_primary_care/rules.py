@@ -15,7 +15,6 @@ from typing import Any
 
 from cleanclaim.context import ClaimContext
 from cleanclaim.contributions import DiagnosisPattern, Hit, Rule
-
 from cleanclaim_primary_care import policy
 
 GUIDELINES = "ICD-10-CM Official Guidelines for Coding and Reporting"

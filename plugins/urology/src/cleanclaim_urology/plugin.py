@@ -5,7 +5,6 @@ from __future__ import annotations
 from cleanclaim.contributions import Pairing, PayerOverride, Procedure, Rule, Synonym
 from cleanclaim.plugin import PLUGIN_API, hookimpl
 from cleanclaim.plugin.hookspecs import PluginInfo
-
 from cleanclaim_urology import policy
 
 PLUGIN_NAME = "urology"

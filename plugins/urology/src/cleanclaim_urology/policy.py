@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from functools import cache
 from types import MappingProxyType
 
+from pydantic import Field, field_validator
+
 from cleanclaim.contributions import (
     Dated,
     Pairing,
@@ -23,7 +25,6 @@ from cleanclaim.contributions import (
 )
 from cleanclaim.models import normalize_procedure
 from cleanclaim.rulekit import load_contributions
-from pydantic import Field, field_validator
 
 PACKAGE = "cleanclaim_urology"
 

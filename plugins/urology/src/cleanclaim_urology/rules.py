@@ -13,7 +13,6 @@ from typing import Any
 
 from cleanclaim.context import ClaimContext
 from cleanclaim.contributions import Hit, Rule
-
 from cleanclaim_urology import policy
 
 WINDOWS = ("rolling", "calendar-year")
