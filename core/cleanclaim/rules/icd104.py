@@ -17,10 +17,12 @@ Excludes = tuple[tuple[str, str, tuple["CodeRef", ...]], ...]
 
 @lru_cache(maxsize=65536)
 def excludes1_chain(ds: Dataset, code: str) -> Excludes:
-    """(owner code, note text, refs) of every Excludes1 note on the code and its ancestors.
+    """(owner, note text, refs) of every Excludes1 note on the code, its ancestors, its
+    block and its chapter.
 
     An Excludes1 note on a category applies to every code below it, so M54.50 inherits
-    the note written at M54.5.
+    the note written at M54.5; a note under a block heading (M60-M63) or a chapter
+    heading applies to every code of that block or chapter.
     """
     info = ds.lookup(code)
     if info is None:
@@ -33,6 +35,13 @@ def excludes1_chain(ds: Dataset, code: str) -> Excludes:
         for note in owner_info.excludes1:
             if note.refs:
                 out.append((owner, note.text, tuple(note.refs)))
+    block_id = info.block[0]
+    for note in ds.block_notes(block_id).get("excludes1", ()):
+        if note.refs:
+            out.append((f"block {block_id}", note.text, tuple(note.refs)))
+    for note in ds.chapter_notes(info.chapter[0]).get("excludes1", ()):
+        if note.refs:
+            out.append((f"chapter {info.chapter[0]}", note.text, tuple(note.refs)))
     return tuple(out)
 
 
