@@ -1,119 +1,281 @@
-"""``cleanclaim check --batch``: stream a JSONL file through the engine.
+"""``cleanclaim check --batch``: stream JSONL or CSV claims through the engine.
 
-Input is read lazily and results are written in input order, in windows of a bounded
-size, so memory stays flat however long the file is.  With ``--workers N`` each worker
-process builds its own engine once and checks whole windows; the parent only reads,
-dispatches and writes.  Each result is written as one complete line with a single write,
-so an interrupted batch never leaves half a line behind.
+The contract (docs/guides/batch.md):
+
+* Input is read lazily in chunks of :data:`CHUNK` records and at most
+  ``workers * INFLIGHT`` chunks are ever in flight, so memory stays flat however long the
+  file is.  Results come out in input order, one JSON report per line, byte-identical to
+  ``Engine.check(claim).model_dump_json()`` for the same claim.
+* ``--workers N`` runs N worker processes.  On Linux they are forked after the engine is
+  built, so each inherits it ready-made; elsewhere (spawn) each builds its own once.
+  Workers return the status and rule ids next to each result line, so the parent tallies
+  the summary without re-parsing JSON.
+* A record that cannot be read becomes ``{"line": N, "status": "invalid", "errors": [...]}``
+  and the batch goes on.  Exit 1 when any record is ``error`` or ``invalid``; 2 only when
+  the batch cannot run at all (usage, missing file, bad configuration).
+* Every chunk of results is written with one write while SIGINT/SIGTERM are held back, so
+  an interrupted batch leaves only whole lines behind.
+* A progress line goes to stderr only when stderr is a terminal; the summary always does.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
+import signal
 import sys
-from collections import Counter
-from collections.abc import Iterator
-from itertools import islice
+import time
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator
 from multiprocessing import get_context
+from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, ClassVar
 
 from cleanclaim.cli.errors import CliInputError
 from cleanclaim.engine import Engine, InputError
 
-WINDOW = 512
+#: records per unit of work: large enough to amortise inter-process traffic, small
+#: enough that a window of them is a few megabytes at most.
+CHUNK = 256
+#: chunks in flight per worker; bounds memory at ``workers * INFLIGHT * CHUNK`` records.
+INFLIGHT = 3
+#: the CSV column that holds one claim's JSON (see docs/guides/batch.md).
+CSV_COLUMN = "claim_json"
+_BOM = b"\xef\xbb\xbf"
+
+#: (line number, raw record) as read; (result line, status, rule ids) as checked.
+Record = tuple[int, bytes | str]
+Result = tuple[str, str, tuple[str, ...]]
 
 _ENGINE: Engine | None = None
 
 
-def check_record(engine: Engine, number: int, text: str, origin: str) -> str:
-    """One result line (JSON, no newline) for one input line."""
-    from cleanclaim.cli.check import parse_claim
+# -- checking one record ---------------------------------------------------------------------
 
+
+def _invalid(number: int, errors: list[str]) -> Result:
+    line = json.dumps({"line": number, "status": "invalid", "errors": errors})
+    return line, "invalid", ()
+
+
+def check_record(engine: Engine, number: int, raw: bytes | str) -> Result:
+    """Check one record; never raises for bad input (it becomes an ``invalid`` result)."""
     try:
-        data = parse_claim(text, f"{origin}:{number}")
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        return _invalid(number, [f"not valid JSON: {exc.msg} at column {exc.colno}"])
+    except UnicodeDecodeError as exc:
+        return _invalid(number, [f"not UTF-8 text (byte {exc.start})"])
+    except RecursionError:
+        return _invalid(number, ["JSON nested too deeply"])
+    if not isinstance(data, dict):
+        return _invalid(number, [f"a claim must be a JSON object, not {type(data).__name__}"])
+    try:
         report = engine.check(data)
-    except (CliInputError, InputError) as exc:
-        message = str(exc)
-        prefix = f"{origin}:{number}: "
-        if message.startswith(prefix):
-            message = message[len(prefix) :]
-        return json.dumps({"line": number, "status": "invalid", "errors": message.split("; ")})
-    return report.model_dump_json()
+    except InputError as exc:
+        return _invalid(number, str(exc).split("; "))
+    return (
+        report.model_dump_json(),
+        report.status,
+        tuple(finding.rule for finding in report.findings),
+    )
+
+
+def _check_chunk(chunk: list[Record]) -> list[Result]:
+    """Worker entry point: check a chunk with this process's engine."""
+    engine = _ENGINE
+    assert engine is not None, "worker started without an engine"
+    return [check_record(engine, number, raw) for number, raw in chunk]
 
 
 def _init_worker(config_path: str | None, payer: str | None) -> None:
+    # The parent decides when the batch stops; a worker killed by the terminal's Ctrl-C
+    # would turn a clean interrupt into a BrokenProcessPool traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _ENGINE
-    from cleanclaim.cli.check import load_config
+    if _ENGINE is None:  # spawn start method: nothing inherited, build once here
+        from cleanclaim.cli.check import load_config
 
-    args = argparse.Namespace(config=config_path, payer=payer)
-    _ENGINE = Engine.build(config=load_config(args))
-
-
-def _work(chunk: list[tuple[int, str]], origin: str) -> list[str]:
-    assert _ENGINE is not None
-    return [check_record(_ENGINE, number, text, origin) for number, text in chunk]
+        args = argparse.Namespace(config=config_path, payer=payer)
+        _ENGINE = Engine.build(config=load_config(args))
 
 
-def _records(stream: IO[str]) -> Iterator[tuple[int, str]]:
+# -- reading ---------------------------------------------------------------------------------
+
+
+def _jsonl_records(stream: IO[bytes]) -> Iterator[Record]:
     for number, line in enumerate(stream, start=1):
+        if number == 1 and line.startswith(_BOM):
+            line = line[len(_BOM) :]
         if line.strip():
             yield number, line
 
 
+def _csv_records(stream: IO[bytes], origin: str) -> Iterator[Record]:
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
+    csv.field_size_limit(16 * 1024 * 1024)
+    reader = csv.reader(text)
+    header = next(reader, None)
+    if header is None:
+        return
+    names = [h.strip() for h in header]
+    if CSV_COLUMN not in names:
+        raise CliInputError(f"{origin}: line 1: CSV header has no {CSV_COLUMN!r} column")
+    column = names.index(CSV_COLUMN)
+    start = reader.line_num + 1
+    for row in reader:
+        number, start = start, reader.line_num + 1
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        if column >= len(row):
+            yield number, f"missing {CSV_COLUMN} cell"  # not JSON: reported as invalid
+            continue
+        yield number, row[column]
+
+
+def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    chunk: list[Record] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _is_csv(path: Path, fmt: str | None) -> bool:
+    if fmt:
+        return fmt == "csv"
+    return path.suffix.lower() == ".csv"
+
+
+# -- checking many ---------------------------------------------------------------------------
+
+
+def _serial(engine: Engine, chunks: Iterator[list[Record]]) -> Iterator[list[Result]]:
+    for chunk in chunks:
+        yield [check_record(engine, number, raw) for number, raw in chunk]
+
+
+def _parallel(
+    engine: Engine, chunks: Iterator[list[Record]], args: argparse.Namespace
+) -> Iterator[list[Result]]:
+    global _ENGINE
+    fork = sys.platform.startswith("linux")
+    ctx = get_context("fork" if fork else "spawn")
+    if fork:
+        _ENGINE = engine  # inherited by the forked workers: built once, in the parent
+    pool: Pool = ctx.Pool(
+        args.workers, initializer=_init_worker, initargs=(args.config, args.payer)
+    )
+    try:
+        pending: deque[AsyncResult[list[Result]]] = deque()
+        limit = args.workers * INFLIGHT
+        for chunk in chunks:
+            pending.append(pool.apply_async(_check_chunk, (chunk,)))
+            if len(pending) >= limit:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+        _ENGINE = None
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+class _Writer:
+    """Writes whole chunks of lines with termination signals held back meanwhile."""
+
+    _held: ClassVar[frozenset[signal.Signals]] = frozenset({signal.SIGINT, signal.SIGTERM})
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self.out = out
+        self.can_mask = hasattr(signal, "pthread_sigmask")
+
+    def write(self, lines: list[str]) -> None:
+        data = ("\n".join(lines) + "\n").encode("utf-8")
+        if self.can_mask:
+            old = signal.pthread_sigmask(signal.SIG_BLOCK, self._held)
+            try:
+                self.out.write(data)
+                self.out.flush()
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        else:  # pragma: no cover - Windows
+            self.out.write(data)
+            self.out.flush()
+
+
+class _Progress:
+    """``N claims, R/s, P%`` on one terminal line, redrawn at most five times a second."""
+
+    def __init__(self, stream: IO[bytes] | None, size: int) -> None:
+        self.stream = stream
+        self.size = size
+        self.started = self.last = time.monotonic()
+
+    def update(self, total: int, final: bool = False) -> None:
+        now = time.monotonic()
+        if not final and now - self.last < 0.2:
+            return
+        self.last = now
+        rate = total / max(now - self.started, 1e-9)
+        part = ""
+        if self.stream is not None and self.size:
+            try:
+                part = f", {min(100, self.stream.tell() * 100 // self.size)}%"
+            except (OSError, ValueError):
+                part = ""
+        end = "\n" if final else ""
+        print(
+            f"\r{total} claims checked, {rate:,.0f}/s{part}  ", end=end, file=sys.stderr, flush=True
+        )
+
+
 def run_batch(args: argparse.Namespace) -> int:
+    """Run ``check --batch``; returns the exit status (0 clean, 1 errors or invalid)."""
     from cleanclaim.cli.check import build_engine, summary_lines
 
     source = Path(args.batch)
     if not source.is_file():
         raise CliInputError(f"{args.batch}: no such file")
-    engine = build_engine(args)  # fails fast on bad configuration before any output
+    engine = build_engine(args)  # fails fast on bad configuration, before any output
+    as_csv = _is_csv(source, getattr(args, "input_format", None))
     statuses: Counter[str] = Counter()
     rules: Counter[str] = Counter()
-    show_progress = sys.stderr.isatty()
-    out: IO[str] = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     total = 0
+    show_progress = sys.stderr.isatty()
+    out: IO[bytes] = open(args.output, "wb") if args.output else sys.stdout.buffer  # noqa: SIM115
     try:
-        with source.open(encoding="utf-8", errors="replace") as stream:
-            records = _records(stream)
-            for results in _windows(engine, records, args, source.name):
-                for line in results:
-                    out.write(line + "\n")
-                    _tally(line, statuses, rules)
-                    total += 1
-                out.flush()
-                if show_progress:
-                    print(f"\r{total} claims checked", end="", file=sys.stderr, flush=True)
+        writer = _Writer(out)
+        with source.open("rb") as stream:
+            progress = _Progress(stream, source.stat().st_size) if show_progress else None
+            records = _csv_records(stream, args.batch) if as_csv else _jsonl_records(stream)
+            chunks = _chunks(records, CHUNK)
+            results = (
+                _parallel(engine, chunks, args) if args.workers > 1 else _serial(engine, chunks)
+            )
+            for window in results:
+                writer.write([line for line, _, _ in window])
+                for _, status, ids in window:
+                    statuses[status] += 1
+                    rules.update(ids)
+                total += len(window)
+                if progress is not None:
+                    progress.update(total)
+            if progress is not None:
+                progress.update(total, final=True)
     finally:
-        if out is not sys.stdout:
+        if out is not sys.stdout.buffer:
             out.close()
-    if show_progress:
-        print(file=sys.stderr)
     for text in summary_lines(statuses, rules, total):
         print(text, file=sys.stderr)
     return 1 if statuses["error"] or statuses["invalid"] else 0
-
-
-def _windows(
-    engine: Engine, records: Iterator[tuple[int, str]], args: argparse.Namespace, origin: str
-) -> Iterator[list[str]]:
-    if args.workers == 1:
-        while window := list(islice(records, WINDOW)):
-            yield [check_record(engine, n, text, origin) for n, text in window]
-        return
-    ctx = get_context("spawn" if sys.platform == "win32" else "fork")
-    per_worker = WINDOW // 4
-    init_args = (args.config, args.payer)
-    with ctx.Pool(args.workers, initializer=_init_worker, initargs=init_args) as pool:
-        while window := list(islice(records, WINDOW * args.workers)):
-            chunks = [window[i : i + per_worker] for i in range(0, len(window), per_worker)]
-            results = pool.starmap(_work, [(chunk, origin) for chunk in chunks])
-            yield [line for chunk in results for line in chunk]
-
-
-def _tally(line: str, statuses: Counter[str], rules: Counter[str]) -> None:
-    data: dict[str, Any] = json.loads(line)
-    statuses[data["status"]] += 1
-    for finding in data.get("findings", ()):
-        rules[finding["rule"]] += 1
