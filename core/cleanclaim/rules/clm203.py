@@ -50,6 +50,7 @@ BYPASS = frozenset(
         "24",
         "25",
         "57",
+        "58",
         "27",
         "78",
         "79",
@@ -79,7 +80,9 @@ def _judge(
 ) -> Iterator[Hit]:
     one, two = ctx.lines[col1], ctx.lines[col2]
     em = ctx.tables.has_tag(two.procedure, "em")
-    mods = ctx.line_modifiers[col2] | (ctx.line_modifiers[col1] if em else frozenset())
+    # The bypass modifier belongs on the column-2 line.  For an E/M it is 25 (or 57);
+    # NCCI does not let 59 or X{EPSU} bypass an edit on an E/M service.
+    mods = ctx.line_modifiers[col2]
     why = f" ({rationale})" if rationale else ""
     if indicator == 0:
         yield Hit(
@@ -92,7 +95,7 @@ def _judge(
             f"NCCI PTP edit {one.procedure}/{two.procedure}, indicator 0; {source}",
         )
         return
-    allowed = (BYPASS | EM_BYPASS) if em else BYPASS
+    allowed = EM_BYPASS if em else BYPASS
     if mods & allowed:
         return
     suggestion = ("25",) if em else SUGGESTED

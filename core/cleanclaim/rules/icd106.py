@@ -7,10 +7,14 @@ from typing import Any
 
 from cleanclaim.context import ClaimContext
 from cleanclaim.contributions import Hit, Rule
+from cleanclaim.tables import CompiledIntegralPair
 
 
 def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     codes = ctx.diagnoses
+    # (symptom index, definitive) -> the pairs that make it integral.  Several plugins may
+    # contribute the same pair; the coder must see one finding citing every source.
+    found: dict[tuple[int, str], list[CompiledIntegralPair]] = {}
     for compiled in ctx.tables.integral_pairs:
         for s_index, symptom in enumerate(codes):
             if not compiled.symptom.covers(symptom):
@@ -18,20 +22,23 @@ def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
             definitive = next(
                 (c for c in codes if c != symptom and compiled.definitive.covers(c)), None
             )
-            if definitive is None:
-                continue
-            note = f" {compiled.pair.note}" if compiled.pair.note else ""
-            yield Hit(
-                message=(
-                    f"{symptom} may be a symptom integral to {definitive}: signs and symptoms "
-                    "routinely associated with a confirmed diagnosis are not coded separately "
-                    f"(guideline I.B.5).{note} Remove it unless the provider documents it as "
-                    "not part of that condition."
-                ),
-                location=f"diagnoses[{s_index}]",
-                codes=(symptom, definitive),
-                reference=f"ICD-10-CM Official Guidelines I.B.4-I.B.6; {compiled.pair.source}",
-            )
+            if definitive is not None:
+                found.setdefault((s_index, definitive), []).append(compiled)
+    for (s_index, definitive), pairs in sorted(found.items()):
+        symptom = codes[s_index]
+        notes = "".join(dict.fromkeys(f" {p.pair.note}" for p in pairs if p.pair.note))
+        sources = "; ".join(dict.fromkeys(p.pair.source for p in pairs))
+        yield Hit(
+            message=(
+                f"{symptom} may be a symptom integral to {definitive}: signs and symptoms "
+                "routinely associated with a confirmed diagnosis are not coded separately "
+                f"(guideline I.B.5).{notes} Remove it unless the provider documents it as "
+                "not part of that condition."
+            ),
+            location=f"diagnoses[{s_index}]",
+            codes=(symptom, definitive),
+            reference=f"ICD-10-CM Official Guidelines I.B.4-I.B.6; {sources}",
+        )
 
 
 RULE = Rule(
