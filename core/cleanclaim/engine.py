@@ -446,8 +446,13 @@ def _version_of(pm: pluggy.PluginManager, name: str) -> str:
 def _collect(pm: pluggy.PluginManager, problems: list[BuildProblem]) -> _Contributions:
     """Call every hook of every plugin once, attributing and validating each result."""
     out = _Contributions()
-    for plugin in pm.get_plugins():
-        registered = plugin_name(pm, plugin)
+    # pm.get_plugins() is a set: without a fixed order a plugin could take a kernel rule
+    # id (or win a duplicate) on some runs and not others.  The kernel goes first.
+    ordered = sorted(
+        ((plugin_name(pm, plugin), plugin) for plugin in pm.get_plugins()),
+        key=lambda item: (item[0] != "core", item[0]),
+    )
+    for registered, plugin in ordered:
         impls = {
             impl.function.__name__: impl
             for hook in pm.get_hookcallers(plugin) or []
