@@ -15,8 +15,12 @@ from typing import TYPE_CHECKING, Any
 from cleanclaim.models import Claim, Documentation, ServiceLine
 
 if TYPE_CHECKING:
+    from cleanclaim.contributions import DiagnosisPattern
     from cleanclaim.icd import Dataset, DatasetRegistry
     from cleanclaim.tables import EngineTables
+
+#: pattern text -> parsed pattern, shared by all claims (patterns are immutable).
+_PATTERNS: dict[str, DiagnosisPattern] = {}
 
 
 class ClaimContext:
@@ -86,7 +90,12 @@ class ClaimContext:
 
     def diagnosis_covered(self, pattern_text: str) -> list[int]:
         """Indexes of diagnoses covered by a pattern such as ``M99.00-M99.05``."""
-        from cleanclaim.contributions import DiagnosisPattern
+        pattern = _PATTERNS.get(pattern_text)
+        if pattern is None:  # plugins pass a few constant patterns: parse each once
+            from cleanclaim.contributions import DiagnosisPattern
 
-        pattern = DiagnosisPattern.parse(pattern_text)
-        return [i for i, code in enumerate(self.diagnoses) if pattern.covers(code)]
+            pattern = DiagnosisPattern.parse(pattern_text)
+            if len(_PATTERNS) < 4096:
+                _PATTERNS[pattern_text] = pattern
+        covers = pattern.covers
+        return [i for i, code in enumerate(self.diagnoses) if covers(code)]

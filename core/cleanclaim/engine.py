@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import fnmatch
 import threading
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any
 
@@ -163,7 +164,16 @@ class Engine:
         self._overrides = overrides
         self._known_payers = frozenset(o.payer for o, _ in overrides) | BUILTIN_PAYERS
         self._candidates = [r for r in rules.values() if self._selected(r)]
-        self._active_cache: dict[tuple[str, date], tuple[ActiveRule, ...]] = {}
+        self._active_cache: dict[tuple[str, int], tuple[ActiveRule, ...]] = {}
+        # Dates where some override starts or stops holding: between two of them every
+        # override's holds_on() answer is the same, so active rules are cached per period.
+        edges: set[date] = set()
+        for override, _source in overrides:
+            if override.effective_from is not None:
+                edges.add(override.effective_from)
+            if override.effective_to is not None and override.effective_to < date.max:
+                edges.add(override.effective_to + timedelta(days=1))
+        self._period_edges = sorted(edges)
         self._lock = threading.Lock()
 
     # -- building -------------------------------------------------------------------------
@@ -271,9 +281,11 @@ class Engine:
     def active_rules(self, profile: str, day: date) -> tuple[ActiveRule, ...]:
         """The rules that run for a payer profile on a date, with severity and options.
 
-        Resolved once per (profile, date) and cached: a batch touches few distinct dates.
+        Resolved once per (profile, period) and cached, where a period is a stretch of
+        dates over which no payer override starts or stops: a batch spread over three
+        fiscal years still resolves only a handful of rule lists.
         """
-        key = (profile, day)
+        key = (profile, bisect_right(self._period_edges, day))
         cached = self._active_cache.get(key)
         if cached is not None:
             return cached

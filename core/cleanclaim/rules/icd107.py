@@ -7,8 +7,34 @@ from typing import Any
 
 from cleanclaim.context import ClaimContext
 from cleanclaim.contributions import Hit, Rule
+from cleanclaim.icd import CodeRef, Dataset
 
 MANIFESTATION = "in diseases classified elsewhere"
+
+
+#: (dataset, code) -> (description, code-first refs of the code and its ancestors).
+#: Datasets never change, so the answer is computed once per code instead of once per
+#: claim (a full lookup with notes is the costliest call on the per-claim path).
+_FACTS: dict[tuple[Dataset, str], tuple[str, tuple[CodeRef, ...]] | None] = {}
+_FACTS_LIMIT = 65536
+
+
+def _facts(dataset: Dataset, code: str) -> tuple[str, tuple[CodeRef, ...]] | None:
+    key = (dataset, code)
+    try:
+        return _FACTS[key]
+    except KeyError:
+        pass
+    info = dataset.lookup(code)
+    facts: tuple[str, tuple[CodeRef, ...]] | None = None
+    if info is not None:
+        chain = [info, *(i for i in map(dataset.lookup, info.ancestors) if i is not None)]
+        refs = tuple(ref for i in chain for note in i.code_first for ref in note.refs)
+        facts = (info.description, refs)
+    if len(_FACTS) >= _FACTS_LIMIT:
+        _FACTS.clear()
+    _FACTS[key] = facts
+    return facts
 
 
 def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
@@ -24,15 +50,14 @@ def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
             "ICD-10-CM Official Guidelines I.C.20",
         )
         return
-    info = ctx.dataset.lookup(first)
-    if info is None:
+    facts = _facts(ctx.dataset, first)
+    if facts is None:
         return
-    chain = [info, *(i for i in map(ctx.dataset.lookup, info.ancestors) if i is not None)]
-    refs = [ref for i in chain for note in i.code_first for ref in note.refs]
+    description, refs = facts
     etiology = [c for c in ctx.diagnoses[1:] if any(ref.covers(c) for ref in refs)]
-    if MANIFESTATION in info.description.lower():
+    if MANIFESTATION in description.lower():
         yield Hit(
-            f"{first} ({info.description}) is a manifestation code and can never be "
+            f"{first} ({description}) is a manifestation code and can never be "
             "first-listed: the underlying condition (etiology) goes first.",
             "diagnoses[0]",
             (first,),
@@ -41,7 +66,7 @@ def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
         )
     elif refs and options.get("code_first_warning", True):
         yield Hit(
-            f"{first} ({info.description}) carries a 'code first' note: the condition it names "
+            f"{first} ({description}) carries a 'code first' note: the condition it names "
             "is usually sequenced before it.",
             "diagnoses[0]",
             (first,),
