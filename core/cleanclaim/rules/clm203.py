@@ -72,7 +72,21 @@ def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
                 edit = entry.edit
                 if not edit.holds_on(ctx.day) or edit.modifier_indicator == 9:
                     continue
-                yield from _judge(ctx, i, j, entry.source, edit.modifier_indicator, edit.rationale)
+                yield from _judge(
+                    ctx,
+                    i,
+                    j,
+                    cite(edit.source, entry.source),
+                    edit.modifier_indicator,
+                    edit.rationale,
+                )
+
+
+def cite(own: str, contributor: str) -> str:
+    """The edit's own provenance (file and line, or the policy a plugin names) and who
+    contributed it: a plugin's name alone does not tell an auditor where an edit comes from.
+    """
+    return own if contributor in own else f"{own} (plugin {contributor})"
 
 
 def _judge(

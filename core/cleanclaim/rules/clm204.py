@@ -7,6 +7,7 @@ from typing import Any
 
 from cleanclaim.context import ClaimContext
 from cleanclaim.contributions import Hit, Rule
+from cleanclaim.rules.clm203 import cite
 
 SEPARATE_LINE = frozenset({"59", "76", "77", "91", "XE", "XS", "XP", "XU", "RT", "LT"})
 
@@ -27,7 +28,9 @@ def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
         entry = min(entries, key=lambda e: e.limit.max_units)
         limit = entry.limit
         if limit.adjudication == 1:
-            yield from _line_edit(ctx, code, indexes, limit.max_units, entry.source)
+            yield from _line_edit(
+                ctx, code, indexes, limit.max_units, cite(limit.source, entry.source)
+            )
             continue
         total = sum(ctx.lines[i].units for i in indexes)
         if total > limit.max_units:
@@ -44,7 +47,8 @@ def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
                 f"lines[{indexes[0]}].units",
                 (code,),
                 (str(limit.max_units),),
-                f"NCCI MUE for {code}, MAI {limit.adjudication}; {entry.source}",
+                f"NCCI MUE for {code}, MAI {limit.adjudication}; "
+                f"{cite(limit.source, entry.source)}",
             )
 
 
