@@ -78,9 +78,12 @@ _PT_SITES = {
 }
 _PT_TIMED = ("97110", "97140", "97112", "97530", "97035", "97116")
 _PT_UNTIMED = ("97014", "97010", "97012")
+_DC_CONDITION = {"cervical": "M54.2", "thoracic": "M54.6", "sacral": "M53.3"}
 _DC_SUBLUX = {"cervical": "M99.01", "thoracic": "M99.02", "lumbar": "M99.03", "sacral": "M99.04"}
-_PC_DX = ("I10", "E11.9", "J06.9", "E78.5", "M62.830", "M79.18", "Z00.00", "I11.9")
-_URO_DX = ("N39.3", "R39.15", "M62.89", "N94.89", "N32.81", "R35.0", "N39.46", "K59.00")
+_PC_DX = ("I10", "E11.9", "J06.9", "E78.5", "M62.830", "K21.9", "Z00.00", "I11.9")
+#: diagnoses that support pelvic floor biofeedback (listed first), and others (after).
+_URO_DX = ("N39.3", "M62.89", "N81.84", "R15.9", "R32")
+_URO_OTHER = ("N32.81", "R35.0", "N94.89", "K59.00")
 
 
 def _pick(rng: random.Random, weighted: tuple[tuple[Any, int], ...]) -> Any:
@@ -125,7 +128,8 @@ def _timed_line(
     rng: random.Random, code: str, pointers: list[int], mods: list[str]
 ) -> dict[str, Any]:
     units = rng.choice((1, 1, 2, 2, 3))
-    minutes = units * 15 + rng.randint(-7, 7)
+    # within 2 minutes of the units billed, so the 8-minute rule holds for the claim total
+    minutes = units * 15 + rng.randint(-2, 2)
     return {
         "procedure": code,
         "modifiers": mods,
@@ -148,7 +152,7 @@ def _physical_therapy(rng: random.Random, fy: int, medicare: bool) -> dict[str, 
     if rng.random() < 0.2:
         lines.append(
             {
-                "procedure": rng.choice(_PT_UNTIMED),
+                "procedure": "G0283" if medicare else rng.choice(_PT_UNTIMED),
                 "modifiers": ["GP"],
                 "units": 1,
                 "diagnosis_pointers": [1],
@@ -167,8 +171,10 @@ def _chiropractic(rng: random.Random, fy: int, medicare: bool) -> dict[str, Any]
     regions = rng.sample(("cervical", "thoracic", "lumbar", "sacral"), k=rng.choice((1, 2, 2, 3)))
     regions.sort(key=("cervical", "thoracic", "lumbar", "sacral").index)
     dx = [_DC_SUBLUX[r] for r in regions]
-    if rng.random() < 0.5:
-        dx.append(_LOW_BACK[fy] if "lumbar" in regions else "M62.830")
+    # Medicare wants, for each subluxation, a condition of the same region it treats.
+    for region in regions:
+        if medicare or rng.random() < 0.5:
+            dx.append(_DC_CONDITION[region] if region != "lumbar" else _LOW_BACK[fy])
     cmt = "98940" if len(regions) <= 2 else "98941"
     mods = ["AT"] if medicare else []
     lines = [
@@ -211,7 +217,9 @@ def _primary_care(rng: random.Random, fy: int, medicare: bool) -> dict[str, Any]
 
 
 def _urology(rng: random.Random, fy: int, medicare: bool) -> dict[str, Any]:
-    dx = rng.sample(_URO_DX, k=rng.choice((1, 2)))
+    dx = [rng.choice(_URO_DX)]
+    if rng.random() < 0.4:
+        dx.append(rng.choice(_URO_OTHER))
     lines = [
         {
             "procedure": "90912",

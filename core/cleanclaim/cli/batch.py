@@ -46,9 +46,9 @@ INFLIGHT = 3
 CSV_COLUMN = "claim_json"
 _BOM = b"\xef\xbb\xbf"
 
-#: (line number, raw record) as read; (result line, status, rule ids) as checked.
+#: (line number, raw record) as read; (result line, status, rule ids, claim id) as checked.
 Record = tuple[int, bytes | str]
-Result = tuple[str, str, tuple[str, ...]]
+Result = tuple[str, str, tuple[str, ...], str | None]
 
 _ENGINE: Engine | None = None
 
@@ -58,7 +58,7 @@ _ENGINE: Engine | None = None
 
 def _invalid(number: int, errors: list[str]) -> Result:
     line = json.dumps({"line": number, "status": "invalid", "errors": errors})
-    return line, "invalid", ()
+    return line, "invalid", (), None
 
 
 def check_record(engine: Engine, number: int, raw: bytes | str) -> Result:
@@ -81,6 +81,7 @@ def check_record(engine: Engine, number: int, raw: bytes | str) -> Result:
         report.model_dump_json(),
         report.status,
         tuple(finding.rule for finding in report.findings),
+        report.claim_id,
     )
 
 
@@ -264,8 +265,8 @@ def run_batch(args: argparse.Namespace) -> int:
                 _parallel(engine, chunks, args) if args.workers > 1 else _serial(engine, chunks)
             )
             for window in results:
-                writer.write([line for line, _, _ in window])
-                for _, status, ids in window:
+                writer.write([result[0] for result in window])
+                for _, status, ids, _ in window:
                     statuses[status] += 1
                     rules.update(ids)
                 total += len(window)

@@ -1,0 +1,114 @@
+"""Throughput and memory of checking claims; prints figures, asserts nothing.
+
+    python benchmarks/bench_check.py            # the figures docs/benchmarks.md records
+    python benchmarks/bench_check.py --quick    # smaller inputs, a rough check in seconds
+
+What it measures, on seeded synthetic claims (:mod:`cleanclaim.synth`, the default mix,
+the four bundled plugins loaded):
+
+1. ``engine.check`` in-process on one core, after a warm-up pass (datasets loaded);
+2. ``cleanclaim check --batch`` end to end (process start, engine build, JSONL in, JSONL
+   out) with ``--workers 1`` and ``--workers 2``, and the speed-up of two over one;
+3. peak resident memory of the batch command for a small and a ten times larger input:
+   flat memory means the two figures are close.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from cleanclaim.synth import generate, generate_lines
+
+
+def _write_claims(path: Path, n: int, seed: int) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        for line in generate_lines(n, seed):
+            out.write(line + "\n")
+
+
+def bench_engine(n: int, seed: int) -> float:
+    """Claims per second through ``Engine.check`` on dicts, one thread."""
+    from cleanclaim.engine import Engine, InputError
+
+    engine = Engine.build()
+    claims = list(generate(n, seed))
+    for claim in claims[: min(n, 3000)]:  # warm-up: load the fiscal years, fill caches
+        engine.check(claim)
+    best = 0.0
+    for _ in range(3):
+        started = time.perf_counter()
+        for claim in claims:
+            try:
+                engine.check(claim)
+            except InputError:
+                pass
+        best = max(best, n / (time.perf_counter() - started))
+    return best
+
+
+def run_cli(source: Path, workers: int) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one ``cleanclaim check --batch`` run."""
+    command = [
+        sys.executable,
+        "-m",
+        "cleanclaim",
+        "check",
+        "--batch",
+        str(source),
+        "--output",
+        os.devnull,
+        "--workers",
+        str(workers),
+    ]
+    started = time.perf_counter()
+    proc = subprocess.Popen(command, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"cleanclaim exited {proc.returncode} on {source}")
+    return elapsed, usage.ru_maxrss
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="cleanclaim check throughput and memory")
+    parser.add_argument("--quick", action="store_true", help="small inputs (rough figures)")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    n_engine, n_cli, n_small, n_large = (
+        (3000, 5000, 2000, 20000) if args.quick else (20000, 50000, 10000, 100000)
+    )
+    print(f"python {platform.python_version()}, {os.cpu_count()} cores, {platform.platform()}")
+    rate = bench_engine(n_engine, args.seed)
+    print(f"engine.check, 1 core, in-process: {rate:10,.0f} claims/s  ({n_engine:,} claims)")
+    with tempfile.TemporaryDirectory() as tmp:
+        cli_file = Path(tmp) / "claims.jsonl"
+        _write_claims(cli_file, n_cli, args.seed)
+        rates = {}
+        for workers in (1, 2):
+            elapsed, _ = run_cli(cli_file, workers)
+            rates[workers] = n_cli / elapsed
+            print(
+                f"check --batch --workers {workers}, end to end: {rates[workers]:10,.0f} claims/s"
+                f"  ({n_cli:,} claims, {elapsed:.2f} s)"
+            )
+        print(f"speed-up, 2 workers over 1: {rates[2] / rates[1]:.2f}x")
+        for n in (n_small, n_large):
+            path = Path(tmp) / f"claims-{n}.jsonl"
+            _write_claims(path, n, args.seed)
+            for workers in (1, 2):
+                _, rss = run_cli(path, workers)
+                print(f"peak RSS, {n:>7,} claims, --workers {workers}: {rss / 1024:8.1f} MiB")
+            path.unlink()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
