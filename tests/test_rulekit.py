@@ -1,0 +1,80 @@
+"""rulekit.documentation_checks: the generic check behind plugins' documentation rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cleanclaim.contributions import DocumentationCheck, Rule
+from cleanclaim.engine import Engine
+from cleanclaim.plugin import PLUGIN_API, hookimpl
+from cleanclaim.plugin.hookspecs import PluginInfo
+from cleanclaim.rulekit import documentation_checks
+
+
+class DocPlugin:
+    """A fixture plugin: site must be documented for M62.830, for payer 'acme' only."""
+
+    @hookimpl
+    def cleanclaim_plugin_info(self) -> PluginInfo:
+        return PluginInfo(name="doc-fixture", api=PLUGIN_API, rule_prefix="DOC")
+
+    @hookimpl
+    def cleanclaim_rules(self) -> list[Rule]:
+        return [
+            Rule(
+                id="DOC101",
+                name="site-documented",
+                summary="s",
+                why="w",
+                example="e",
+                fix="f",
+                reference="r",
+                check=documentation_checks,
+                default_severity="warning",
+            )
+        ]
+
+    @hookimpl
+    def cleanclaim_documentation_checks(self) -> list[DocumentationCheck]:
+        return [
+            DocumentationCheck(
+                rule="DOC101",
+                diagnoses=("M62.83-",),
+                element="site",
+                message="The site is not documented.",
+                query="Document the site.",
+                payers=("acme",),
+                source="fixture",
+            )
+        ]
+
+
+ENGINE = Engine.build(plugins=[DocPlugin()], installed=False)
+
+
+def _claim(payer: str, documentation: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "date_of_service": "2026-05-12",
+        "payer": payer,
+        "diagnoses": ["M62.830"],
+        "documentation": documentation or {},
+    }
+
+
+def _doc(report: Any) -> list[Any]:
+    return [f for f in report.findings if f.rule == "DOC101"]
+
+
+def test_fires_for_a_payer_known_only_to_the_check() -> None:
+    # 'acme' has no overrides, so its profile is commercial; the check names acme itself.
+    found = _doc(ENGINE.check(_claim("acme")))
+    assert [(f.location, f.severity) for f in found] == [("documentation.site", "warning")]
+    assert "Document the site." in found[0].message
+
+
+def test_quiet_for_other_payers() -> None:
+    assert _doc(ENGINE.check(_claim("medicare"))) == []
+
+
+def test_quiet_when_documented() -> None:
+    assert _doc(ENGINE.check(_claim("acme", {"site": "lumbar"}))) == []
