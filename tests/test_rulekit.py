@@ -78,3 +78,16 @@ def test_quiet_for_other_payers() -> None:
 
 def test_quiet_when_documented() -> None:
     assert _doc(ENGINE.check(_claim("acme", {"site": "lumbar"}))) == []
+
+
+def test_config_naming_a_missing_rule_option_or_selector_is_refused() -> None:
+    import pytest
+
+    from cleanclaim.config import Config, ConfigError
+
+    with pytest.raises(ConfigError, match=r"rules.NOPE101: no such rule"):
+        Engine.build(installed=False, config=Config(rules={"NOPE101": {}}))
+    with pytest.raises(ConfigError, match=r"unknown option\(s\) colour; allowed: code_first_warning"):
+        Engine.build(installed=False, config=Config(rules={"ICD107": {"colour": 1}}))
+    with pytest.raises(ConfigError, match=r"select: 'XYZ\*' matches no rule"):
+        Engine.build(installed=False, config=Config(select=("XYZ*",)))

@@ -163,6 +163,7 @@ class Engine:
         self.problems = problems
         self._overrides = overrides
         self._known_payers = frozenset(o.payer for o, _ in overrides) | BUILTIN_PAYERS
+        self._check_config()
         self._candidates = [r for r in rules.values() if self._selected(r)]
         self._active_cache: dict[tuple[str, int], tuple[ActiveRule, ...]] = {}
         # Dates where some override starts or stops holding: between two of them every
@@ -267,6 +268,31 @@ class Engine:
             or selector in rule.groups
             or fnmatch.fnmatchcase(rule.id, selector)
         )
+
+    def _check_config(self) -> None:
+        """Refuse configuration that names what does not exist.
+
+        A misspelt rule id or option would otherwise be ignored, and a ``select`` that
+        matches nothing would give an engine that runs no rule and calls every claim clean.
+        """
+        from cleanclaim.config import ConfigError
+
+        for selector in self.config.select:
+            if not any(self._matches(selector, reg) for reg in self.rules.values()):
+                raise ConfigError(
+                    f"select: {selector!r} matches no rule of the loaded plugins "
+                    "(give a rule id, glob, group or plugin name; see `cleanclaim rules`)"
+                )
+        for rule_id, options in self.config.rules.items():
+            reg = self.rules.get(rule_id)
+            if reg is None:
+                raise ConfigError(f"rules.{rule_id}: no such rule among the loaded plugins")
+            unknown = sorted(set(options) - set(reg.rule.options))
+            if unknown:
+                allowed = ", ".join(sorted(reg.rule.options)) or "none"
+                raise ConfigError(
+                    f"rules.{rule_id}: unknown option(s) {', '.join(unknown)}; allowed: {allowed}"
+                )
 
     def _selected(self, reg: RegisteredRule) -> bool:
         cfg = self.config
