@@ -48,12 +48,14 @@ _SPECIALTIES = (
     ("urology", 10),
 )
 
-#: Fault kinds the generator can inject (value: the rule that should catch it).
+#: Fault kinds the generator can inject (value: the rule that should catch it), in the
+#: order they are applied: codes replaced, then codes added, then pointers broken, so
+#: that two faults on one claim never undo each other.
 FAULTS: dict[str, str] = {
     "header": "ICD102",
+    "typo": "ICD101",
     "deleted_code": "ICD101",
     "seventh_missing": "ICD103",
-    "typo": "ICD101",
     "excludes1": "ICD104",
     "duplicate": "ICD105",
     "bad_pointer": "CLM201",
@@ -261,7 +263,11 @@ def _inject(rng: random.Random, kind: str, fy: int, body: dict[str, Any]) -> Non
     elif kind == "seventh_missing":
         dx.append("S39.012")
     elif kind == "typo":
-        dx[rng.randrange(len(dx))] = rng.choice(_TYPOS)
+        typo = rng.choice(_TYPOS)
+        if len(dx) > 1:
+            dx[-1] = typo
+        else:
+            dx.append(typo)
     elif kind == "excludes1":
         # Low back pain (M54.5-) is Excludes1 with a lumbar strain (S39.012-).
         if _LOW_BACK[fy] not in dx:
@@ -326,7 +332,7 @@ def generate(
         body = _BUILDERS[specialty](rng, fy, payer == "medicare")
         faults: list[str] = []
         if rng.random() < fault_rate:
-            faults = rng.sample(kinds, k=rng.choice((1, 1, 1, 2)))
+            faults = sorted(rng.sample(kinds, k=rng.choice((1, 1, 1, 2))), key=kinds.index)
             for kind in faults:
                 _inject(rng, kind, fy, body)
         claim: dict[str, Any] = {

@@ -1,0 +1,206 @@
+"""``cleanclaim check --batch``: same reports as one at a time, in order, flat, robust."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cleanclaim.cli import batch as batch_module
+from cleanclaim.cli import main
+from cleanclaim.engine import Engine, InputError
+from cleanclaim.synth import generate_lines
+
+
+def _expected(engine: Engine, path: Path) -> list[str]:
+    """What checking each record alone gives: the report JSON, or the invalid marker."""
+    out = []
+    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not text.strip():
+            continue
+        try:
+            data = json.loads(text)
+            out.append(engine.check(data).model_dump_json())
+        except (json.JSONDecodeError, InputError):
+            out.append(json.dumps({"line": number, "status": "invalid"}))
+    return out
+
+
+def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    status = main(args)
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def _comparable(line: str) -> str:
+    data = json.loads(line)
+    if data.get("status") == "invalid":  # compare the marker, not the message wording
+        assert data["errors"] and all(isinstance(e, str) and e for e in data["errors"])
+        return json.dumps({"line": data["line"], "status": "invalid"})
+    return line
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_results_equal_one_at_a_time_in_input_order(
+    engine: Engine,
+    claims_file: Path,
+    tmp_path: Path,
+    workers: int,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = tmp_path / "results.jsonl"
+    status, _, err = _run(
+        ["check", "--batch", str(claims_file), "--output", str(out), "--workers", str(workers)],
+        capsys,
+    )
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert [_comparable(line) for line in lines] == _expected(engine, claims_file)
+    assert status == 1  # the file holds error claims and invalid records
+    assert err.startswith(f"{len(lines)} claims: ")
+    assert "top rules: " in err
+    assert "\r" not in err  # no progress bar when stderr is not a terminal
+
+
+def test_invalid_records_name_line_and_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "bad.jsonl"
+    source.write_text(
+        '{"date_of_service": "2026-05-12", "diagnoses": ["M62.830"]}\n'
+        '{"date_of_service": "2026-05-12", "diagnoses": ["M62.830"],'
+        ' "lines": [{"procedure": "97110", "units": "x"}]}\n'
+        "[1, 2]\n"
+        '{"date_of_service": "2026-05-12", "diag\n'
+        '{"date_of_service": "2023-03-01", "diagnoses": ["M62.830"]}\n',
+        encoding="utf-8",
+    )
+    status, out, err = _run(["check", "--batch", str(source)], capsys)
+    results = [json.loads(line) for line in out.splitlines()]
+    assert status == 1
+    assert [r["status"] for r in results] == ["clean", "invalid", "invalid", "invalid", "invalid"]
+    assert [r.get("line") for r in results[1:]] == [2, 3, 4, 5]
+    assert "lines[0].units" in results[1]["errors"][0]
+    assert "JSON object" in results[2]["errors"][0]
+    assert "not valid JSON" in results[3]["errors"][0]
+    assert "date_of_service" in results[4]["errors"][0]
+    assert "1 clean" in err and "4 invalid" in err
+
+
+def test_clean_batch_exits_zero(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "ok.jsonl"
+    source.write_text('{"date_of_service": "2026-05-12", "diagnoses": ["M62.830"]}\n')
+    assert _run(["check", "--batch", str(source)], capsys)[0] == 0
+
+
+def test_cannot_run_exits_two(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = _run(["check", "--batch", str(tmp_path / "missing.jsonl")], capsys)
+    assert (status, out) == (2, "")
+    assert "missing.jsonl: no such file" in err
+
+
+def test_csv_claim_json_column(
+    engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = list(generate_lines(40, 12))
+    source = tmp_path / "claims.csv"
+    with source.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["batch_id", "claim_json"])
+        for text in lines:
+            writer.writerow(["B1", text])
+        writer.writerow(["B1", "{not json"])
+    status, out, _ = _run(["check", "--batch", str(source)], capsys)
+    results = out.splitlines()
+    assert results[:40] == [engine.check(json.loads(t)).model_dump_json() for t in lines]
+    last = json.loads(results[40])
+    assert (last["line"], last["status"]) == (42, "invalid")  # header is line 1
+    assert status == 1
+
+
+def test_csv_without_claim_json_column_cannot_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "claims.csv"
+    source.write_text("id,claim\n1,{}\n", encoding="utf-8")
+    status, _, err = _run(["check", "--batch", str(source)], capsys)
+    assert status == 2
+    assert "claims.csv: line 1" in err and "claim_json" in err
+
+
+def test_parallel_reads_a_bounded_window_ahead(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Memory stays flat: the reader is never more than workers * INFLIGHT chunks ahead."""
+    import argparse
+
+    monkeypatch.setattr(batch_module, "CHUNK", 4)
+    produced = 0
+
+    def chunks() -> Iterator[list[batch_module.Record]]:
+        nonlocal produced
+        texts = generate_lines(4 * 60, 13)
+        for start in range(60):
+            produced += 1
+            yield [(start * 4 + i + 1, next(texts)) for i in range(4)]
+
+    args = argparse.Namespace(workers=2, config=None, payer=None)
+    consumed = 0
+    for window in batch_module._parallel(engine, chunks(), args):
+        consumed += 1
+        assert len(window) == 4
+        assert produced - consumed <= 2 * batch_module.INFLIGHT
+    assert consumed == 60
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_interrupted_batch_leaves_only_whole_lines(tmp_path: Path, workers: str) -> None:
+    source = tmp_path / "many.jsonl"
+    source.write_text("\n".join(generate_lines(60000, 14)) + "\n", encoding="utf-8")
+    out = tmp_path / "partial.jsonl"
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cleanclaim",
+            "check",
+            "--batch",
+            str(source),
+            "--output",
+            str(out),
+            "--workers",
+            workers,
+        ],
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while (not out.exists() or out.stat().st_size < 200_000) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert b"Traceback" not in err
+    data = out.read_bytes()
+    assert data.endswith(b"\n")
+    lines = data.decode("utf-8").splitlines()
+    assert 0 < len(lines) < 60000
+    for line in lines:
+        json.loads(line)
+
+
+def test_output_is_deterministic_across_runs(
+    claims_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    _run(["check", "--batch", str(claims_file), "--output", str(first)], capsys)
+    _run(["check", "--batch", str(claims_file), "--output", str(second), "--workers", "2"], capsys)
+    assert first.read_bytes() == second.read_bytes()
+    assert os.path.getsize(first) > 0
