@@ -25,6 +25,27 @@ SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 _CODE_CHARS = re.compile(r"[\s.]+")
 _PROCEDURE = re.compile(r"^[A-Z0-9]{5}$")
 _MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
+_DIAGNOSIS = re.compile(r"^[A-Z][0-9A-Z]{2}(?:\.[0-9A-Z]{1,4})?$")
+#: what a code a coder typed wrong can look like; anything else is not echoed back.
+_ECHOABLE = re.compile(r"^[A-Za-z0-9. -]{1,12}$")
+
+#: service lines on one claim: the X12 837P allows 50 (loop 2400).  The cap also keeps the
+#: pairwise rules (CLM203 compares every two lines) bounded in time on hostile input.
+MAX_LINES = 50
+
+
+def shown(raw: object) -> str:
+    """A rejected value as an error message may quote it: only if it looks like a code.
+
+    A 300-character "diagnosis" is more likely a pasted note than a typo, and error
+    messages end up in logs; so only short code-like values are echoed, anything else is
+    described by its length alone.
+    """
+    if isinstance(raw, str) and _ECHOABLE.match(raw):
+        return repr(raw)
+    if isinstance(raw, str):
+        return f"(a value of {len(raw)} characters, not shown)"
+    return f"(a {type(raw).__name__}, not shown)"
 
 
 def normalize_diagnosis(raw: str) -> str:
@@ -118,7 +139,7 @@ class ServiceLine(_Strict):
         for raw in value:
             mod = normalize_procedure(raw)
             if not _MODIFIER.match(mod):
-                raise ValueError(f"modifier {raw!r} is not two letters or digits")
+                raise ValueError(f"modifier {shown(raw)} is not two letters or digits")
             out.append(mod)
         return out
 
@@ -126,7 +147,7 @@ class ServiceLine(_Strict):
 def _checked_procedure(value: str) -> str:
     code = normalize_procedure(value)
     if not _PROCEDURE.match(code):
-        raise ValueError(f"procedure {value!r} is not a 5-character CPT/HCPCS code")
+        raise ValueError(f"procedure {shown(value)} is not a 5-character CPT/HCPCS code")
     return code
 
 
@@ -166,12 +187,23 @@ class Claim(_Strict):
     @classmethod
     def _diagnoses(cls, value: list[str]) -> list[str]:
         out = []
-        for raw in value:
+        for number, raw in enumerate(value, start=1):
             code = normalize_diagnosis(raw)
-            if not 3 <= len(code) <= 8 or not code.isascii() or not code[0].isalpha():
-                raise ValueError(f"{raw!r} is not shaped like an ICD-10-CM code")
+            if not _DIAGNOSIS.match(code):
+                raise ValueError(
+                    f"diagnosis {number}, {shown(raw)}, is not shaped like an ICD-10-CM code"
+                )
             out.append(code)
         return out
+
+    @field_validator("lines")
+    @classmethod
+    def _lines(cls, value: list[ServiceLine]) -> list[ServiceLine]:
+        if len(value) > MAX_LINES:
+            raise ValueError(
+                f"{len(value)} service lines; a claim has at most {MAX_LINES} (X12 837P)"
+            )
+        return value
 
 
 class Finding(BaseModel):
