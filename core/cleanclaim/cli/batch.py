@@ -111,7 +111,8 @@ def _jsonl_records(stream: IO[bytes]) -> Iterator[Record]:
     for number, line in enumerate(stream, start=1):
         if number == 1 and line.startswith(_BOM):
             line = line[len(_BOM) :]
-        if line.strip():
+        line = line.rstrip()  # so error columns are the same as for the bare record
+        if line:
             yield number, line
 
 
