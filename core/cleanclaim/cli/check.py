@@ -19,7 +19,7 @@ from cleanclaim.cli.errors import CliInputError
 from cleanclaim.cli.output import render_report
 from cleanclaim.config import Config
 from cleanclaim.engine import Engine, InputError
-from cleanclaim.models import Report
+from cleanclaim.models import Report, shown
 
 MAX_CLAIM_BYTES = 10 * 1024 * 1024
 
@@ -67,14 +67,36 @@ def build_engine(args: argparse.Namespace) -> Engine:
     return engine
 
 
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    # json.loads keeps the last of two equal keys: a claim with "diagnoses" twice would be
+    # checked against one list while the vendor's system bills the other.
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
 def parse_claim(text: str, origin: str) -> dict[str, Any]:
     """Parse one claim's JSON text; errors name the origin (file, or file:line)."""
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_no_duplicate_keys)
     except json.JSONDecodeError as exc:
         raise CliInputError(
             f"{origin}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from exc
+    except _DuplicateKey as exc:
+        key = shown(exc.key)
+        raise CliInputError(f"{origin}: the key {key} appears twice in one JSON object") from exc
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise CliInputError(f"{origin}: not valid JSON: a number is too long") from exc
     except RecursionError as exc:
         raise CliInputError(f"{origin}: JSON nested too deeply") from exc
     if not isinstance(data, dict):
@@ -97,14 +119,24 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _read_text(name: str) -> str:
+    too_big = f"{name}: larger than {MAX_CLAIM_BYTES // 1024 // 1024} MB"
     if name == "-":
-        return sys.stdin.read()
+        # bytes, not text: a binary or UTF-16 stream must give the same clear error as a file
+        raw = sys.stdin.buffer.read(MAX_CLAIM_BYTES + 1)
+        if len(raw) > MAX_CLAIM_BYTES:
+            raise CliInputError(too_big)
+        return _decode(raw, "<stdin>")
     path = Path(name)
     if not path.is_file():
         raise CliInputError(f"{name}: no such file")
     if path.stat().st_size > MAX_CLAIM_BYTES:
-        raise CliInputError(f"{name}: larger than {MAX_CLAIM_BYTES // 1024 // 1024} MB")
-    raw = path.read_bytes()
+        raise CliInputError(too_big)
+    return _decode(path.read_bytes(), name)
+
+
+def _decode(raw: bytes, name: str) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise CliInputError(f"{name}: UTF-16 text; save the claim as UTF-8")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
