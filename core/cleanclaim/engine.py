@@ -26,6 +26,7 @@ from cleanclaim.context import ClaimContext
 from cleanclaim.contributions import (
     DiagnosisPattern,
     DocumentationCheck,
+    Hit,
     IntegralPair,
     Pairing,
     PayerOverride,
@@ -377,6 +378,7 @@ class Engine:
             ctx.rule_id = rule.id
             try:
                 for hit in rule.check(ctx, active.options):
+                    _check_hit(hit)
                     findings.append(
                         Finding.model_construct(
                             rule=rule.id,
@@ -423,6 +425,15 @@ class Engine:
 
 def _finding_order(finding: Finding) -> tuple[int, str, str, tuple[str, ...]]:
     return (-SEVERITY_RANK[finding.severity], finding.rule, finding.location, tuple(finding.codes))
+
+
+def _check_hit(hit: Any) -> None:
+    # Findings are built unvalidated (speed): a hit of the wrong shape would otherwise
+    # crash the sort or the report's JSON far from the rule; here it becomes ENG001.
+    if not isinstance(hit, Hit) or type(hit.message) is not str or type(hit.location) is not str:
+        raise TypeError("rule yielded something that is not a Hit")
+    if hit.severity is not None and hit.severity not in SEVERITY_RANK:
+        raise TypeError("rule yielded a Hit with an unknown severity")
 
 
 def _crash_finding(rule: Rule, source: str, exc: Exception) -> Finding:
