@@ -36,7 +36,7 @@ from cleanclaim.contributions import (
     Synonym,
     UnitLimit,
 )
-from cleanclaim.icd import DatasetRegistry
+from cleanclaim.icd import DatasetIntegrityError, DatasetRegistry
 from cleanclaim.models import (
     SEVERITY_RANK,
     Claim,
@@ -391,6 +391,8 @@ class Engine:
                             reference=hit.reference or rule.reference,
                         )
                     )
+            except DatasetIntegrityError:  # broken reference data: no rule can be trusted
+                raise
             except Exception as exc:  # one broken rule must not cost the claim its report
                 findings.append(_crash_finding(rule, active.source, exc))
         findings.sort(key=_finding_order)
