@@ -22,6 +22,29 @@ if TYPE_CHECKING:
 #: pattern text -> parsed pattern, shared by all claims (patterns are immutable).
 _PATTERNS: dict[str, DiagnosisPattern] = {}
 
+if TYPE_CHECKING:
+    _lazy = cached_property
+else:
+
+    class _lazy:
+        """``functools.cached_property`` without its per-access lock (Python 3.11).
+
+        A context belongs to one claim checked on one thread, so the lock only costs
+        time; after the first access the value sits in the instance ``__dict__`` and is
+        read as a plain attribute.
+        """
+
+        def __init__(self, func):
+            self.func = func
+            self.name = func.__name__
+            self.__doc__ = func.__doc__
+
+        def __get__(self, obj, owner=None):
+            if obj is None:
+                return self
+            value = obj.__dict__[self.name] = self.func(obj)
+            return value
+
 
 class ClaimContext:
     """A validated claim with its dataset, payer profile and the engine's tables.
@@ -52,17 +75,18 @@ class ClaimContext:
         self.registry = registry
         self.rule_id = ""
         self.memo: dict[str, Any] = {}
+        self._tagged: dict[str, list[int]] = {}
 
     @property
     def is_medicare(self) -> bool:
         return self.profile == "medicare"
 
-    @cached_property
+    @_lazy
     def documentation(self) -> Documentation:
         """The claim's documentation; an empty one when none was sent."""
         return self.claim.documentation or Documentation()
 
-    @cached_property
+    @_lazy
     def line_diagnoses(self) -> tuple[tuple[str, ...], ...]:
         """For each line, the diagnosis codes its pointers reach (bad pointers skipped)."""
         count = len(self.diagnoses)
@@ -71,11 +95,11 @@ class ClaimContext:
             for line in self.lines
         )
 
-    @cached_property
+    @_lazy
     def line_modifiers(self) -> tuple[frozenset[str], ...]:
         return tuple(frozenset(line.modifiers) for line in self.lines)
 
-    @cached_property
+    @_lazy
     def procedure_codes(self) -> frozenset[str]:
         return frozenset(line.procedure for line in self.lines)
 
@@ -85,8 +109,12 @@ class ClaimContext:
 
     def lines_tagged(self, tag: str) -> list[int]:
         """Indexes of the lines whose procedure carries ``tag`` in any plugin."""
-        has_tag = self.tables.has_tag
-        return [i for i, line in enumerate(self.lines) if has_tag(line.procedure, tag)]
+        cached = self._tagged.get(tag)
+        if cached is None:  # documentation checks ask for the same tags rule after rule
+            has_tag = self.tables.has_tag
+            cached = [i for i, line in enumerate(self.lines) if has_tag(line.procedure, tag)]
+            self._tagged[tag] = cached
+        return list(cached)
 
     def diagnosis_covered(self, pattern_text: str) -> list[int]:
         """Indexes of diagnoses covered by a pattern such as ``M99.00-M99.05``."""

@@ -54,12 +54,17 @@ def normalize_diagnosis(raw: str) -> str:
     Claims arrive as ``M62830``, ``m62.830`` or ``M62.830 ``; the rules and the report
     speak only the dotted form so that findings compare equal across vendors.
     """
-    flat = _CODE_CHARS.sub("", raw).upper()
+    flat = raw.replace(".", "")
+    # Fast path (the usual case): without dots it is alphanumeric, so it holds no
+    # whitespace and the regular expression would remove nothing more.
+    flat = flat.upper() if flat.isalnum() else _CODE_CHARS.sub("", raw).upper()
     return flat if len(flat) <= 3 else f"{flat[:3]}.{flat[3:]}"
 
 
 def normalize_procedure(raw: str) -> str:
     """Upper-case CPT/HCPCS code without spaces (``g0283`` and ``G0283`` are one code)."""
+    if raw.isalnum():  # the usual case: nothing for the regular expression to remove
+        return raw.upper()
     return _CODE_CHARS.sub("", raw).upper()
 
 

@@ -71,6 +71,8 @@ def check_record(engine: Engine, number: int, raw: bytes | str) -> Result:
         return _invalid(number, [f"not UTF-8 text (byte {exc.start})"])
     except RecursionError:
         return _invalid(number, ["JSON nested too deeply"])
+    except ValueError as exc:  # e.g. an integer longer than Python converts (4300 digits)
+        return _invalid(number, [f"not valid JSON: {exc}"])
     if not isinstance(data, dict):
         return _invalid(number, [f"a claim must be a JSON object, not {type(data).__name__}"])
     try:

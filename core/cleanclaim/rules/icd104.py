@@ -45,6 +45,7 @@ def excludes1_chain(ds: Dataset, code: str) -> Excludes:
     return tuple(out)
 
 
+@lru_cache(maxsize=1 << 16)  # the same pairs recur claim after claim; datasets never change
 def _conflict(ds: Dataset, code: str, other: str) -> tuple[str, str] | None:
     for owner, text, refs in excludes1_chain(ds, code):
         if any(ref.covers(other) for ref in refs):
