@@ -357,7 +357,9 @@ class Engine:
             try:
                 claim = Claim.model_validate(claim)
             except ValidationError as exc:
-                raise InputError(describe_validation(exc)) from exc
+                # from None: pydantic's own text quotes the input values (patient data),
+                # and a logged traceback would print the chained exception too.
+                raise InputError(describe_validation(exc)) from None
         from cleanclaim.icd import NoDatasetError
 
         fallback_note: Finding | None = None

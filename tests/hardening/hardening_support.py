@@ -43,6 +43,7 @@ def secret_claim(**changes: Any) -> dict[str, Any]:
         ],
         "documentation": {
             "site": "lumbar",
+            "spinal_regions": ["lumbar"],
             "onset": "acute",
             "trauma": True,
             "mechanism": f"fell at home {SENTINEL}",
