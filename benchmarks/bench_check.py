@@ -24,7 +24,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from cleanclaim.config import Config
 from cleanclaim.synth import generate, generate_lines
+
+#: exactly the four bundled plugins, whatever else is installed (a template, a third party).
+PLUGINS = ("physical-therapy", "chiropractic", "primary-care", "urology")
 
 
 def _write_claims(path: Path, n: int, seed: int) -> None:
@@ -37,7 +41,8 @@ def bench_engine(n: int, seed: int) -> float:
     """Claims per second through ``Engine.check`` on dicts, one thread."""
     from cleanclaim.engine import Engine, InputError
 
-    engine = Engine.build()
+    engine = Engine.build(config=Config(plugins=PLUGINS))
+    assert {p.name for p in engine.plugins} == {"core", *PLUGINS}, engine.plugins
     claims = list(generate(n, seed))
     for claim in claims[: min(n, 3000)]:  # warm-up: load the fiscal years, fill caches
         engine.check(claim)
@@ -53,7 +58,7 @@ def bench_engine(n: int, seed: int) -> float:
     return best
 
 
-def run_cli(source: Path, workers: int) -> tuple[float, int]:
+def run_cli(source: Path, workers: int, config: Path) -> tuple[float, int]:
     """Wall seconds and peak RSS (KiB) of one ``cleanclaim check --batch`` run."""
     command = [
         sys.executable,
@@ -66,6 +71,8 @@ def run_cli(source: Path, workers: int) -> tuple[float, int]:
         os.devnull,
         "--workers",
         str(workers),
+        "--config",
+        str(config),
     ]
     started = time.perf_counter()
     proc = subprocess.Popen(command, stderr=subprocess.DEVNULL)
@@ -89,11 +96,13 @@ def main() -> int:
     rate = bench_engine(n_engine, args.seed)
     print(f"engine.check, 1 core, in-process: {rate:10,.0f} claims/s  ({n_engine:,} claims)")
     with tempfile.TemporaryDirectory() as tmp:
+        config = Path(tmp) / "cleanclaim.toml"
+        config.write_text(f"plugins = {list(PLUGINS)!r}\n".replace("'", '"'), encoding="utf-8")
         cli_file = Path(tmp) / "claims.jsonl"
         _write_claims(cli_file, n_cli, args.seed)
         rates = {}
         for workers in (1, 2):
-            elapsed, _ = run_cli(cli_file, workers)
+            elapsed, _ = run_cli(cli_file, workers, config)
             rates[workers] = n_cli / elapsed
             print(
                 f"check --batch --workers {workers}, end to end: {rates[workers]:10,.0f} claims/s"
@@ -104,7 +113,7 @@ def main() -> int:
             path = Path(tmp) / f"claims-{n}.jsonl"
             _write_claims(path, n, args.seed)
             for workers in (1, 2):
-                _, rss = run_cli(path, workers)
+                _, rss = run_cli(path, workers, config)
                 print(f"peak RSS, {n:>7,} claims, --workers {workers}: {rss / 1024:8.1f} MiB")
             path.unlink()
     return 0

@@ -34,9 +34,17 @@ class CompiledPairing:
     pairing: Pairing
     patterns: tuple[DiagnosisPattern, ...]
     source: str
+    #: code -> answer; the same few diagnoses recur claim after claim (bounded below).
+    _memo: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     def supports(self, code: str) -> bool:
-        return any(p.covers(code) for p in self.patterns)
+        memo = self._memo
+        answer = memo.get(code)
+        if answer is None:
+            answer = any(p.covers(code) for p in self.patterns)
+            if len(memo) < 8192:
+                memo[code] = answer
+        return answer
 
 
 @dataclass(frozen=True, slots=True)
