@@ -224,11 +224,6 @@ def test_command_line_error_paths_do_not_leak(tmp_path: Path) -> None:
         assert SENTINEL not in err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="physical-therapy PT107 quotes documentation.mechanism in its finding message "
-    "(plugins/physical-therapy/.../rules.py check_trauma_code); owner asked to drop it",
-)
 def test_reports_do_not_quote_free_text(engine: Engine) -> None:
     report = engine.check(secret_claim())
     assert SENTINEL not in report.model_dump_json()

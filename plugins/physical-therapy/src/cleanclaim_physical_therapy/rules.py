@@ -562,7 +562,8 @@ def check_trauma_code(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator
     if any(INJURY_CHAPTER.covers(code) for code in ctx.diagnoses):
         return  # an injury code is already there; integral symptoms are ICD106's business
     entry = policy.strain_site_for(doc.site, doc.spinal_regions)
-    mechanism = f" ({doc.mechanism})" if doc.mechanism else ""
+    # The mechanism is free text from the note: it is never quoted (reports get stored).
+    mechanism = " and describes how it happened" if doc.mechanism else ""
     for nontraumatic in policy.nontraumatic_codes():
         pattern = nontraumatic.pattern()
         for index, code in enumerate(ctx.diagnoses):
