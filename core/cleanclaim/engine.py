@@ -9,6 +9,7 @@ by any number of threads (the dataset registry loads each fiscal year under a lo
 from __future__ import annotations
 
 import fnmatch
+import re
 import threading
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
@@ -44,6 +45,7 @@ from cleanclaim.models import (
     Finding,
     Report,
     Severity,
+    shown,
     status_of,
 )
 from cleanclaim.plugin import PLUGIN_API
@@ -476,12 +478,20 @@ def _fallback_finding(day: date, fallback: int) -> Finding:
     )
 
 
+_FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,40}$")
+
+
 def describe_validation(exc: ValidationError) -> str:
     """One line per problem naming the field (``lines[0].units: ...``), no input values."""
     parts = []
     for err in exc.errors(include_input=False, include_url=False):
         loc = ""
         for piece in err["loc"]:
+            if isinstance(piece, str) and not _FIELD_NAME.match(piece):
+                # an unknown key is input too: it may hold a newline or pasted text
+                piece = f"[{shown(piece)}]"
+                loc += piece
+                continue
             loc += f"[{piece}]" if isinstance(piece, int) else (f".{piece}" if loc else str(piece))
         parts.append(f"{loc or 'claim'}: {err['msg']}")
     return "; ".join(parts)

@@ -108,6 +108,25 @@ def test_a_number_too_long_for_python_is_one_invalid_record(tmp_path: Path) -> N
     _assert_nothing_lost(results, {1: "GOOD-1", 3: "GOOD-3"}, {2: "huge-number"})
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="batch.check_record parses with plain json.loads (last key wins); "
+    "cleanclaim.cli.check.reject_duplicate_keys is the object_pairs_hook to use",
+)
+def test_a_key_given_twice_is_an_invalid_record(tmp_path: Path) -> None:
+    """``json.loads`` keeps the last of two equal keys; the batch must not check a claim
+    whose diagnoses the vendor's own system may read differently (``check FILE`` refuses
+    it too, with "appears twice")."""
+    twice = (
+        b'{"claim_id": "TWICE", "date_of_service": "2026-05-12", "diagnoses": ["M54.5"], '
+        b'"diagnoses": ["M62.830"]}'
+    )
+    status, results, err = _run_batch(tmp_path, [_good(1), twice, _good(3)])
+    assert status == 1, err
+    _assert_nothing_lost(results, {1: "GOOD-1", 3: "GOOD-3"}, {2: "duplicate-key"})
+    assert any("twice" in e for e in results[1]["errors"]), results[1]
+
+
 def _whole_lines_prefix(partial: bytes, full: list[str]) -> int:
     assert partial == b"" or partial.endswith(b"\n"), partial[-200:]
     lines = partial.decode("utf-8").splitlines()

@@ -67,19 +67,22 @@ def build_engine(args: argparse.Namespace) -> Engine:
     return engine
 
 
-class _DuplicateKey(ValueError):
+class DuplicateKeyError(ValueError):
+    """A JSON object names the same key twice (``key`` holds it; never shown if long)."""
+
     def __init__(self, key: str) -> None:
         super().__init__(key)
         self.key = key
 
 
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``object_pairs_hook`` for ``json.loads`` that raises :class:`DuplicateKeyError`."""
     # json.loads keeps the last of two equal keys: a claim with "diagnoses" twice would be
     # checked against one list while the vendor's system bills the other.
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise _DuplicateKey(key)
+            raise DuplicateKeyError(key)
         out[key] = value
     return out
 
@@ -87,12 +90,12 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def parse_claim(text: str, origin: str) -> dict[str, Any]:
     """Parse one claim's JSON text; errors name the origin (file, or file:line)."""
     try:
-        data = json.loads(text, object_pairs_hook=_no_duplicate_keys)
+        data = json.loads(text, object_pairs_hook=reject_duplicate_keys)
     except json.JSONDecodeError as exc:
         raise CliInputError(
             f"{origin}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from exc
-    except _DuplicateKey as exc:
+    except DuplicateKeyError as exc:
         key = shown(exc.key)
         raise CliInputError(f"{origin}: the key {key} appears twice in one JSON object") from exc
     except ValueError as exc:  # e.g. an integer of more than 4300 digits
