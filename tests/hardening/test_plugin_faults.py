@@ -9,7 +9,7 @@ and the command line turns it into exit 2 without a traceback.
 
 from __future__ import annotations
 
-import textwrap
+import sys
 import types
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -28,8 +28,17 @@ from cleanclaim.plugin.host import PluginLoadError
 BROKEN = "hardening-broken-import"
 
 
-@pytest.fixture
-def broken_distribution(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+@pytest.fixture(
+    params=[
+        ("import a_module_that_is_not_installed_anywhere", "ModuleNotFoundError"),
+        ("raise SystemExit(3)", "SystemExit"),
+        ("1 / 0", "ZeroDivisionError"),
+    ],
+    ids=["missing-dependency", "sys-exit", "error-on-import"],
+)
+def broken_distribution(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Path:
     """A throwaway installed distribution whose ``cleanclaim`` entry point cannot import.
 
     A ``*.dist-info`` folder on ``sys.path`` is all importlib.metadata needs to find it, so
@@ -44,14 +53,11 @@ def broken_distribution(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path
     (info / "entry_points.txt").write_text(
         f"[cleanclaim]\n{BROKEN} = cleanclaim_hardening_broken\n"
     )
-    (site / "cleanclaim_hardening_broken.py").write_text(
-        textwrap.dedent(
-            """
-            import a_module_that_is_not_installed_anywhere  # noqa: F401
-            """
-        )
-    )
+    body, error = request.param
+    (site / "cleanclaim_hardening_broken.py").write_text(body + "\n")
+    (site / "expected_error.txt").write_text(error)
     monkeypatch.syspath_prepend(str(site))
+    sys.modules.pop("cleanclaim_hardening_broken", None)
     monkeypatch.delenv("CLEANCLAIM_STRICT_PLUGINS", raising=False)
     return site
 
@@ -64,7 +70,7 @@ def test_plugin_that_fails_to_import_is_reported_and_the_rest_load(
     assert BROKEN in failures
     failure = failures[BROKEN]
     assert failure.distribution == "cleanclaim-hardening-broken" and failure.version == "0.1"
-    assert "ModuleNotFoundError" in failure.error
+    assert (broken_distribution / "expected_error.txt").read_text() in failure.error
     loaded = {p.name for p in engine.plugins}
     assert {"core", "physical-therapy", "chiropractic", "primary-care", "urology"} <= loaded
     assert engine.check(CLEAN).status == "clean"

@@ -75,7 +75,9 @@ def load_installed(
         try:
             plugin = ep.load()
             register(pm, plugin, ep.name)
-        except Exception as exc:  # a broken plugin must not take the others down
+        # SystemExit too: a plugin module that calls sys.exit() on import (a script turned
+        # into a plugin) would otherwise end the vendor's process without a word.
+        except (Exception, SystemExit) as exc:  # a broken plugin must not take the others down
             failure = LoadFailure(ep.name, dist_name, version, f"{type(exc).__name__}: {exc}")
             if strict or strict_from_env():
                 raise PluginLoadError(
