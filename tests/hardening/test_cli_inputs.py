@@ -216,3 +216,28 @@ def test_odd_but_valid_claim_through_a_real_process(tmp_path: Path) -> None:
         assert proc.returncode in (0, 1), proc.stderr
     report = json.loads(cli("check", str(path), "--format", "json", cwd=tmp_path).stdout)
     assert report["claim_id"] == claim["claim_id"]
+
+
+def test_largest_accepted_claim_finishes_and_a_larger_one_is_refused(tmp_path: Path) -> None:
+    """Just under the 10 MB limit: a 4 MB note, 100,000 findings, 50 lines, 20,000 prior
+    services -- a report within the timeout; just over the limit: exit 2 before parsing."""
+    big = {
+        **CLEAN,
+        "diagnoses": ["M62.830", "M54.50", "S39.012A", "N81.84"],
+        "lines": [{"procedure": "97110", "modifiers": ["GP"], "diagnosis_pointers": [1, 2]}] * 50,
+        "documentation": {
+            "note": "lumbar spasm guarding " * 180_000,
+            "objective_findings": ["palpable guarding L3"] * 100_000,
+            "mechanism": "fell " * 100_000,
+            "trauma": True,
+        },
+        "service_history": [{"procedure": "97110", "date_of_service": "2026-01-02"}] * 20_000,
+    }
+    path = write_json(tmp_path / "big.json", big)
+    assert 8_000_000 < path.stat().st_size < 10 * 1024 * 1024
+    proc = cli("check", str(path), "--format", "json", cwd=tmp_path, timeout=60)
+    assert_no_traceback(proc.stderr.decode())
+    assert proc.returncode in (0, 1) and json.loads(proc.stdout)["claim_id"] == CLEAN["claim_id"]
+    path.write_bytes(path.read_bytes() + b" " * (3 * 1024 * 1024))
+    proc = cli("check", str(path), cwd=tmp_path, timeout=60)
+    assert proc.returncode == 2 and b"larger than 10 MB" in proc.stderr, proc.stderr
