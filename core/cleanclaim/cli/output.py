@@ -23,7 +23,7 @@ def render_report(
     color = color and not os.environ.get("NO_COLOR")
     ds = report.dataset
     lines = [
-        f"claim {report.claim_id or '(no id)'}: {report.status.upper()}"
+        f"claim {_printable(report.claim_id or '(no id)')}: {report.status.upper()}"
         f"  [{ds.system} FY{ds.fiscal_year}, release {ds.release}]"
     ]
     if not report.findings:
@@ -44,13 +44,19 @@ def _finding_lines(finding: Finding, color: bool) -> list[str]:
     where = f" at {finding.location}" if finding.location else ""
     out = [
         f"  {_paint(finding.rule, _BOLD, color)} [{finding.source}]{where}",
-        f"    {finding.message}",
+        f"    {_printable(finding.message)}",
     ]
     if finding.suggestions:
         out.append(f"    fix: {', '.join(finding.suggestions)}")
     if finding.reference:
         out.append(f"    ref: {finding.reference}")
     return out
+
+
+def _printable(text: str) -> str:
+    """Claim data shown on a terminal loses its control characters: an escape sequence in a
+    claim id must not recolour, move or clear the coder's screen."""
+    return "".join(ch if ch.isprintable() else "\ufffd" for ch in text)
 
 
 def _paint(text: str, code: str, color: bool) -> str:
