@@ -92,11 +92,3 @@ def test_config_naming_a_missing_rule_option_or_selector_is_refused() -> None:
     with pytest.raises(ConfigError, match=r"select: 'XYZ\*' matches no rule"):
         Engine.build(installed=False, config=Config(select=("XYZ*",)))
 
-
-def test_text_report_strips_control_characters_from_claim_data() -> None:
-    from cleanclaim.cli.output import render_report
-
-    report = ENGINE.check({**_claim("medicare"), "claim_id": "A\x1b[2JB"})
-    text = render_report(report, color=False)
-    assert "\x1b" not in text
-    assert "A\ufffd[2JB" in text
