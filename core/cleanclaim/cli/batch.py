@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import IO, ClassVar
 
 from cleanclaim.cli.errors import CliInputError
+from cleanclaim.config import Config
 from cleanclaim.engine import Engine, InputError
 
 #: records per unit of work: large enough to amortise inter-process traffic, small
@@ -94,16 +95,13 @@ def _check_chunk(chunk: list[Record]) -> list[Result]:
     return [check_record(engine, number, raw) for number, raw in chunk]
 
 
-def _init_worker(config_path: str | None, payer: str | None) -> None:
+def _init_worker(config: Config) -> None:
     # The parent decides when the batch stops; a worker killed by the terminal's Ctrl-C
     # would turn a clean interrupt into a BrokenProcessPool traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _ENGINE
     if _ENGINE is None:  # spawn start method: nothing inherited, build once here
-        from cleanclaim.cli.check import load_config
-
-        args = argparse.Namespace(config=config_path, payer=payer)
-        _ENGINE = Engine.build(config=load_config(args))
+        _ENGINE = Engine.build(config=config)  # the parent's resolved configuration
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -173,9 +171,7 @@ def _parallel(
     ctx = get_context("fork" if fork else "spawn")
     if fork:
         _ENGINE = engine  # inherited by the forked workers: built once, in the parent
-    pool: Pool = ctx.Pool(
-        args.workers, initializer=_init_worker, initargs=(args.config, args.payer)
-    )
+    pool: Pool = ctx.Pool(args.workers, initializer=_init_worker, initargs=(engine.config,))
     try:
         pending: deque[AsyncResult[list[Result]]] = deque()
         limit = args.workers * INFLIGHT
