@@ -32,11 +32,13 @@ from collections.abc import Iterable, Iterator
 from multiprocessing import get_context
 from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
-from typing import IO, ClassVar
+from typing import IO, Any, ClassVar
 
+from cleanclaim.cli.check import DuplicateKeyError, reject_duplicate_keys
 from cleanclaim.cli.errors import CliInputError
 from cleanclaim.config import Config
 from cleanclaim.engine import Engine, InputError
+from cleanclaim.models import shown
 
 #: records per unit of work: large enough to amortise inter-process traffic, small
 #: enough that a window of them is a few megabytes at most.
@@ -62,18 +64,32 @@ def _invalid(number: int, errors: list[str]) -> Result:
     return line, "invalid", (), None
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """``check FILE``'s duplicate-key refusal, with a fast path for the usual case.
+
+    ``json.loads`` keeps the last of two equal keys; a claim with ``diagnoses`` twice
+    must be refused in a batch exactly as it is one at a time.
+    """
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        return reject_duplicate_keys(pairs)  # raises DuplicateKeyError naming the key
+    return data
+
+
 def check_record(engine: Engine, number: int, raw: bytes | str) -> Result:
     """Check one record; never raises for bad input (it becomes an ``invalid`` result)."""
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, object_pairs_hook=_unique_keys)
+    except DuplicateKeyError as exc:
+        return _invalid(number, [f"the key {shown(exc.key)} appears twice in one JSON object"])
     except json.JSONDecodeError as exc:
         return _invalid(number, [f"not valid JSON: {exc.msg} at column {exc.colno}"])
     except UnicodeDecodeError as exc:
         return _invalid(number, [f"not UTF-8 text (byte {exc.start})"])
     except RecursionError:
         return _invalid(number, ["JSON nested too deeply"])
-    except ValueError as exc:  # e.g. an integer longer than Python converts (4300 digits)
-        return _invalid(number, [f"not valid JSON: {exc}"])
+    except ValueError:  # an integer longer than Python converts (4300 digits)
+        return _invalid(number, ["not valid JSON: a number is too long"])
     if not isinstance(data, dict):
         return _invalid(number, [f"a claim must be a JSON object, not {type(data).__name__}"])
     try:
