@@ -16,6 +16,7 @@ the four bundled plugins loaded):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import subprocess
@@ -50,10 +51,8 @@ def bench_engine(n: int, seed: int) -> float:
     for _ in range(3):
         started = time.perf_counter()
         for claim in claims:
-            try:
+            with contextlib.suppress(InputError):
                 engine.check(claim)
-            except InputError:
-                pass
         best = max(best, n / (time.perf_counter() - started))
     return best
 
@@ -102,7 +101,8 @@ def main() -> int:
         _write_claims(cli_file, n_cli, args.seed)
         rates = {}
         for workers in (1, 2):
-            elapsed, _ = run_cli(cli_file, workers, config)
+            # best of three: other processes on the machine only ever slow a run down
+            elapsed = min(run_cli(cli_file, workers, config)[0] for _ in range(3))
             rates[workers] = n_cli / elapsed
             print(
                 f"check --batch --workers {workers}, end to end: {rates[workers]:10,.0f} claims/s"
