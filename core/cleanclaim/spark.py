@@ -76,7 +76,8 @@ def check_dataframe(df: Any, column: str = "claim_json", *, config: Config | Non
     Raises :class:`ValueError` when the column is missing, and the CLI's configuration
     errors (on the driver, before any task starts) when the configuration is broken.
     """
-    from pyspark.sql import SparkSession  # the optional extra: imported only when used
+    # the optional extra, imported only when used (absent where mypy runs in CI)
+    from pyspark.sql import SparkSession  # type: ignore[import-not-found, import-untyped, unused-ignore]
 
     if column not in df.columns:
         raise ValueError(f"DataFrame has no column {column!r} (it has {', '.join(df.columns)})")
