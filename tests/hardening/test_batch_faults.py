@@ -108,11 +108,6 @@ def test_a_number_too_long_for_python_is_one_invalid_record(tmp_path: Path) -> N
     _assert_nothing_lost(results, {1: "GOOD-1", 3: "GOOD-3"}, {2: "huge-number"})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="batch.check_record parses with plain json.loads (last key wins); "
-    "cleanclaim.cli.check.reject_duplicate_keys is the object_pairs_hook to use",
-)
 def test_a_key_given_twice_is_an_invalid_record(tmp_path: Path) -> None:
     """``json.loads`` keeps the last of two equal keys; the batch must not check a claim
     whose diagnoses the vendor's own system may read differently (``check FILE`` refuses
