@@ -42,6 +42,11 @@ def load_contributions(package: str, name: str, table: str, model: type[M]) -> l
     ``pairings.toml: pairing #4: diagnoses: ...`` rather than a bare pydantic dump.
     """
     records = read_data(package, name).get(table, [])
+    return validate_records(f"{package}/{name}", table, model, records)
+
+
+def validate_records(origin: str, table: str, model: type[M], records: list[Any]) -> list[M]:
+    """Validate records of a plugin's own data models, with the same located errors."""
     out: list[M] = []
     for number, record in enumerate(records, start=1):
         try:
@@ -50,7 +55,7 @@ def load_contributions(package: str, name: str, table: str, model: type[M]) -> l
             problems = "; ".join(
                 f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
             )
-            raise DataFileError(f"{package}/{name}: {table} #{number}: {problems}") from exc
+            raise DataFileError(f"{origin}: {table} #{number}: {problems}") from exc
     return out
 
 

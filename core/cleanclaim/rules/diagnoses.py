@@ -9,11 +9,15 @@ three findings about one typo.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
+from cleanclaim.contributions import Hit
+
 if TYPE_CHECKING:
+    from cleanclaim.context import ClaimContext
     from cleanclaim.icd import Dataset, DatasetRegistry
 
 Kind = Literal[
@@ -39,6 +43,14 @@ class Verdict:
 
 
 OK = Verdict("ok")
+
+
+def hits_of_kinds(ctx: ClaimContext, kinds: frozenset[str]) -> Iterator[Hit]:
+    """One hit per diagnosis whose verdict is of ``kinds``: the whole of ICD101-ICD103."""
+    for index, code in enumerate(ctx.diagnoses):
+        verdict = judge(ctx.dataset, ctx.registry, code)
+        if verdict.kind in kinds:
+            yield Hit(verdict.message, f"diagnoses[{index}]", (code,), verdict.suggestions)
 
 
 def _dot(flat: str) -> str:

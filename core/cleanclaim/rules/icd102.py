@@ -7,14 +7,13 @@ from typing import Any
 
 from cleanclaim.context import ClaimContext
 from cleanclaim.contributions import Hit, Rule
-from cleanclaim.rules.diagnoses import judge
+from cleanclaim.rules.diagnoses import hits_of_kinds
+
+KINDS = frozenset({"header"})
 
 
 def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
-    for index, code in enumerate(ctx.diagnoses):
-        verdict = judge(ctx.dataset, ctx.registry, code)
-        if verdict.kind == "header":
-            yield Hit(verdict.message, f"diagnoses[{index}]", (code,), verdict.suggestions)
+    return hits_of_kinds(ctx, KINDS)
 
 
 RULE = Rule(

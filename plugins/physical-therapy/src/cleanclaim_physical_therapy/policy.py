@@ -16,8 +16,8 @@ from typing import Any
 
 from cleanclaim.contributions import DiagnosisPattern, Procedure
 from cleanclaim.models import normalize_diagnosis, normalize_procedure
-from cleanclaim.rulekit import DataFileError, read_data
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from cleanclaim.rulekit import read_data, validate_records
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from cleanclaim_physical_therapy import PACKAGE
 
@@ -91,16 +91,7 @@ class StrainSite(_Record):
 
 
 def _validated(name: str, table: str, model: type[BaseModel], records: list[Any]) -> list[Any]:
-    out = []
-    for number, record in enumerate(records, start=1):
-        try:
-            out.append(model.model_validate(record))
-        except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-            )
-            raise DataFileError(f"{PACKAGE}/{name}: {table} #{number}: {problems}") from exc
-    return out
+    return validate_records(f"{PACKAGE}/{name}", table, model, records)
 
 
 @cache
