@@ -316,6 +316,13 @@ class Rule:
     options: Mapping[str, Any] = field(default_factory=dict)
     option_docs: Mapping[str, str] = field(default_factory=dict)
     example_claim: Mapping[str, Any] | None = None
+    triggers: frozenset[str] = frozenset()
+    """Procedure tags or codes the rule is about; empty means every claim.
+
+    A rule with triggers runs only on claims that bill a procedure carrying one of the
+    tags, or one of the codes: the engine decides that with one set intersection, so a
+    chiropractic rule costs nothing on the many claims that bill no manipulation.  Declare
+    triggers only when the rule can never report on a claim without them."""
 
     def __post_init__(self) -> None:
         if not RULE_ID.match(self.id):

@@ -69,6 +69,8 @@ from cleanclaim.tables import (
 )
 
 ENGINE_RULE = "ENG001"
+#: rules the engine emits itself (a crash, a dataset fallback): catalogued, never run.
+ENGINE_EMITTED = frozenset({ENGINE_RULE, "ENG002"})
 DEFAULT_PROFILE = "commercial"
 #: payers every bundled plugin knows; a claim for any other payer gets the commercial profile.
 BUILTIN_PAYERS = frozenset({"medicare", DEFAULT_PROFILE})
@@ -115,6 +117,7 @@ class ActiveRule:
     source: str
     severity: Severity
     options: Mapping[str, Any]
+    trigger_codes: frozenset[str] | None = None
 
 
 @dataclass
@@ -167,7 +170,14 @@ class Engine:
         self._overrides = overrides
         self._known_payers = frozenset(o.payer for o, _ in overrides) | BUILTIN_PAYERS
         self._check_config()
-        self._candidates = [r for r in rules.values() if self._selected(r)]
+        self._candidates = [
+            r for r in rules.values() if self._selected(r) and r.rule.id not in ENGINE_EMITTED
+        ]
+        self._trigger_codes = {
+            reg.rule.id: _codes_for(reg.rule.triggers, tables)
+            for reg in self._candidates
+            if reg.rule.triggers
+        }
         self._active_cache: dict[tuple[str, int], tuple[ActiveRule, ...]] = {}
         # Dates where some override starts or stops holding: between two of them every
         # override's holds_on() answer is the same, so active rules are cached per period.
@@ -339,7 +349,15 @@ class Engine:
                     severity = chosen
             options.update(self.config.rules.get(rule.id, {}))
             if enabled:
-                active.append(ActiveRule(rule, reg.source, severity, MappingProxyType(options)))
+                active.append(
+                    ActiveRule(
+                        rule,
+                        reg.source,
+                        severity,
+                        MappingProxyType(options),
+                        self._trigger_codes.get(rule.id),
+                    )
+                )
         result = tuple(active)
         with self._lock:
             if len(self._active_cache) > 4096:
@@ -377,7 +395,10 @@ class Engine:
         profile = self.profile_of(payer)
         ctx = ClaimContext(claim, dataset, self.tables, payer, profile, self.datasets)
         findings: list[Finding] = [fallback_note] if fallback_note else []
+        billed = ctx.procedure_codes
         for active in self.active_rules(profile, claim.date_of_service):
+            if active.trigger_codes is not None and active.trigger_codes.isdisjoint(billed):
+                continue
             rule = active.rule
             ctx.rule_id = rule.id
             try:
@@ -427,6 +448,13 @@ class Engine:
             "load_failures": [f.__dict__ for f in self.load_failures],
             "problems": [p.__dict__ for p in self.problems],
         }
+
+
+def _codes_for(triggers: frozenset[str], tables: EngineTables) -> frozenset[str]:
+    """The procedure codes that make a rule with ``triggers`` run: the codes named, plus
+    every code some plugin tagged with one of the tags named."""
+    tagged = {code for code, proc in tables.procedures.items() if proc.tags & triggers}
+    return frozenset(triggers) | tagged
 
 
 def _finding_order(finding: Finding) -> tuple[int, str, str, tuple[str, ...]]:

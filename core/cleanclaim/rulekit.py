@@ -69,9 +69,24 @@ def documentation_checks(ctx: ClaimContext, options: Mapping[str, Any]) -> Itera
     checks = ctx.tables.documentation.get(ctx.rule_id, ())
     if not checks:
         return
+    memo = ctx.tables.memo
+    matches: dict[int, list[str]] = {}
+    for code in ctx.diagnoses:
+        key = ("documentation", ctx.rule_id, code)
+        covering = memo.get(key)
+        if covering is None:
+            covering = tuple(
+                i for i, c in enumerate(checks) if any(p.covers(code) for p in c.patterns)
+            )
+            memo[key] = covering
+        for i in covering:
+            matches.setdefault(i, []).append(code)
+    if not matches:
+        return
     doc = ctx.documentation
     reported: set[str] = set()
-    for compiled in checks:
+    for i in sorted(matches):
+        compiled = checks[i]
         check = compiled.check
         if check.element in reported or not check.holds_on(ctx.day):
             continue
@@ -81,8 +96,8 @@ def documentation_checks(ctx: ClaimContext, options: Mapping[str, Any]) -> Itera
             ctx.lines_tagged(tag) for tag in check.procedures_tags
         ):
             continue
-        matched = [code for code in ctx.diagnoses if any(p.covers(code) for p in compiled.patterns)]
-        if not matched or _documented(getattr(doc, check.element)):
+        matched = matches[i]
+        if _documented(getattr(doc, check.element)):
             continue
         reported.add(check.element)
         yield Hit(

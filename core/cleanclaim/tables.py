@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from cleanclaim.contributions import (
     DiagnosisPattern,
@@ -99,6 +100,9 @@ class EngineTables:
     integral_pairs: list[CompiledIntegralPair] = field(default_factory=list)
     synonyms: dict[str, list[str]] = field(default_factory=dict)
     descriptors: Mapping[str, str] = field(default_factory=dict)
+    #: answers of pure look-ups that rules repeat claim after claim (which documentation
+    #: checks cover a code ...); filled lazily, a lost race only computes an entry twice.
+    memo: dict[Any, Any] = field(default_factory=dict)
 
     def has_tag(self, code: str, tag: str) -> bool:
         """True when some plugin tagged the procedure ``code`` with ``tag``."""

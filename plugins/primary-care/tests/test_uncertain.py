@@ -17,7 +17,8 @@ def test_probable_radiculopathy_coded(check: Check) -> None:
     assert finding.severity == "warning"
     assert finding.location == "documentation.note"
     assert finding.codes == ["M54.16"]
-    assert '"Probable lumbar radiculopathy"' in finding.message
+    assert 'qualifies a diagnosis as "probable"' in finding.message
+    assert "radiculopathy" not in finding.message.lower()  # the note's words are not quoted
     assert "looks coded from it" in finding.message
     assert "IV.H" in finding.message
 
@@ -69,3 +70,15 @@ def test_terms_are_an_option() -> None:
     assert of(engine.check(claim("99213", diagnoses=("M54.16",), documentation=doc)), "PC106")
     doc = {"note": "probable radiculopathy"}
     assert not of(engine.check(claim("99213", diagnoses=("M54.16",), documentation=doc)), "PC106")
+
+
+def test_the_note_text_is_never_quoted(check: Check) -> None:
+    secret = "Zqxjv-Wellington"  # a name in the note must not reach a stored report
+    report = check(
+        "99213",
+        diagnoses=("M54.16",),
+        documentation={"note": f"suspected radiculopathy per {secret} family history"},
+    )
+    [finding] = of(report, "PC106")
+    assert secret not in report.model_dump_json()
+    assert 'documentation.note qualifies a diagnosis as "suspected"' in finding.message

@@ -400,6 +400,7 @@ def build_rules() -> list[Rule]:
     return [
         Rule(
             id="DC101",
+            triggers=frozenset({"cmt"}),
             name="medicare-subluxation-first",
             summary=(
                 "Spinal CMT (98940-98942) billed to Medicare whose first-listed diagnosis is "
@@ -433,6 +434,7 @@ def build_rules() -> list[Rule]:
         ),
         Rule(
             id="DC102",
+            triggers=frozenset({"cmt"}),
             name="medicare-supporting-diagnosis",
             summary=(
                 "Spinal CMT billed to Medicare with no neuromusculoskeletal diagnosis besides "
@@ -470,6 +472,7 @@ def build_rules() -> list[Rule]:
         ),
         Rule(
             id="DC103",
+            triggers=frozenset({"cmt"}),
             name="medicare-secondary-region",
             summary=(
                 "A subluxation level (M99.01-M99.05) with no secondary diagnosis of the same "
@@ -506,6 +509,7 @@ def build_rules() -> list[Rule]:
         ),
         Rule(
             id="DC104",
+            triggers=frozenset({"cmt"}),
             name="cmt-region-count",
             summary=(
                 "The spinal regions diagnosed (M99.01-M99.05) and documented "
@@ -552,6 +556,7 @@ def build_rules() -> list[Rule]:
         ),
         Rule(
             id="DC105",
+            triggers=frozenset({"cmt"}),
             name="medicare-cmt-modifier",
             summary="Spinal CMT to Medicare without AT, GA or GZ.",
             why=(
@@ -576,6 +581,7 @@ def build_rules() -> list[Rule]:
         ),
         Rule(
             id="DC106",
+            triggers=frozenset({"cmt"}),
             name="medicare-at-with-ga",
             summary="A Medicare spinal CMT line carrying both AT and GA.",
             why=(
@@ -642,6 +648,7 @@ def build_rules() -> list[Rule]:
         ),
         Rule(
             id="DC108",
+            triggers=frozenset({"cmt"}),
             name="manual-therapy-region",
             summary=(
                 "Manual therapy (97140) on the same day as spinal CMT that points only at "

@@ -94,6 +94,7 @@ def check_discipline_modifier(ctx: ClaimContext, options: Mapping[str, Any]) -> 
 
 PT101 = Rule(
     id="PT101",
+    triggers=frozenset({ALWAYS_THERAPY}),
     name="therapy-discipline-modifier",
     summary="An always-therapy code (therapeutic exercise, manual therapy, PT evaluation, "
     "modalities...) billed to Medicare without a GP/GO/GN discipline modifier, or with more "
@@ -179,6 +180,7 @@ def check_assistant_modifier(ctx: ClaimContext, options: Mapping[str, Any]) -> I
 
 PT102 = Rule(
     id="PT102",
+    triggers=frozenset({ALWAYS_THERAPY}),
     name="therapy-assistant-modifier",
     summary="A physical therapy line furnished in whole or in part by a physical therapist "
     "assistant (ServiceLine.furnished_by = 'assistant', or assistant_minutes above 10% of "
@@ -350,6 +352,7 @@ def _eight_minute(ctx: ClaimContext, services: list[_Timed]) -> Iterator[Hit]:
 
 PT103 = Rule(
     id="PT103",
+    triggers=frozenset({"timed"}),
     name="timed-units-minutes",
     summary="Units of timed (15-minute) therapy codes that the documented minutes do not "
     "support: Medicare's 8-minute rule over the total timed minutes of the visit, or a "
@@ -426,6 +429,7 @@ def check_kx_threshold(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterato
 
 PT104 = Rule(
     id="PT104",
+    triggers=frozenset({ALWAYS_THERAPY}),
     name="therapy-kx-threshold",
     summary="A PT (or SLP) line without KX when the patient's therapy year to date "
     "(Claim.therapy_year_to_date, plus this claim's line charges in claim order) is above "
@@ -489,6 +493,7 @@ def check_replaced_code(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterat
 
 PT105 = Rule(
     id="PT105",
+    triggers=frozenset(policy.replacements()),
     name="therapy-code-not-recognised",
     summary="A therapy code the payer does not recognise although an alternative exists: "
     "97014 (unattended electrical stimulation) to Medicare, which pays G0283.  Medicare "
@@ -518,6 +523,7 @@ PT105 = Rule(
 
 PT106 = Rule(
     id="PT106",
+    triggers=frozenset({ALWAYS_THERAPY}),
     name="spasm-back-pain-documentation",
     summary="A therapy claim with muscle spasm of the back, back or neck pain, or a back or "
     "neck strain (M62.830, M54.5-, M54.2, M54.6, M54.8-, M54.9, S39.01-, S13.4-, S16.1-, "
@@ -595,6 +601,7 @@ def check_trauma_code(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator
 
 PT107 = Rule(
     id="PT107",
+    triggers=frozenset({ALWAYS_THERAPY}),
     name="trauma-on-nontraumatic-spasm",
     summary="A therapy claim codes non-traumatic muscle spasm of the back (M62.830) while "
     "the documentation says there was trauma (documentation.trauma = true) and no injury "

@@ -379,14 +379,26 @@ def _description(ctx: ClaimContext, code: str) -> str:
         return ""
 
 
+@lru_cache(maxsize=64)
+def _patterns(texts: tuple[str, ...]) -> tuple[DiagnosisPattern, ...]:
+    return tuple(DiagnosisPattern.parse(p) for p in texts)
+
+
 def check_uncertain(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
-    symptom_patterns = [DiagnosisPattern.parse(p) for p in _strings(options.get("symptom_codes"))]
+    regex = _word_regex(_strings(options.get("terms")))
+    texts = [
+        (location, text)
+        for location, text in _texts(ctx, _strings(options.get("fields")))
+        if regex.search(text.lower())
+    ]
+    if not texts:
+        return  # the cheap test first: most notes qualify nothing
+    symptom_patterns = _patterns(_strings(options.get("symptom_codes")))
     coded = [c for c in ctx.diagnoses if not any(p.covers(c) for p in symptom_patterns)]
     if not coded:
         return  # only symptom codes: the coder already followed IV.H
-    regex = _word_regex(_strings(options.get("terms")))
     seen: set[str] = set()
-    for location, text in _texts(ctx, _strings(options.get("fields"))):
+    for location, text in texts:
         lowered = text.lower()
         for match in regex.finditer(lowered):
             phrase = _phrase(text, match.start())
@@ -404,8 +416,10 @@ def check_uncertain(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[H
             else:
                 tail = f"check that {_join(coded)} was not coded from it"
             yield Hit(
+                # The phrase is the note's own text: only our word list's term is quoted.
                 message=(
-                    f'The documentation says "{phrase}": outpatient coding does not code a '
+                    f'{location} qualifies a diagnosis as "{match.group(1)}": outpatient '
+                    "coding does not code a "
                     "diagnosis qualified as probable, suspected, likely, questionable, rule out "
                     "or working (guideline IV.H); code the signs, symptoms or findings that are "
                     f"documented instead, and {tail}."
@@ -471,6 +485,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="PC102",
+        triggers=frozenset(code for group in policy.one_per_day() for code in group.codes),
         name="one-trigger-point-code-per-day",
         summary=(
             "More than one trigger point injection code (20552, 20553) or more than one unit "

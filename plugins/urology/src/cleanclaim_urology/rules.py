@@ -161,6 +161,7 @@ def frequency_limits(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[
 
 URO101 = Rule(
     id="URO101",
+    triggers=frozenset({"add-on"}),
     name="addon-without-primary",
     summary="A pelvic floor add-on code (such as 90913, each further 15 minutes of pelvic "
     "floor biofeedback) is billed on a claim that bills none of its primary codes.",
@@ -186,6 +187,7 @@ URO101 = Rule(
 
 URO102 = Rule(
     id="URO102",
+    triggers=frozenset(policy.code_dates()),
     name="procedure-outside-its-dates",
     summary="A procedure code billed on a date of service when it did not exist: 90911 "
     "after its deletion (replaced by 90912 and +90913), or 90912/90913 before they began.",
@@ -210,6 +212,7 @@ URO102 = Rule(
 
 URO103 = Rule(
     id="URO103",
+    triggers=frozenset(policy.frequency_limits()),
     name="frequency-limit",
     summary="A pelvic floor test or biofeedback code billed on more dates in a year than the "
     "contractor's utilization limit allows, counting this claim and the claim's "
