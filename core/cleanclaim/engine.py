@@ -118,6 +118,7 @@ class ActiveRule:
     severity: Severity
     options: Mapping[str, Any]
     trigger_codes: frozenset[str] | None = None
+    diagnosis_triggers: tuple[DiagnosisPattern, ...] = ()
 
 
 @dataclass
@@ -354,8 +355,9 @@ class Engine:
                         rule,
                         reg.source,
                         severity,
-                        MappingProxyType(options),
+                        MappingProxyType({k: _freeze(v) for k, v in options.items()}),
                         self._trigger_codes.get(rule.id),
+                        tuple(DiagnosisPattern.parse(p) for p in rule.diagnosis_triggers),
                     )
                 )
         result = tuple(active)
@@ -398,6 +400,8 @@ class Engine:
         billed = ctx.procedure_codes
         for active in self.active_rules(profile, claim.date_of_service):
             if active.trigger_codes is not None and active.trigger_codes.isdisjoint(billed):
+                continue
+            if active.diagnosis_triggers and not _diagnosis_triggered(active, ctx):
                 continue
             rule = active.rule
             ctx.rule_id = rule.id
@@ -448,6 +452,35 @@ class Engine:
             "load_failures": [f.__dict__ for f in self.load_failures],
             "problems": [p.__dict__ for p in self.problems],
         }
+
+
+def _diagnosis_triggered(active: ActiveRule, ctx: ClaimContext) -> bool:
+    """True when a diagnosis of the claim is covered by one of the rule's patterns
+    (remembered per rule and code: the same codes come back claim after claim)."""
+    memo = ctx.tables.memo
+    rule_id = active.rule.id
+    for code in ctx.diagnoses:
+        key = ("diagnosis-trigger", rule_id, code)
+        hit = memo.get(key)
+        if hit is None:
+            hit = memo[key] = any(p.covers(code) for p in active.diagnosis_triggers)
+        if hit:
+            return True
+    return False
+
+
+def _freeze(value: Any) -> Any:
+    """Option values as rules see them: lists become tuples, tables read-only mappings.
+
+    Options are shared by every claim (and thread) that runs the rule, so a rule must not
+    be able to change them; and tuples are hashable, so a rule may cache what it derives
+    from an option with functools.lru_cache instead of redoing it per claim.
+    """
+    if isinstance(value, list | tuple):
+        return tuple(_freeze(v) for v in value)
+    if isinstance(value, dict):
+        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
+    return value
 
 
 def _codes_for(triggers: frozenset[str], tables: EngineTables) -> frozenset[str]:

@@ -27,7 +27,14 @@ def _strings(value: Any) -> tuple[str, ...]:
     """An option that should be a list of strings, as a tuple (a lone string is one item)."""
     if isinstance(value, str):
         return (value,)
+    if isinstance(value, tuple):  # the engine hands options over frozen: convert once
+        return _string_tuple(value)
     return tuple(str(v) for v in value or ())
+
+
+@lru_cache(maxsize=256)
+def _string_tuple(value: tuple[Any, ...]) -> tuple[str, ...]:
+    return tuple(str(v) for v in value)
 
 
 def _tagged(ctx: ClaimContext, code: str, tags: Iterable[str]) -> bool:
@@ -562,6 +569,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="PC104",
+        diagnosis_triggers=tuple(seq.symptom for seq in policy.sequencing()),
         name="back-pain-with-spasm-sequencing",
         summary=(
             "Low back pain (M54.5-) reported with muscle spasm of the back (M62.830): which "
@@ -599,6 +607,9 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="PC105",
+        diagnosis_triggers=tuple(
+            p for c in policy.injury_choices() for p in (c.nontraumatic, c.traumatic)
+        ),
         name="trauma-vs-nontraumatic-spasm",
         summary=(
             "A non-traumatic back spasm code (M62.830) when the note documents trauma (or its "
