@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from cleanclaim.contributions import Rule
 from cleanclaim.engine import Engine, InputError, RegisteredRule
 from cleanclaim.models import Claim, Report
 
@@ -90,6 +91,22 @@ def _example_findings(engine: Engine, reg: RegisteredRule) -> list[Mapping[str, 
     return [f.model_dump(mode="json") for f in report.findings if f.rule == reg.rule.id]
 
 
+def _scope(rule: Rule) -> list[str]:
+    """The rule's triggers in words: on which claims it runs at all."""
+    parts = []
+    if rule.triggers:
+        parts.append(
+            "bill a procedure tagged or coded " + ", ".join(f"`{t}`" for t in sorted(rule.triggers))
+        )
+    if rule.diagnosis_triggers:
+        parts.append(
+            "carry a diagnosis covered by " + ", ".join(f"`{t}`" for t in rule.diagnosis_triggers)
+        )
+    if not parts:
+        return []
+    return [f"It runs only on claims that {' and '.join(parts)}.", ""]
+
+
 def rule_page(engine: Engine, reg: RegisteredRule) -> str:
     """One rule's page: the sections of :data:`SECTIONS`, from the rule's own fields."""
     rule = reg.rule
@@ -110,6 +127,7 @@ def rule_page(engine: Engine, reg: RegisteredRule) -> str:
         "",
         rule.summary,
         "",
+        *_scope(rule),
         "## Why it matters",
         "",
         rule.why,
