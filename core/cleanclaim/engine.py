@@ -9,33 +9,33 @@ by any number of threads (the dataset registry loads each fiscal year under a lo
 from __future__ import annotations
 
 import fnmatch
-import re
 import threading
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any
 
-import pluggy
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from cleanclaim import __version__
+from cleanclaim.build import (
+    BuildProblem,
+    PluginRecord,
+    RegisteredRule,
+    collect,
+    compile_tables,
+    describe_validation,
+    version_of,
+)
 from cleanclaim.config import Config
 from cleanclaim.context import ClaimContext
 from cleanclaim.contributions import (
     DiagnosisPattern,
-    DocumentationCheck,
     Hit,
-    IntegralPair,
-    Pairing,
     PayerOverride,
-    Procedure,
-    ProcedureEdit,
     Rule,
-    Synonym,
-    UnitLimit,
 )
 from cleanclaim.icd import DatasetIntegrityError, DatasetRegistry
 from cleanclaim.models import (
@@ -45,28 +45,17 @@ from cleanclaim.models import (
     Finding,
     Report,
     Severity,
-    shown,
     status_of,
 )
 from cleanclaim.plugin import PLUGIN_API
-from cleanclaim.plugin.hookspecs import PluginInfo
 from cleanclaim.plugin.host import (
     LoadFailure,
-    PluginLoadError,
     load_installed,
     new_manager,
-    plugin_name,
     register,
     strict_from_env,
 )
-from cleanclaim.tables import (
-    CompiledDocumentationCheck,
-    CompiledIntegralPair,
-    CompiledPairing,
-    EditEntry,
-    EngineTables,
-    LimitEntry,
-)
+from cleanclaim.tables import EditEntry, EngineTables, LimitEntry
 
 ENGINE_RULE = "ENG001"
 #: rules the engine emits itself (a crash, a dataset fallback): catalogued, never run.
@@ -74,39 +63,6 @@ ENGINE_EMITTED = frozenset({ENGINE_RULE, "ENG002"})
 DEFAULT_PROFILE = "commercial"
 #: payers every bundled plugin knows; a claim for any other payer gets the commercial profile.
 BUILTIN_PAYERS = frozenset({"medicare", DEFAULT_PROFILE})
-
-#: hook name -> the contribution model its results must validate as.
-CONTRIBUTION_HOOKS: Mapping[str, type[BaseModel]] = MappingProxyType(
-    {
-        "cleanclaim_procedures": Procedure,
-        "cleanclaim_pairings": Pairing,
-        "cleanclaim_procedure_edits": ProcedureEdit,
-        "cleanclaim_unit_limits": UnitLimit,
-        "cleanclaim_documentation_checks": DocumentationCheck,
-        "cleanclaim_integral_pairs": IntegralPair,
-        "cleanclaim_payer_overrides": PayerOverride,
-        "cleanclaim_synonyms": Synonym,
-    }
-)
-
-
-@dataclass(frozen=True)
-class PluginRecord:
-    """A loaded plugin as ``cleanclaim plugins`` shows it."""
-
-    name: str
-    version: str
-    summary: str
-    hooks: tuple[str, ...]
-    rules: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class RegisteredRule:
-    """A rule with the name of the plugin that contributed it."""
-
-    rule: Rule
-    source: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,23 +75,6 @@ class ActiveRule:
     options: Mapping[str, Any]
     trigger_codes: frozenset[str] | None = None
     diagnosis_triggers: tuple[DiagnosisPattern, ...] = ()
-
-
-@dataclass
-class BuildProblem:
-    """Something wrong with a plugin at build time; the plugin's other parts still load."""
-
-    plugin: str
-    hook: str
-    error: str
-
-
-@dataclass
-class _Contributions:
-    by_hook: dict[str, list[tuple[Any, str]]] = field(default_factory=dict)
-    rules: dict[str, RegisteredRule] = field(default_factory=dict)
-    infos: dict[str, PluginInfo] = field(default_factory=dict)
-    hooks_of: dict[str, list[str]] = field(default_factory=dict)
 
 
 class EngineBuildError(RuntimeError):
@@ -221,7 +160,7 @@ class Engine:
             if not pm.is_registered(plugin):
                 register(pm, plugin, getattr(plugin, "__name__", None))
         problems: list[BuildProblem] = []
-        contributions = _collect(pm, problems)
+        contributions = collect(pm, problems)
         if strict and problems:
             raise EngineBuildError(
                 "; ".join(f"plugin {p.plugin}: {p.hook}: {p.error}" for p in problems)
@@ -229,7 +168,7 @@ class Engine:
         from cleanclaim.ncci import load_mue_file, load_ptp_file
         from cleanclaim.payers import load_override_file
 
-        tables = _compile_tables(contributions)
+        tables = compile_tables(contributions)
         for path in config.ncci_ptp:
             for edit in load_ptp_file(config.resolve(path)):
                 tables.official_edits.setdefault((edit.column1, edit.column2), []).append(
@@ -253,7 +192,7 @@ class Engine:
         records = [
             PluginRecord(
                 name=name,
-                version=_version_of(pm, name),
+                version=version_of(pm, name),
                 summary=info.summary,
                 hooks=tuple(sorted(contributions.hooks_of.get(name, []))),
                 rules=tuple(
@@ -539,171 +478,13 @@ def _fallback_finding(day: date, fallback: int) -> Finding:
     )
 
 
-_FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,40}$")
-
-
-def describe_validation(exc: ValidationError) -> str:
-    """One line per problem naming the field (``lines[0].units: ...``), no input values."""
-    parts = []
-    for err in exc.errors(include_input=False, include_url=False):
-        loc = ""
-        for piece in err["loc"]:
-            if isinstance(piece, str) and not _FIELD_NAME.match(piece):
-                # an unknown key is input too: it may hold a newline or pasted text
-                piece = f"[{shown(piece)}]"
-                loc += piece
-                continue
-            loc += f"[{piece}]" if isinstance(piece, int) else (f".{piece}" if loc else str(piece))
-        parts.append(f"{loc or 'claim'}: {err['msg']}")
-    return "; ".join(parts)
-
-
-def _version_of(pm: pluggy.PluginManager, name: str) -> str:
-    from importlib.metadata import entry_points
-
-    for ep in entry_points(group="cleanclaim"):
-        if ep.name == name and ep.dist is not None:
-            return ep.dist.version
-    return "unregistered"
-
-
-def _collect(pm: pluggy.PluginManager, problems: list[BuildProblem]) -> _Contributions:
-    """Call every hook of every plugin once, attributing and validating each result."""
-    out = _Contributions()
-    # pm.get_plugins() is a set: without a fixed order a plugin could take a kernel rule
-    # id (or win a duplicate) on some runs and not others.  The kernel goes first.
-    ordered = sorted(
-        ((plugin_name(pm, plugin), plugin) for plugin in pm.get_plugins()),
-        key=lambda item: (item[0] != "core", item[0]),
-    )
-    for registered, plugin in ordered:
-        impls = {
-            impl.function.__name__: impl
-            for hook in pm.get_hookcallers(plugin) or []
-            for impl in hook.get_hookimpls()
-            if impl.plugin is plugin
-        }
-        info_impl = impls.get("cleanclaim_plugin_info")
-        if info_impl is None:
-            problems.append(BuildProblem(registered, "cleanclaim_plugin_info", "not implemented"))
-            continue
-        try:
-            info = PluginInfo.model_validate(info_impl.function())
-        except Exception as exc:
-            problems.append(BuildProblem(registered, "cleanclaim_plugin_info", _short(exc)))
-            continue
-        if info.api != PLUGIN_API:
-            problems.append(
-                BuildProblem(
-                    info.name,
-                    "cleanclaim_plugin_info",
-                    f"written for plugin API {info.api}, this kernel offers {PLUGIN_API}",
-                )
-            )
-            continue
-        name = info.name
-        out.infos[name] = info
-        out.hooks_of[name] = sorted(impls)
-        for hook_name, impl in sorted(impls.items()):
-            if hook_name == "cleanclaim_plugin_info":
-                continue
-            try:
-                result: Any = impl.function()
-                if hook_name == "cleanclaim_rules":
-                    _add_rules(out, result, name, info, problems)
-                    continue
-                model = CONTRIBUTION_HOOKS[hook_name]
-                items = [
-                    item if isinstance(item, model) else model.model_validate(item)
-                    for item in (result or [])
-                ]
-            except Exception as exc:  # malformed contributions are reported, not fatal
-                problems.append(BuildProblem(name, hook_name, _short(exc)))
-                continue
-            out.by_hook.setdefault(hook_name, []).extend((item, name) for item in items)
-    return out
-
-
-def _add_rules(
-    out: _Contributions, result: Any, source: str, info: PluginInfo, problems: list[BuildProblem]
-) -> None:
-    for rule in result or []:
-        if not isinstance(rule, Rule):
-            problems.append(BuildProblem(source, "cleanclaim_rules", f"{rule!r} is not a Rule"))
-            continue
-        if source != "core" and not rule.id.startswith(info.rule_prefix):
-            problems.append(
-                BuildProblem(
-                    source, "cleanclaim_rules", f"{rule.id} lacks prefix {info.rule_prefix}"
-                )
-            )
-            continue
-        if rule.id in out.rules:
-            other = out.rules[rule.id].source
-            problems.append(
-                BuildProblem(source, "cleanclaim_rules", f"{rule.id} is already defined by {other}")
-            )
-            continue
-        out.rules[rule.id] = RegisteredRule(rule, source)
-
-
-def _short(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return describe_validation(exc)
-    return f"{type(exc).__name__}: {exc}"
-
-
-def _compile_tables(contrib: _Contributions) -> EngineTables:
-    """Merge every plugin's contributions into look-up tables (order-independent)."""
-    tables = EngineTables()
-    get = contrib.by_hook.get
-    sources: dict[str, set[str]] = {}
-    for proc, src in sorted(get("cleanclaim_procedures", []), key=lambda p: (p[1], p[0].code)):
-        assert isinstance(proc, Procedure)
-        known = tables.procedures.get(proc.code)
-        if known is None:
-            tables.procedures[proc.code] = proc
-        else:  # several plugins know the code: keep the first label, merge what it is
-            tables.procedures[proc.code] = known.model_copy(
-                update={
-                    "tags": known.tags | proc.tags,
-                    "primary_codes": tuple(dict.fromkeys(known.primary_codes + proc.primary_codes)),
-                }
-            )
-        sources.setdefault(proc.code, set()).add(src)
-    tables.procedure_sources = {code: tuple(sorted(s)) for code, s in sources.items()}
-    for pairing, src in get("cleanclaim_pairings", []):
-        assert isinstance(pairing, Pairing)
-        compiled = CompiledPairing(pairing, tuple(pairing.patterns()), src)
-        for code in pairing.procedures:
-            tables.pairings.setdefault(code, []).append(compiled)
-    for edit, src in get("cleanclaim_procedure_edits", []):
-        assert isinstance(edit, ProcedureEdit)
-        tables.plugin_edits.setdefault((edit.column1, edit.column2), []).append(
-            EditEntry(edit, src)
-        )
-    for limit, src in get("cleanclaim_unit_limits", []):
-        assert isinstance(limit, UnitLimit)
-        tables.plugin_limits.setdefault(limit.code, []).append(LimitEntry(limit, src))
-    for check, src in get("cleanclaim_documentation_checks", []):
-        assert isinstance(check, DocumentationCheck)
-        tables.documentation.setdefault(check.rule, []).append(
-            CompiledDocumentationCheck(check, tuple(check.patterns()), src)
-        )
-    for pair, src in get("cleanclaim_integral_pairs", []):
-        assert isinstance(pair, IntegralPair)
-        tables.integral_pairs.append(
-            CompiledIntegralPair(
-                pair,
-                DiagnosisPattern.parse(pair.symptom),
-                DiagnosisPattern.parse(pair.definitive),
-                src,
-            )
-        )
-    for synonym, _src in get("cleanclaim_synonyms", []):
-        assert isinstance(synonym, Synonym)
-        tables.synonyms.setdefault(synonym.term.lower(), []).extend(synonym.means)
-    return tables
-
-
-__all__ = ["ActiveRule", "Engine", "InputError", "PluginLoadError", "PluginRecord"]
+__all__ = [
+    "ActiveRule",
+    "BuildProblem",
+    "Engine",
+    "EngineBuildError",
+    "InputError",
+    "PluginRecord",
+    "RegisteredRule",
+    "describe_validation",
+]

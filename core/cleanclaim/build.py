@@ -1,0 +1,271 @@
+"""Building an engine: every plugin's hooks called once, checked, and merged into tables.
+
+This is the build-time half of the engine.  Each hook of each plugin is called on its own,
+so that a contribution can be attributed to its plugin (the ``source`` of its findings)
+and a broken one reported by name while the rest load.  Merging is order-independent:
+which plugin loaded first never changes a table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import pluggy
+from pydantic import BaseModel, ValidationError
+
+from cleanclaim.contributions import (
+    DiagnosisPattern,
+    DocumentationCheck,
+    IntegralPair,
+    Pairing,
+    PayerOverride,
+    Procedure,
+    ProcedureEdit,
+    Rule,
+    Synonym,
+    UnitLimit,
+)
+from cleanclaim.models import shown
+from cleanclaim.plugin import PLUGIN_API
+from cleanclaim.plugin.hookspecs import PluginInfo
+from cleanclaim.plugin.host import plugin_name
+from cleanclaim.tables import (
+    CompiledDocumentationCheck,
+    CompiledIntegralPair,
+    CompiledPairing,
+    EditEntry,
+    EngineTables,
+    LimitEntry,
+)
+
+#: hook name -> the contribution model its results must validate as.
+CONTRIBUTION_HOOKS: Mapping[str, type[BaseModel]] = MappingProxyType(
+    {
+        "cleanclaim_procedures": Procedure,
+        "cleanclaim_pairings": Pairing,
+        "cleanclaim_procedure_edits": ProcedureEdit,
+        "cleanclaim_unit_limits": UnitLimit,
+        "cleanclaim_documentation_checks": DocumentationCheck,
+        "cleanclaim_integral_pairs": IntegralPair,
+        "cleanclaim_payer_overrides": PayerOverride,
+        "cleanclaim_synonyms": Synonym,
+    }
+)
+
+
+@dataclass(frozen=True)
+class PluginRecord:
+    """A loaded plugin as ``cleanclaim plugins`` shows it."""
+
+    name: str
+    version: str
+    summary: str
+    hooks: tuple[str, ...]
+    rules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RegisteredRule:
+    """A rule with the name of the plugin that contributed it."""
+
+    rule: Rule
+    source: str
+
+
+@dataclass
+class BuildProblem:
+    """Something wrong with a plugin at build time; the plugin's other parts still load."""
+
+    plugin: str
+    hook: str
+    error: str
+
+
+@dataclass
+class Contributions:
+    by_hook: dict[str, list[tuple[Any, str]]] = field(default_factory=dict)
+    rules: dict[str, RegisteredRule] = field(default_factory=dict)
+    infos: dict[str, PluginInfo] = field(default_factory=dict)
+    hooks_of: dict[str, list[str]] = field(default_factory=dict)
+
+
+_FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,40}$")
+
+
+def describe_validation(exc: ValidationError) -> str:
+    """One line per problem naming the field (``lines[0].units: ...``), no input values."""
+    parts = []
+    for err in exc.errors(include_input=False, include_url=False):
+        loc = ""
+        for piece in err["loc"]:
+            if isinstance(piece, str) and not _FIELD_NAME.match(piece):
+                # an unknown key is input too: it may hold a newline or pasted text
+                piece = f"[{shown(piece)}]"
+                loc += piece
+                continue
+            loc += f"[{piece}]" if isinstance(piece, int) else (f".{piece}" if loc else str(piece))
+        parts.append(f"{loc or 'claim'}: {err['msg']}")
+    return "; ".join(parts)
+
+
+def version_of(pm: pluggy.PluginManager, name: str) -> str:
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group="cleanclaim"):
+        if ep.name == name and ep.dist is not None:
+            return ep.dist.version
+    return "unregistered"
+
+
+def collect(pm: pluggy.PluginManager, problems: list[BuildProblem]) -> Contributions:
+    """Call every hook of every plugin once, attributing and validating each result."""
+    out = Contributions()
+    # pm.get_plugins() is a set: without a fixed order a plugin could take a kernel rule
+    # id (or win a duplicate) on some runs and not others.  The kernel goes first.
+    ordered = sorted(
+        ((plugin_name(pm, plugin), plugin) for plugin in pm.get_plugins()),
+        key=lambda item: (item[0] != "core", item[0]),
+    )
+    for registered, plugin in ordered:
+        impls = {
+            impl.function.__name__: impl
+            for hook in pm.get_hookcallers(plugin) or []
+            for impl in hook.get_hookimpls()
+            if impl.plugin is plugin
+        }
+        info_impl = impls.get("cleanclaim_plugin_info")
+        if info_impl is None:
+            problems.append(BuildProblem(registered, "cleanclaim_plugin_info", "not implemented"))
+            continue
+        try:
+            info = PluginInfo.model_validate(info_impl.function())
+        except Exception as exc:
+            problems.append(BuildProblem(registered, "cleanclaim_plugin_info", _short(exc)))
+            continue
+        if info.api != PLUGIN_API:
+            problems.append(
+                BuildProblem(
+                    info.name,
+                    "cleanclaim_plugin_info",
+                    f"written for plugin API {info.api}, this kernel offers {PLUGIN_API}",
+                )
+            )
+            continue
+        name = info.name
+        out.infos[name] = info
+        out.hooks_of[name] = sorted(impls)
+        for hook_name, impl in sorted(impls.items()):
+            if hook_name == "cleanclaim_plugin_info":
+                continue
+            try:
+                result: Any = impl.function()
+                if hook_name == "cleanclaim_rules":
+                    _add_rules(out, result, name, info, problems)
+                    continue
+                model = CONTRIBUTION_HOOKS[hook_name]
+                items = [
+                    item if isinstance(item, model) else model.model_validate(item)
+                    for item in (result or [])
+                ]
+            except Exception as exc:  # malformed contributions are reported, not fatal
+                problems.append(BuildProblem(name, hook_name, _short(exc)))
+                continue
+            out.by_hook.setdefault(hook_name, []).extend((item, name) for item in items)
+    return out
+
+
+def _add_rules(
+    out: Contributions, result: Any, source: str, info: PluginInfo, problems: list[BuildProblem]
+) -> None:
+    for rule in result or []:
+        if not isinstance(rule, Rule):
+            problems.append(BuildProblem(source, "cleanclaim_rules", f"{rule!r} is not a Rule"))
+            continue
+        if source != "core" and not rule.id.startswith(info.rule_prefix):
+            problems.append(
+                BuildProblem(
+                    source, "cleanclaim_rules", f"{rule.id} lacks prefix {info.rule_prefix}"
+                )
+            )
+            continue
+        if rule.id in out.rules:
+            other = out.rules[rule.id].source
+            problems.append(
+                BuildProblem(source, "cleanclaim_rules", f"{rule.id} is already defined by {other}")
+            )
+            continue
+        out.rules[rule.id] = RegisteredRule(rule, source)
+
+
+def _short(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return describe_validation(exc)
+    return f"{type(exc).__name__}: {exc}"
+
+
+def compile_tables(contrib: Contributions) -> EngineTables:
+    """Merge every plugin's contributions into look-up tables (order-independent)."""
+    tables = EngineTables()
+    get = contrib.by_hook.get
+    sources: dict[str, set[str]] = {}
+    for proc, src in sorted(get("cleanclaim_procedures", []), key=lambda p: (p[1], p[0].code)):
+        assert isinstance(proc, Procedure)
+        known = tables.procedures.get(proc.code)
+        if known is None:
+            tables.procedures[proc.code] = proc
+        else:  # several plugins know the code: keep the first label, merge what it is
+            tables.procedures[proc.code] = known.model_copy(
+                update={
+                    "tags": known.tags | proc.tags,
+                    "primary_codes": tuple(dict.fromkeys(known.primary_codes + proc.primary_codes)),
+                }
+            )
+        sources.setdefault(proc.code, set()).add(src)
+    tables.procedure_sources = {code: tuple(sorted(s)) for code, s in sources.items()}
+    for pairing, src in get("cleanclaim_pairings", []):
+        assert isinstance(pairing, Pairing)
+        compiled = CompiledPairing(pairing, tuple(pairing.patterns()), src)
+        for code in pairing.procedures:
+            tables.pairings.setdefault(code, []).append(compiled)
+    for edit, src in get("cleanclaim_procedure_edits", []):
+        assert isinstance(edit, ProcedureEdit)
+        tables.plugin_edits.setdefault((edit.column1, edit.column2), []).append(
+            EditEntry(edit, src)
+        )
+    for limit, src in get("cleanclaim_unit_limits", []):
+        assert isinstance(limit, UnitLimit)
+        tables.plugin_limits.setdefault(limit.code, []).append(LimitEntry(limit, src))
+    for check, src in get("cleanclaim_documentation_checks", []):
+        assert isinstance(check, DocumentationCheck)
+        tables.documentation.setdefault(check.rule, []).append(
+            CompiledDocumentationCheck(check, tuple(check.patterns()), src)
+        )
+    for pair, src in get("cleanclaim_integral_pairs", []):
+        assert isinstance(pair, IntegralPair)
+        tables.integral_pairs.append(
+            CompiledIntegralPair(
+                pair,
+                DiagnosisPattern.parse(pair.symptom),
+                DiagnosisPattern.parse(pair.definitive),
+                src,
+            )
+        )
+    for synonym, _src in get("cleanclaim_synonyms", []):
+        assert isinstance(synonym, Synonym)
+        tables.synonyms.setdefault(synonym.term.lower(), []).extend(synonym.means)
+    return tables
+
+
+__all__ = [
+    "BuildProblem",
+    "Contributions",
+    "PluginRecord",
+    "RegisteredRule",
+    "collect",
+    "compile_tables",
+    "describe_validation",
+]
