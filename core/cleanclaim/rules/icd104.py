@@ -53,9 +53,14 @@ def _conflict(ds: Dataset, code: str, other: str) -> tuple[str, str] | None:
     return None
 
 
-def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
-    ds = ctx.dataset
-    codes = [c for c in dict.fromkeys(ctx.diagnoses) if ds.is_valid(c)]
+@lru_cache(maxsize=16384)
+def conflicts(ds: Dataset, diagnoses: tuple[str, ...]) -> tuple[tuple[str, str, str, str], ...]:
+    """(holder, excluded, owner, note) for every Excludes1 pair among a claim's diagnoses.
+
+    Cached per diagnosis list: a batch repeats the same few hundred combinations.
+    """
+    codes = [c for c in dict.fromkeys(diagnoses) if ds.is_valid(c)]
+    out = []
     for i, first in enumerate(codes):
         for second in codes[i + 1 :]:
             found = _conflict(ds, first, second)
@@ -64,23 +69,25 @@ def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
                 pair = (second, first)
             else:
                 pair = (first, second)
-            if found is None:
-                continue
-            owner, text = found
-            holder, excluded = pair
-            index = ctx.diagnoses.index(excluded)
-            yield Hit(
-                message=(
-                    f"{holder} and {excluded} should not be reported together: {owner} carries "
-                    f"the Excludes1 note '{text}'. Excludes1 means the two are never coded "
-                    "together; keep the code the documentation supports (the exception is two "
-                    "conditions documented as unrelated)."
-                ),
-                location=f"diagnoses[{index}]",
-                codes=(holder, excluded),
-                reference=f"ICD-10-CM Tabular List, Excludes1 at {owner}; "
-                "Official Guidelines I.A.12.a",
-            )
+            if found is not None:
+                out.append((*pair, *found))
+    return tuple(out)
+
+
+def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+    for holder, excluded, owner, text in conflicts(ctx.dataset, tuple(ctx.diagnoses)):
+        index = ctx.diagnoses.index(excluded)
+        yield Hit(
+            message=(
+                f"{holder} and {excluded} should not be reported together: {owner} carries "
+                f"the Excludes1 note '{text}'. Excludes1 means the two are never coded "
+                "together; keep the code the documentation supports (the exception is two "
+                "conditions documented as unrelated)."
+            ),
+            location=f"diagnoses[{index}]",
+            codes=(holder, excluded),
+            reference=f"ICD-10-CM Tabular List, Excludes1 at {owner}; Official Guidelines I.A.12.a",
+        )
 
 
 RULE = Rule(
