@@ -98,6 +98,9 @@ def _scope(rule: Rule) -> list[str]:
         parts.append(
             "bill a procedure tagged or coded " + ", ".join(f"`{t}`" for t in sorted(rule.triggers))
         )
+    if rule.trigger_options:
+        names = ", ".join(f"`{name}`" for name in rule.trigger_options)
+        parts.append(f"bill a procedure tagged or coded as its option {names} names")
     if rule.diagnosis_triggers:
         parts.append(
             "carry a diagnosis covered by " + ", ".join(f"`{t}`" for t in rule.diagnosis_triggers)

@@ -33,8 +33,7 @@ def _rule(rule_id: str, **extra: Any) -> Rule:
         reference="r",
         check=_spy,
         default_severity="info",
-        options={"words": ["a", "b"]},
-        **extra,
+        **{"options": {"words": ["a", "b"]}, **extra},
     )
 
 
@@ -94,3 +93,41 @@ def test_diagnosis_trigger_answer_is_remembered_per_code() -> None:
     assert ENGINE.tables.memo[("diagnosis-trigger", "TRG103", "M62.830")] is True
     _ran([], ["J06.9"])
     assert ENGINE.tables.memo[("diagnosis-trigger", "TRG103", "J06.9")] is False
+
+
+class OptionTriggerPlugin:
+    @hookimpl
+    def cleanclaim_plugin_info(self) -> PluginInfo:
+        return PluginInfo(name="option-trigger-fixture", api=PLUGIN_API, rule_prefix="OPT")
+
+    @hookimpl
+    def cleanclaim_procedures(self) -> list[Procedure]:
+        return [Procedure(code="20552", label="trigger point", tags=frozenset({"minor"}))]
+
+    @hookimpl
+    def cleanclaim_rules(self) -> list[Rule]:
+        return [_rule("OPT101", trigger_options=("words",), options={"words": ["minor"]})]
+
+
+def test_triggers_named_by_an_option_follow_the_configured_value() -> None:
+    from cleanclaim.config import Config
+
+    def ran(engine: Engine, procedure: str) -> bool:
+        CALLS.clear()
+        engine.check(
+            {
+                "date_of_service": "2026-05-12",
+                "diagnoses": ["J06.9"],
+                "lines": [{"procedure": procedure, "diagnosis_pointers": [1]}],
+            }
+        )
+        return "OPT101" in CALLS
+
+    default = Engine.build(plugins=[OptionTriggerPlugin()], installed=False)
+    assert ran(default, "20552") and not ran(default, "99213")
+    moved = Engine.build(
+        plugins=[OptionTriggerPlugin()],
+        installed=False,
+        config=Config(rules={"OPT101": {"words": ["99213"]}}),
+    )
+    assert ran(moved, "99213") and not ran(moved, "20552")

@@ -323,6 +323,10 @@ class Rule:
     tags, or one of the codes: the engine decides that with one set intersection, so a
     chiropractic rule costs nothing on the many claims that bill no manipulation.  Declare
     triggers only when the rule can never report on a claim without them."""
+    trigger_options: tuple[str, ...] = ()
+    """Names of options whose values (procedure tags or codes) are triggers too, for a rule
+    whose scope is configurable: the engine reads them after configuration and payer
+    overrides, so the triggers always match what the rule will look for."""
     diagnosis_triggers: tuple[str, ...] = ()
     """Diagnosis patterns (``M62.830``, ``M54.5-``, ``S30-S39``) the rule is about; empty
     means every claim.  Like ``triggers``, for rules about certain diagnoses: the rule runs

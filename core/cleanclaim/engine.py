@@ -295,7 +295,7 @@ class Engine:
                         reg.source,
                         severity,
                         MappingProxyType({k: _freeze(v) for k, v in options.items()}),
-                        self._trigger_codes.get(rule.id),
+                        self._triggers_of(rule, options),
                         tuple(DiagnosisPattern.parse(p) for p in rule.diagnosis_triggers),
                     )
                 )
@@ -307,6 +307,18 @@ class Engine:
         return result
 
     # -- checking ----------------------------------------------------------------------------
+
+    def _triggers_of(self, rule: Rule, options: Mapping[str, Any]) -> frozenset[str] | None:
+        """The procedure codes that make ``rule`` run (None: every claim)."""
+        static = self._trigger_codes.get(rule.id)
+        if not rule.trigger_options:
+            return static
+        named = frozenset(
+            str(value)
+            for name in rule.trigger_options
+            for value in _as_tuple(options.get(name))
+        )
+        return (static or frozenset()) | _codes_for(named, self.tables)
 
     def check(self, claim: Claim | Mapping[str, Any]) -> Report:
         """Check one claim and return its report.
@@ -420,6 +432,14 @@ def _freeze(value: Any) -> Any:
     if isinstance(value, dict):
         return MappingProxyType({k: _freeze(v) for k, v in value.items()})
     return value
+
+
+def _as_tuple(value: Any) -> tuple[Any, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(value)
 
 
 def _codes_for(triggers: frozenset[str], tables: EngineTables) -> frozenset[str]:

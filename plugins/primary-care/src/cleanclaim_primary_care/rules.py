@@ -456,6 +456,7 @@ _EM_TPI_CLAIM: dict[str, Any] = {
 RULES: tuple[Rule, ...] = (
     Rule(
         id="PC101",
+        trigger_options=("procedure_tags",),
         name="em-procedure-modifier-25",
         summary=(
             "An E/M visit billed on the same day as a minor procedure (a trigger point "
