@@ -37,7 +37,7 @@ from cleanclaim.contributions import (
     PayerOverride,
     Rule,
 )
-from cleanclaim.icd import DatasetIntegrityError, DatasetRegistry
+from cleanclaim.icd import DatasetInfo, DatasetIntegrityError, DatasetRegistry
 from cleanclaim.models import (
     SEVERITY_RANK,
     Claim,
@@ -46,6 +46,7 @@ from cleanclaim.models import (
     Report,
     Severity,
     status_of,
+    trusted,
 )
 from cleanclaim.plugin import PLUGIN_API
 from cleanclaim.plugin.host import (
@@ -314,9 +315,7 @@ class Engine:
         if not rule.trigger_options:
             return static
         named = frozenset(
-            str(value)
-            for name in rule.trigger_options
-            for value in _as_tuple(options.get(name))
+            str(value) for name in rule.trigger_options for value in _as_tuple(options.get(name))
         )
         return (static or frozenset()) | _codes_for(named, self.tables)
 
@@ -360,7 +359,8 @@ class Engine:
                 for hit in rule.check(ctx, active.options):
                     _check_hit(hit)
                     findings.append(
-                        Finding.model_construct(
+                        trusted(
+                            Finding,
                             rule=rule.id,
                             severity=hit.severity or active.severity,
                             message=hit.message,
@@ -376,16 +376,11 @@ class Engine:
             except Exception as exc:  # one broken rule must not cost the claim its report
                 findings.append(_crash_finding(rule, active.source, exc))
         findings.sort(key=_finding_order)
-        info = dataset.info
-        return Report.model_construct(
+        return trusted(
+            Report,
             claim_id=claim.claim_id,
             status=status_of(findings),
-            dataset=DatasetUsed.model_construct(
-                system=info.system,
-                fiscal_year=info.fiscal_year,
-                release=info.release,
-                release_date=info.release_date,
-            ),
+            dataset=_dataset_used(dataset.info),
             findings=findings,
         )
 
@@ -403,6 +398,23 @@ class Engine:
             "load_failures": [f.__dict__ for f in self.load_failures],
             "problems": [p.__dict__ for p in self.problems],
         }
+
+
+_DATASETS_USED: dict[tuple[str, int, str], DatasetUsed] = {}
+
+
+def _dataset_used(info: DatasetInfo) -> DatasetUsed:
+    """The report's record of the dataset: one shared (frozen) object per dataset."""
+    key = (info.system, info.fiscal_year, info.release)
+    used = _DATASETS_USED.get(key)
+    if used is None:
+        used = _DATASETS_USED[key] = DatasetUsed(
+            system=info.system,
+            fiscal_year=info.fiscal_year,
+            release=info.release,
+            release_date=info.release_date,
+        )
+    return used
 
 
 def _diagnosis_triggered(active: ActiveRule, ctx: ClaimContext) -> bool:

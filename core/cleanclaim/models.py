@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -95,9 +95,9 @@ class Documentation(_Strict):
     mechanism: str | None = None
     objective_findings: list[str] = Field(default_factory=list)
     treatment_rationale: str | None = None
-    spinal_regions: list[
-        Literal["cervical", "thoracic", "lumbar", "sacral", "pelvic"]
-    ] = Field(default_factory=list)
+    spinal_regions: list[Literal["cervical", "thoracic", "lumbar", "sacral", "pelvic"]] = Field(
+        default_factory=list
+    )
     note: str | None = Field(default=None, repr=False)
 
 
@@ -252,3 +252,21 @@ def status_of(findings: list[Finding]) -> Status:
     """The report status is the worst severity found; info alone keeps a claim clean."""
     worst = max((SEVERITY_RANK[f.severity] for f in findings), default=0)
     return "error" if worst == 2 else "warning" if worst == 1 else "clean"
+
+
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def trusted(cls: type[_M], **values: Any) -> _M:
+    """Build a model from values the engine already trusts, giving every field.
+
+    The same object ``cls.model_construct(**values)`` builds (no validation), at a quarter
+    of its cost: findings and reports are built claim after claim on the hot path.  The
+    values must be complete and of the right types; tests compare both constructions.
+    """
+    model = cls.__new__(cls)
+    object.__setattr__(model, "__dict__", values)
+    object.__setattr__(model, "__pydantic_fields_set__", set(values))
+    object.__setattr__(model, "__pydantic_extra__", None)
+    object.__setattr__(model, "__pydantic_private__", None)
+    return model

@@ -21,9 +21,9 @@ How diagnosed and documented regions combine is the ``region_source`` option of 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -70,6 +70,8 @@ class RegionTables:
     regions: tuple[RegionRecord, ...]
     levels: Mapping[str, tuple[int, int]]
     diagnosis_regions: tuple[tuple[DiagnosisPattern, frozenset[str]], ...]
+    #: regions_of answers per (code, extra patterns): the same codes recur claim after claim.
+    _memo: dict[Any, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def spinal_order(self) -> tuple[str, ...]:
@@ -92,14 +94,22 @@ class RegionTables:
         extra: Sequence[tuple[DiagnosisPattern, frozenset[str]]] = (),
     ) -> frozenset[str]:
         """Every region a diagnosis names: its M99.0- region or the table's entries."""
+        key = (code, tuple(extra))
+        known = self._memo.get(key)
+        if known is not None:
+            return known
         region = self.subluxation_region(code)
         if region is not None:
-            return frozenset((region.name,))
-        found: set[str] = set()
-        for pattern, names in (*extra, *self.diagnosis_regions):
-            if pattern.covers(code):
-                found.update(names)
-        return frozenset(found)
+            answer = frozenset((region.name,))
+        else:
+            found: set[str] = set()
+            for pattern, names in (*extra, *self.diagnosis_regions):
+                if pattern.covers(code):
+                    found.update(names)
+            answer = frozenset(found)
+        if len(self._memo) < 65536:
+            self._memo[key] = answer
+        return answer
 
     def level_for(self, count: int) -> str | None:
         """The spinal CMT code whose region range holds ``count`` regions."""
