@@ -131,3 +131,15 @@ def test_triggers_named_by_an_option_follow_the_configured_value() -> None:
         config=Config(rules={"OPT101": {"words": ["99213"]}}),
     )
     assert ran(moved, "99213") and not ran(moved, "20552")
+
+
+def test_the_engine_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    import cleanclaim.tables as tables_module
+
+    monkeypatch.setattr(tables_module, "MEMO_LIMIT", 3)
+    memo = ENGINE.tables.memo
+    memo.clear()
+    for code in ("M62.830", "M62.831", "M62.838", "J06.9", "R52"):
+        _ran([], [code])
+        assert len(memo) <= 3
+    assert ("diagnosis-trigger", "TRG103", "R52") in memo

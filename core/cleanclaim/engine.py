@@ -426,7 +426,7 @@ def _diagnosis_triggered(active: ActiveRule, ctx: ClaimContext) -> bool:
         key = ("diagnosis-trigger", rule_id, code)
         hit = memo.get(key)
         if hit is None:
-            hit = memo[key] = any(p.covers(code) for p in active.diagnosis_triggers)
+            hit = ctx.tables.remember(key, any(p.covers(code) for p in active.diagnosis_triggers))
         if hit:
             return True
     return False

@@ -78,7 +78,7 @@ def documentation_checks(ctx: ClaimContext, options: Mapping[str, Any]) -> Itera
             covering = tuple(
                 i for i, c in enumerate(checks) if any(p.covers(code) for p in c.patterns)
             )
-            memo[key] = covering
+            ctx.tables.remember(key, covering)
         for i in covering:
             matches.setdefault(i, []).append(code)
     if not matches:

@@ -22,6 +22,9 @@ from cleanclaim.contributions import (
     UnitLimit,
 )
 
+#: entries the engine-wide memo holds before it starts over (a few tens of MB at most).
+MEMO_LIMIT = 200_000
+
 
 @dataclass(frozen=True, slots=True)
 class Sourced:
@@ -101,8 +104,16 @@ class EngineTables:
     synonyms: dict[str, list[str]] = field(default_factory=dict)
     descriptors: Mapping[str, str] = field(default_factory=dict)
     #: answers of pure look-ups that rules repeat claim after claim (which documentation
-    #: checks cover a code ...); filled lazily, a lost race only computes an entry twice.
+    #: checks cover a code ...); filled lazily with :meth:`remember`, a lost race only
+    #: computes an entry twice, and it is emptied when full so memory stays bounded.
     memo: dict[Any, Any] = field(default_factory=dict)
+
+    def remember(self, key: Any, value: Any) -> Any:
+        """Store a memo entry (emptying the memo first when it is full) and return it."""
+        if len(self.memo) >= MEMO_LIMIT:
+            self.memo.clear()
+        self.memo[key] = value
+        return value
 
     def has_tag(self, code: str, tag: str) -> bool:
         """True when some plugin tagged the procedure ``code`` with ``tag``."""
