@@ -23,7 +23,7 @@ from cleanclaim.contributions import (
 )
 
 #: entries the engine-wide memo holds before it starts over (a few tens of MB at most).
-MEMO_LIMIT = 200_000
+MEMO_LIMIT = 50_000
 
 
 @dataclass(frozen=True, slots=True)

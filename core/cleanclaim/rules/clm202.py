@@ -11,22 +11,15 @@ from cleanclaim.contributions import Hit, Rule
 
 def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     pairings = ctx.tables.pairings
-    memo = ctx.tables.memo
     for index, line in enumerate(ctx.lines):
         candidates = pairings.get(line.procedure)
         if not candidates:
             continue
-        key = ("pairings-in-force", line.procedure, ctx.payer, ctx.profile, ctx.day)
-        in_force = memo.get(key)
-        if in_force is None:  # the same procedure, payer and date recur claim after claim
-            in_force = ctx.tables.remember(
-                key,
-                [
-                    p
-                    for p in candidates
-                    if p.pairing.holds_on(ctx.day) and _for_payer(p.pairing.payers, ctx)
-                ],
-            )
+        in_force = [
+            p
+            for p in candidates
+            if p.pairing.holds_on(ctx.day) and _for_payer(p.pairing.payers, ctx)
+        ]
         pointed = ctx.line_diagnoses[index]
         if not in_force or not pointed:
             continue
