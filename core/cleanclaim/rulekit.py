@@ -8,7 +8,7 @@ found with :mod:`importlib.resources`, so they work from a wheel, a zip or a che
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from importlib.resources import files
 from typing import Any, TypeVar
 
@@ -114,8 +114,3 @@ def _documented(value: object) -> bool:
     if isinstance(value, str | list | tuple):
         return bool(value)
     return True
-
-
-def first(items: Iterable[str]) -> str | None:
-    """The first item, or None: a tiny helper that keeps suggestion code readable."""
-    return next(iter(items), None)
