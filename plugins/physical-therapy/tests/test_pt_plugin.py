@@ -71,7 +71,7 @@ def test_every_record_has_a_source(name: str) -> None:
 
 
 def test_timed_codes_have_fifteen_minute_units() -> None:
-    procedures, minutes = policy.procedures_with_minutes()
+    procedures, minutes = policy.procedures(), policy.unit_minutes()
     timed = {p.code for p in procedures if "timed" in p.tags}
     assert set(minutes) == timed
     assert set(minutes.values()) == {15}
@@ -142,6 +142,6 @@ def test_evaluations_are_not_paired(engine: Engine) -> None:
 
 
 def test_known_procedures_no_clm205(engine: Engine) -> None:
-    lines = [line(p.code, 1, None, "GP") for p in policy.procedures_with_minutes()[0]]
+    lines = [line(p.code, 1, None, "GP") for p in policy.procedures()]
     report = engine.check(claim(*lines[:12]))
     assert not of_rule(report, "CLM205")

@@ -41,9 +41,9 @@ def cleanclaim_rules() -> list[Rule]:
 
 @hookimpl
 def cleanclaim_procedures() -> list[Procedure]:
-    from cleanclaim_physical_therapy.policy import procedures_with_minutes
+    from cleanclaim_physical_therapy.policy import procedures
 
-    return list(procedures_with_minutes()[0])
+    return list(procedures())
 
 
 @hookimpl

@@ -16,7 +16,7 @@ from typing import Any
 
 from cleanclaim.contributions import DiagnosisPattern, Procedure
 from cleanclaim.models import normalize_diagnosis, normalize_procedure
-from cleanclaim.rulekit import read_data, validate_records
+from cleanclaim.rulekit import load_contributions, read_data, validate_records
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from cleanclaim_physical_therapy import PACKAGE
@@ -95,28 +95,15 @@ def _validated(name: str, table: str, model: type[BaseModel], records: list[Any]
 
 
 @cache
-def procedures_with_minutes() -> tuple[tuple[Procedure, ...], dict[str, int]]:
-    """The procedures of ``procedures.toml`` and, for timed codes, the minutes per unit.
-
-    ``unit_minutes`` is this plugin's own column: it is taken out before the record is
-    validated as a kernel :class:`~cleanclaim.contributions.Procedure`.
-    """
-    records = read_data(PACKAGE, "data/procedures.toml").get("procedure", [])
-    minutes: dict[str, int] = {}
-    cleaned = []
-    for record in records:
-        record = dict(record)
-        unit = record.pop("unit_minutes", None)
-        if unit is not None:
-            minutes[normalize_procedure(str(record.get("code", "")))] = int(unit)
-        cleaned.append(record)
-    procedures = _validated("data/procedures.toml", "procedure", Procedure, cleaned)
-    return tuple(procedures), minutes
+def procedures() -> tuple[Procedure, ...]:
+    """The procedures of ``procedures.toml`` (timed ones with their ``unit_minutes``)."""
+    return tuple(load_contributions(PACKAGE, "data/procedures.toml", "procedure", Procedure))
 
 
+@cache
 def unit_minutes() -> dict[str, int]:
     """Timed code -> minutes per unit (15 for every timed code shipped)."""
-    return procedures_with_minutes()[1]
+    return {p.code: p.unit_minutes for p in procedures() if p.unit_minutes is not None}
 
 
 @cache
