@@ -33,6 +33,34 @@ _EXAMPLE_DOCUMENTATION: dict[str, Any] = {
     "treatment_rationale": "therapeutic exercise to restore lumbar range of motion",
 }
 
+#: The line of the example claims: 97110 with GP, 2 units for 30 minutes.
+_EXAMPLE_LINE: dict[str, Any] = {
+    "procedure": "97110",
+    "modifiers": ["GP"],
+    "units": 2,
+    "minutes": 30,
+    "diagnosis_pointers": [1],
+}
+
+
+def _example(
+    line: dict[str, Any] | None = None,
+    documentation: dict[str, Any] = _EXAMPLE_DOCUMENTATION,
+    **claim: Any,
+) -> dict[str, Any]:
+    """A clean Medicare therapy claim for M62.830, changed only where an example shows its
+    rule (a line field set to None is left out)."""
+    merged = {**_EXAMPLE_LINE, **(line or {})}
+    return {
+        "date_of_service": "2026-05-12",
+        "payer": "medicare",
+        "diagnoses": ["M62.830"],
+        "lines": [{k: v for k, v in merged.items() if v is not None}],
+        "documentation": documentation,
+        **claim,
+    }
+
+
 # --------------------------------------------------------------------------- helpers
 
 
@@ -122,13 +150,7 @@ PT101 = Rule(
         "service billed as not a Medicare benefit, e.g. 97140 by a chiropractor, is denied "
         "whatever its discipline modifier; our choice, not CMS text [UNVERIFIED]).",
     },
-    example_claim={
-        "date_of_service": "2026-05-12",
-        "payer": "medicare",
-        "diagnoses": ["M62.830"],
-        "lines": [{"procedure": "97110", "units": 2, "minutes": 30, "diagnosis_pointers": [1]}],
-        "documentation": _EXAMPLE_DOCUMENTATION,
-    },
+    example_claim=_example(line={"modifiers": None}),
 )
 
 # --------------------------------------------------------------------------- PT102
@@ -138,9 +160,7 @@ def check_assistant_modifier(ctx: ClaimContext, options: Mapping[str, Any]) -> I
     modifier = str(options.get("modifier", "CQ")).upper()
     percent = Decimal(str(options.get("de_minimis_percent", 10)))
     reduced_from = options.get("reduced_payment_from")
-    reduced = (
-        reduced_from is not None and ctx.day >= date.fromisoformat(str(reduced_from))
-    )
+    reduced = reduced_from is not None and ctx.day >= date.fromisoformat(str(reduced_from))
     payment = " (lines with CQ are paid at 85% of the fee schedule)" if reduced else ""
     for index in ctx.lines_tagged(ALWAYS_THERAPY):
         if modifier in ctx.line_modifiers[index] or not _is_pt_line(ctx, index):
@@ -151,9 +171,7 @@ def check_assistant_modifier(ctx: ClaimContext, options: Mapping[str, Any]) -> I
         if share is not None and line.minutes:
             if share * 100 <= percent * line.minutes:
                 continue
-            how = (
-                f"{share} of its {line.minutes} minutes, more than the {percent}% de minimis"
-            )
+            how = f"{share} of its {line.minutes} minutes, more than the {percent}% de minimis"
         elif line.furnished_by == "assistant":
             how = "in whole or in part"
         elif share:
@@ -204,23 +222,7 @@ PT102 = Rule(
         "reduced_payment_from": "From this date of service the message notes the 85% payment "
         "of CQ lines (default 2022-01-01); null to leave it out.",
     },
-    example_claim={
-        "date_of_service": "2026-05-12",
-        "payer": "medicare",
-        "diagnoses": ["M62.830"],
-        "lines": [
-            {
-                "procedure": "97110",
-                "modifiers": ["GP"],
-                "units": 2,
-                "minutes": 30,
-                "diagnosis_pointers": [1],
-                "furnished_by": "assistant",
-                "assistant_minutes": 20,
-            }
-        ],
-        "documentation": _EXAMPLE_DOCUMENTATION,
-    },
+    example_claim=_example(line={"furnished_by": "assistant", "assistant_minutes": 20}),
 )
 
 # --------------------------------------------------------------------------- PT103
@@ -252,9 +254,9 @@ def _timed_services(
     return list(by_code.values()), missing, lines
 
 
-def distribute(services: list[tuple[str, int]], total_units: int, unit: int = 15) -> tuple[
-    dict[str, int], dict[str, int]
-]:
+def distribute(
+    services: list[tuple[str, int]], total_units: int, unit: int = 15
+) -> tuple[dict[str, int], dict[str, int]]:
     """CMS's distribution of the visit's timed units over its timed codes.
 
     Full units go to each code first; leftover units go, one each, to the codes with the
@@ -378,21 +380,7 @@ PT103 = Rule(
         "minutes and others do not; 'ignore' stays silent.  A visit where no timed line "
         "carries minutes is never reported.",
     },
-    example_claim={
-        "date_of_service": "2026-05-12",
-        "payer": "medicare",
-        "diagnoses": ["M62.830"],
-        "lines": [
-            {
-                "procedure": "97110",
-                "modifiers": ["GP"],
-                "units": 3,
-                "minutes": 20,
-                "diagnosis_pointers": [1],
-            }
-        ],
-        "documentation": _EXAMPLE_DOCUMENTATION,
-    },
+    example_claim=_example(line={"units": 3, "minutes": 20}),
 )
 
 # --------------------------------------------------------------------------- PT104
@@ -454,22 +442,7 @@ PT104 = Rule(
         "this errs towards asking for KX early.",
         "modifier": "The attestation modifier (default KX).",
     },
-    example_claim={
-        "date_of_service": "2025-06-01",
-        "payer": "medicare",
-        "therapy_year_to_date": "2450",
-        "diagnoses": ["M62.830"],
-        "lines": [
-            {
-                "procedure": "97110",
-                "modifiers": ["GP"],
-                "units": 2,
-                "minutes": 30,
-                "diagnosis_pointers": [1],
-            }
-        ],
-        "documentation": _EXAMPLE_DOCUMENTATION,
-    },
+    example_claim=_example(date_of_service="2025-06-01", therapy_year_to_date="2450"),
 )
 
 # --------------------------------------------------------------------------- PT105
@@ -508,15 +481,7 @@ PT105 = Rule(
     check=check_replaced_code,
     enabled_by_default=False,
     groups=("therapy", "codes"),
-    example_claim={
-        "date_of_service": "2026-05-12",
-        "payer": "medicare",
-        "diagnoses": ["M62.830"],
-        "lines": [
-            {"procedure": "97014", "modifiers": ["GP"], "units": 1, "diagnosis_pointers": [1]}
-        ],
-        "documentation": _EXAMPLE_DOCUMENTATION,
-    },
+    example_claim=_example(line={"procedure": "97014", "units": 1, "minutes": None}),
 )
 
 # --------------------------------------------------------------------------- PT106
@@ -541,21 +506,7 @@ PT106 = Rule(
     check=documentation_checks,
     default_severity="warning",
     groups=("therapy", "documentation"),
-    example_claim={
-        "date_of_service": "2026-05-12",
-        "payer": "medicare",
-        "diagnoses": ["M62.830"],
-        "lines": [
-            {
-                "procedure": "97110",
-                "modifiers": ["GP"],
-                "units": 2,
-                "minutes": 30,
-                "diagnosis_pointers": [1],
-            }
-        ],
-        "documentation": {"site": "lumbar", "onset": "acute"},
-    },
+    example_claim=_example(documentation={"site": "lumbar", "onset": "acute"}),
 )
 
 # --------------------------------------------------------------------------- PT107
@@ -619,25 +570,13 @@ PT107 = Rule(
     check=check_trauma_code,
     default_severity="warning",
     groups=("therapy", "diagnoses"),
-    example_claim={
-        "date_of_service": "2026-05-12",
-        "payer": "medicare",
-        "diagnoses": ["M62.830"],
-        "lines": [
-            {
-                "procedure": "97110",
-                "modifiers": ["GP"],
-                "units": 2,
-                "minutes": 30,
-                "diagnosis_pointers": [1],
-            }
-        ],
-        "documentation": {
+    example_claim=_example(
+        documentation={
             **_EXAMPLE_DOCUMENTATION,
             "trauma": True,
             "mechanism": "slipped on ice and fell",
-        },
-    },
+        }
+    ),
 )
 
 RULES: tuple[Rule, ...] = (PT101, PT102, PT103, PT104, PT105, PT106, PT107)
