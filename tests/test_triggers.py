@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from datetime import date
 from typing import Any
 
 import pytest
@@ -143,3 +144,19 @@ def test_the_engine_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
         _ran([], [code])
         assert len(memo) <= 3
     assert ("diagnosis-trigger", "TRG103", "R52") in memo
+
+
+def test_rule_plans_are_remembered_per_procedure_set_and_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import cleanclaim.engine as engine_module
+
+    engine = Engine.build(plugins=[TriggerPlugin()], installed=False)
+    day = date(2026, 5, 12)
+    plan = engine.rules_for("commercial", day, frozenset({"98940"}))
+    assert "TRG101" in {a.rule.id for a in plan} and "TRG102" not in {a.rule.id for a in plan}
+    assert engine.rules_for("commercial", day, frozenset({"98940"})) is plan
+    monkeypatch.setattr(engine_module, "PLAN_LIMIT", 2)
+    for codes in ({"97140"}, {"99213"}, {"97110"}, {"98940", "97140"}):
+        engine.rules_for("commercial", day, frozenset(codes))
+        assert len(engine._plans) <= 2

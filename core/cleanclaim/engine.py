@@ -48,6 +48,7 @@ from cleanclaim.models import (
     status_of,
     trusted,
 )
+from cleanclaim.options import Options
 from cleanclaim.plugin import PLUGIN_API
 from cleanclaim.plugin.host import (
     LoadFailure,
@@ -62,6 +63,8 @@ ENGINE_RULE = "ENG001"
 #: rules the engine emits itself (a crash, a dataset fallback): catalogued, never run.
 ENGINE_EMITTED = frozenset({ENGINE_RULE, "ENG002"})
 DEFAULT_PROFILE = "commercial"
+#: rule plans (profile, period, procedure codes) remembered before the engine starts over.
+PLAN_LIMIT = 4096
 #: payers every bundled plugin knows; a claim for any other payer gets the commercial profile.
 BUILTIN_PAYERS = frozenset({"medicare", DEFAULT_PROFILE})
 
@@ -73,7 +76,7 @@ class ActiveRule:
     rule: Rule
     source: str
     severity: Severity
-    options: Mapping[str, Any]
+    options: Options
     trigger_codes: frozenset[str] | None = None
     diagnosis_triggers: tuple[DiagnosisPattern, ...] = ()
 
@@ -120,6 +123,7 @@ class Engine:
             if reg.rule.triggers
         }
         self._active_cache: dict[tuple[str, int], tuple[ActiveRule, ...]] = {}
+        self._plans: dict[tuple[str, int, frozenset[str]], tuple[ActiveRule, ...]] = {}
         # Dates where some override starts or stops holding: between two of them every
         # override's holds_on() answer is the same, so active rules are cached per period.
         edges: set[date] = set()
@@ -295,7 +299,7 @@ class Engine:
                         rule,
                         reg.source,
                         severity,
-                        MappingProxyType({k: _freeze(v) for k, v in options.items()}),
+                        Options({k: _freeze(v) for k, v in options.items()}),
                         self._triggers_of(rule, options),
                         tuple(DiagnosisPattern.parse(p) for p in rule.diagnosis_triggers),
                     )
@@ -306,6 +310,27 @@ class Engine:
                 self._active_cache.clear()
             self._active_cache[key] = result
         return result
+
+    def rules_for(self, profile: str, day: date, billed: frozenset[str]) -> tuple[ActiveRule, ...]:
+        """The active rules whose procedure triggers ``billed`` meets (or that have none).
+
+        Remembered per (profile, period, set of procedure codes): claims repeat a few
+        hundred procedure combinations, so the per-claim loop visits only rules that may
+        apply instead of testing every rule's triggers claim after claim.
+        """
+        key = (profile, bisect_right(self._period_edges, day), billed)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = tuple(
+                active
+                for active in self.active_rules(profile, day)
+                if active.trigger_codes is None or not active.trigger_codes.isdisjoint(billed)
+            )
+            with self._lock:
+                if len(self._plans) >= PLAN_LIMIT:
+                    self._plans.clear()
+                self._plans[key] = plan
+        return plan
 
     # -- checking ----------------------------------------------------------------------------
 
@@ -347,10 +372,7 @@ class Engine:
         profile = self.profile_of(payer)
         ctx = ClaimContext(claim, dataset, self.tables, payer, profile, self.datasets)
         findings: list[Finding] = [fallback_note] if fallback_note else []
-        billed = ctx.procedure_codes
-        for active in self.active_rules(profile, claim.date_of_service):
-            if active.trigger_codes is not None and active.trigger_codes.isdisjoint(billed):
-                continue
+        for active in self.rules_for(profile, claim.date_of_service, ctx.procedure_codes):
             if active.diagnosis_triggers and not _diagnosis_triggered(active, ctx):
                 continue
             rule = active.rule

@@ -7,8 +7,9 @@ found with :mod:`importlib.resources`, so they work from a wheel, a zip or a che
 
 from __future__ import annotations
 
+import functools
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from importlib.resources import files
 from typing import Any, TypeVar
 
@@ -16,8 +17,10 @@ from pydantic import BaseModel, ValidationError
 
 from cleanclaim.context import ClaimContext
 from cleanclaim.contributions import Hit
+from cleanclaim.options import Options
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 class DataFileError(ValueError):
@@ -114,3 +117,40 @@ def _documented(value: object) -> bool:
     if isinstance(value, str | list | tuple):
         return bool(value)
     return True
+
+
+def strings(value: Any) -> tuple[str, ...]:
+    """An option that should be a list of strings, as a tuple (a lone string is one item).
+
+    Options reach rules frozen, lists as tuples, so the conversion is remembered per tuple.
+    """
+    if isinstance(value, str):
+        return (value,)
+    if type(value) is tuple:
+        return _string_tuple(value)
+    return tuple(str(v) for v in value or ())
+
+
+@functools.lru_cache(maxsize=256)
+def _string_tuple(value: tuple[Any, ...]) -> tuple[str, ...]:
+    return tuple(str(v) for v in value)
+
+
+def per_options(derive: Callable[[Mapping[str, Any]], T]) -> Callable[[Mapping[str, Any]], T]:
+    """Decorate a function that derives something from a rule's options (a compiled
+    regular expression, parsed diagnosis patterns, tuples of tags) so that it runs once
+    per options object instead of once per claim.
+
+    The engine hands a rule the same :class:`~cleanclaim.options.Options` for every claim
+    of a payer profile and period, so the cache holds a handful of entries; a plain
+    mapping (a rule called directly, in a test) is derived afresh each time.
+    """
+    cached = functools.lru_cache(maxsize=64)(derive)
+
+    @functools.wraps(derive)
+    def derived(options: Mapping[str, Any]) -> T:
+        if type(options) is Options:
+            return cached(options)
+        return derive(options)
+
+    return derived

@@ -217,8 +217,10 @@ def describe(reg: DatasetRegistry, ds: Dataset, info: CodeInfo) -> dict[str, Any
 
 
 def _print_code_text(doc: dict[str, Any], out: TextIO) -> None:
-    kind = "billable" if doc["billable"] else (
-        "needs a 7th character" if doc["requires_seventh"] else "header (not billable)"
+    kind = (
+        "billable"
+        if doc["billable"]
+        else ("needs a 7th character" if doc["requires_seventh"] else "header (not billable)")
     )
     print(f"{doc['code']}  {doc['description']}", file=out)
     print(f"  status:   {kind}", file=out)
@@ -234,8 +236,10 @@ def _print_code_text(doc: dict[str, Any], out: TextIO) -> None:
             print(f"    - {note['text']}", file=out)
     inherited = doc["inherited_excludes1"]
     if inherited:
-        print("  Excludes1 in force (own, ancestors, block, chapter): " + ", ".join(inherited),
-              file=out)
+        print(
+            "  Excludes1 in force (own, ancestors, block, chapter): " + ", ".join(inherited),
+            file=out,
+        )
     if doc["seventh_characters"]:
         print("  7th characters:", file=out)
         for ch7, meaning in doc["seventh_characters"].items():
@@ -244,8 +248,10 @@ def _print_code_text(doc: dict[str, Any], out: TextIO) -> None:
         desc = doc["billable_descendants"]
         if doc.get("billable_in"):
             years = ", ".join(f"FY{y}" for y in doc["billable_in"])
-            print(f"  note:     billable in {years}; now a header expanded into more "
-                  "specific codes", file=out)
+            print(
+                f"  note:     billable in {years}; now a header expanded into more specific codes",
+                file=out,
+            )
         shown = ", ".join(desc[:20]) + (f", ... ({len(desc)} in all)" if len(desc) > 20 else "")
         print(f"  report instead one of: {shown}", file=out)
 
@@ -281,12 +287,25 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise UsageError("--limit must be at least 1")
     hits = ds.search(" ".join(args.words), limit=args.limit, synonyms=_plugin_synonyms())
     if args.format == "json":
-        print(json.dumps({
-            "dataset": _info_json(ds.info),
-            "query": " ".join(args.words),
-            "hits": [{"code": h.code, "description": h.description, "score": h.score,
-                      "matched_term": h.matched_term} for h in hits],
-        }, indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "dataset": _info_json(ds.info),
+                    "query": " ".join(args.words),
+                    "hits": [
+                        {
+                            "code": h.code,
+                            "description": h.description,
+                            "score": h.score,
+                            "matched_term": h.matched_term,
+                        }
+                        for h in hits
+                    ],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     else:
         if remark:
             print(f"({remark})")
@@ -304,18 +323,32 @@ def cmd_diff(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     d = diff_datasets(a, b, prefix=args.prefix)
     if args.format == "json":
-        print(json.dumps({
-            "from": _info_json(a.info), "to": _info_json(b.info), "prefix": args.prefix,
-            "added": list(d.added), "deleted": list(d.deleted),
-            "renamed": [{"code": c, "old": o, "new": n} for c, o, n in d.renamed],
-            "billable_changed": [{"code": c, "was": w, "now": n}
-                                 for c, w, n in d.billable_changed],
-        }, indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "from": _info_json(a.info),
+                    "to": _info_json(b.info),
+                    "prefix": args.prefix,
+                    "added": list(d.added),
+                    "deleted": list(d.deleted),
+                    "renamed": [{"code": c, "old": o, "new": n} for c, o, n in d.renamed],
+                    "billable_changed": [
+                        {"code": c, "was": w, "now": n} for c, w, n in d.billable_changed
+                    ],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return 0
-    print(f"FY{a.info.fiscal_year} ({a.info.release}) -> FY{b.info.fiscal_year} "
-          f"({b.info.release})" + (f", codes starting {args.prefix}" if args.prefix else ""))
-    print(f"added: {len(d.added)}  deleted: {len(d.deleted)}  renamed: {len(d.renamed)}  "
-          f"billable changed: {len(d.billable_changed)}")
+    print(
+        f"FY{a.info.fiscal_year} ({a.info.release}) -> FY{b.info.fiscal_year} "
+        f"({b.info.release})" + (f", codes starting {args.prefix}" if args.prefix else "")
+    )
+    print(
+        f"added: {len(d.added)}  deleted: {len(d.deleted)}  renamed: {len(d.renamed)}  "
+        f"billable changed: {len(d.billable_changed)}"
+    )
     for code in d.added:
         print(f"+ {code:<9} {b.description(code)}")
     for code in d.deleted:
@@ -341,11 +374,15 @@ def cmd_datasets(args: argparse.Namespace) -> int:
         print(json.dumps([_info_json(i) for i in infos], indent=2, ensure_ascii=False))
         return 0
     for i in infos:
-        print(f"FY{i.fiscal_year}  {i.system} release {i.release} ({i.release_date})  "
-              f"serves {i.serves_from} .. {i.serves_to}")
+        print(
+            f"FY{i.fiscal_year}  {i.system} release {i.release} ({i.release_date})  "
+            f"serves {i.serves_from} .. {i.serves_to}"
+        )
         print(f"        {i.note}")
-        print(f"        {i.counts.get('codes', 0)} codes, {i.counts.get('billable', 0)} "
-              f"billable; source {i.source_file}")
+        print(
+            f"        {i.counts.get('codes', 0)} codes, {i.counts.get('billable', 0)} "
+            f"billable; source {i.source_file}"
+        )
     return 0
 
 

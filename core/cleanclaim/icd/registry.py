@@ -17,6 +17,9 @@ from pathlib import Path
 from cleanclaim.icd._types import DatasetInfo, NoDatasetError
 from cleanclaim.icd.dataset import Dataset
 
+#: dates :meth:`DatasetRegistry.for_date` remembers before it starts over (ten years of days).
+_DATES_REMEMBERED = 4096
+
 
 def fiscal_year_of(d: date) -> int:
     """FY N runs from October 1 of N-1 to September 30 of N."""
@@ -55,6 +58,7 @@ class DatasetRegistry:
         self._dir = data_dir
         self._lock = threading.Lock()
         self._datasets: dict[str, Dataset] = {}
+        self._by_date: dict[date, Dataset] = {}
         infos: list[DatasetInfo] = []
         for entry in sorted(data_dir.iterdir(), key=lambda e: e.name):
             manifest = entry / "manifest.json"
@@ -94,7 +98,13 @@ class DatasetRegistry:
         return ", ".join(f"FY{y}" for y in years) if years else "none"
 
     def for_date(self, d: date) -> Dataset:
-        """The dataset serving a date of service; never one of another fiscal year."""
+        """The dataset serving a date of service; never one of another fiscal year.
+
+        Remembered per date: a batch asks this once per claim, over a few hundred dates.
+        """
+        cached = self._by_date.get(d)
+        if cached is not None:
+            return cached
         candidates = [i for i in self._infos if i.serves(d)]
         if not candidates:
             fy = fiscal_year_of(d)
@@ -102,7 +112,11 @@ class DatasetRegistry:
                 f"no ICD-10-CM dataset for date of service {d.isoformat()} "
                 f"(fiscal year {fy}); packaged fiscal years: {self._packaged_years()}"
             )
-        return self._dataset(max(candidates, key=lambda i: i.release_date))
+        dataset = self._dataset(max(candidates, key=lambda i: i.release_date))
+        if len(self._by_date) >= _DATES_REMEMBERED:
+            self._by_date.clear()
+        self._by_date[d] = dataset
+        return dataset
 
     def for_fiscal_year(self, fy: int) -> Dataset:
         """The newest release packaged for fiscal year ``fy``."""

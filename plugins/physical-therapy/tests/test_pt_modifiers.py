@@ -22,9 +22,7 @@ def test_pt101_fires_for_medicare_without_gp(engine: Engine) -> None:
 
 
 def test_pt101_also_covers_evaluations_and_modalities(engine: Engine) -> None:
-    report = engine.check(
-        claim(line("97161", 1, 40), line("G0283", 1), line("97140", 1, 10, "GP"))
-    )
+    report = engine.check(claim(line("97161", 1, 40), line("G0283", 1), line("97140", 1, 10, "GP")))
     assert sorted(f.codes[0] for f in of_rule(report, "PT101")) == ["97161", "G0283"]
 
 

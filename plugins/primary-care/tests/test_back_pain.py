@@ -142,7 +142,5 @@ def test_pc105_leaves_therapy_claims_to_physical_therapy(check: Check) -> None:
 
 def test_pc105_applies_to_any_claim_when_the_scope_is_emptied() -> None:
     engine = build(Config(rules={"PC105": {"applies_to_tags": []}}))
-    report = engine.check(
-        claim("97110", diagnoses=("M62.830",), documentation={"trauma": True})
-    )
+    report = engine.check(claim("97110", diagnoses=("M62.830",), documentation={"trauma": True}))
     assert [f.suggestions for f in of(report, "PC105")] == [["S39.012A"]]

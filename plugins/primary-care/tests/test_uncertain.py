@@ -82,3 +82,23 @@ def test_the_note_text_is_never_quoted(check: Check) -> None:
     [finding] = of(report, "PC106")
     assert secret not in report.model_dump_json()
     assert 'documentation.note qualifies a diagnosis as "suspected"' in finding.message
+
+
+def test_the_quick_prefilter_never_skips_a_text_the_full_pattern_matches() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from cleanclaim_primary_care.rules import _word_prefilter, _word_regex
+
+    terms = ("probable", "rule out", "r/o", "suspicious for", "likely")
+    full, quick = _word_regex(terms), _word_prefilter(terms)
+    pieces = st.sampled_from([*terms, " ", "x", "/", "\n", "Rule  Out", "improbable", "."])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(pieces, max_size=12).map("".join))
+    def holds(text: str) -> None:
+        lowered = text.lower()
+        if full.search(lowered):
+            assert quick.search(lowered)
+
+    holds()

@@ -13,7 +13,7 @@ from typing import Any
 
 from cleanclaim.context import ClaimContext
 from cleanclaim.contributions import Hit, Rule
-from cleanclaim.rulekit import read_data
+from cleanclaim.rulekit import read_data, strings
 from cleanclaim_chiropractic.regions import (
     PACKAGE,
     REGION_SOURCES,
@@ -45,14 +45,6 @@ def _codes(ctx: ClaimContext, lines: Sequence[int]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ctx.lines[i].procedure for i in lines))
 
 
-def _strings(value: object) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, Sequence):
-        return tuple(str(v) for v in value)
-    return ()
-
-
 def _region_list(regions: Sequence[str]) -> str:
     return ", ".join(regions) if regions else "none"
 
@@ -65,7 +57,7 @@ def check_subluxation_first(ctx: ClaimContext, options: Mapping[str, Any]) -> It
     cmt = spinal_cmt_lines(ctx)
     if not cmt:
         return
-    allowed = _strings(options.get("primary_diagnoses", ("M99.00-M99.05",)))
+    allowed = strings(options.get("primary_diagnoses", ("M99.00-M99.05",)))
     first = ctx.diagnoses[0]
     if covered(first, allowed):
         return
@@ -96,7 +88,7 @@ def check_supporting_diagnosis(ctx: ClaimContext, options: Mapping[str, Any]) ->
     if not cmt:
         return
     t = tables()
-    supporting = _strings(options.get("supporting_diagnoses", ()))
+    supporting = strings(options.get("supporting_diagnoses", ()))
     for code in ctx.diagnoses:
         if not t.is_subluxation(code) and covered(code, supporting):
             return
@@ -245,7 +237,7 @@ def check_region_count(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterato
 
 def check_cmt_modifier(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     """Medicare CMT needs AT (active care), GA (maintenance with an ABN) or GZ."""
-    required = _strings(options.get("required_modifiers", ("AT", "GA", "GZ")))
+    required = strings(options.get("required_modifiers", ("AT", "GA", "GZ")))
     for index in spinal_cmt_lines(ctx):
         if ctx.line_modifiers[index] & set(required):
             continue
@@ -267,7 +259,7 @@ def check_cmt_modifier(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterato
 
 def check_at_with_ga(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     """Medicare CMT: AT and GA on the same line are rejected (DOS from 2015-11-01)."""
-    conflicting = frozenset(_strings(options.get("conflicting_modifiers", ("AT", "GA"))))
+    conflicting = frozenset(strings(options.get("conflicting_modifiers", ("AT", "GA"))))
     if len(conflicting) < 2:
         return
     for index in spinal_cmt_lines(ctx):
@@ -292,9 +284,9 @@ def check_at_with_ga(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[
 def check_noncovered_gy(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     """Medicare: services a chiropractor bills other than spinal CMT need GY."""
     modifier = str(options.get("modifier", "GY"))
-    covered_codes = set(_strings(options.get("covered_procedures", ())))
-    noncovered = set(_strings(options.get("noncovered_procedures", ())))
-    specialties = set(_strings(options.get("specialties", ("chiropractic",))))
+    covered_codes = set(strings(options.get("covered_procedures", ())))
+    noncovered = set(strings(options.get("noncovered_procedures", ())))
+    specialties = set(strings(options.get("specialties", ("chiropractic",))))
     specialty = ctx.claim.specialty
     by_chiropractor = specialty in specialties
     for index, line in enumerate(ctx.lines):
@@ -324,7 +316,7 @@ def check_noncovered_gy(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterat
 def check_manual_therapy_region(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     """Manual therapy on a CMT day must treat, and point at, a region not manipulated."""
     cmt = spinal_cmt_lines(ctx)
-    procedures = set(_strings(options.get("procedures", ("97140",))))
+    procedures = set(strings(options.get("procedures", ("97140",))))
     targets = [i for i, line in enumerate(ctx.lines) if line.procedure in procedures]
     if not cmt or not targets:
         return

@@ -136,9 +136,7 @@ def strain_sites() -> tuple[StrainSite, ...]:
     return tuple(_validated("data/strain_sites.toml", "site", StrainSite, data))
 
 
-def strain_site_for(
-    site: str | None, regions: Sequence[str] = ()
-) -> StrainSite | None:
+def strain_site_for(site: str | None, regions: Sequence[str] = ()) -> StrainSite | None:
     """The strain entry for the documented site (free text) or, failing that, the one
     spinal region treated; None when neither names a known site unambiguously."""
     sites = strain_sites()

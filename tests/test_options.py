@@ -1,0 +1,107 @@
+"""Rule options: read-only, shared, hashable by identity, and derived from once."""
+
+from __future__ import annotations
+
+import copy
+import pickle
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import pytest
+
+from cleanclaim.context import ClaimContext
+from cleanclaim.contributions import Hit, Rule
+from cleanclaim.engine import Engine
+from cleanclaim.options import Options
+from cleanclaim.plugin import PLUGIN_API, hookimpl
+from cleanclaim.plugin.hookspecs import PluginInfo
+from cleanclaim.rulekit import per_options, strings
+
+
+def test_options_refuse_every_change() -> None:
+    options = Options({"words": ("a",)})
+    for change in (
+        lambda: options.__setitem__("x", 1),
+        lambda: options.__delitem__("words"),
+        options.clear,
+        lambda: options.pop("words"),
+        options.popitem,
+        lambda: options.setdefault("x", 1),
+        lambda: options.update(x=1),
+        lambda: options.__ior__({"x": 1}),
+    ):
+        with pytest.raises(TypeError, match="read-only"):
+            change()
+    assert options == {"words": ("a",)}
+
+
+def test_options_hash_by_identity_and_survive_copy_and_pickle() -> None:
+    one, two = Options({"a": 1}), Options({"a": 1})
+    assert one == two == {"a": 1} and hash(one) == id(one) and hash(one) != hash(two)
+    for clone in (pickle.loads(pickle.dumps(one)), copy.deepcopy(one), copy.copy(one)):
+        assert clone == one and isinstance(clone, Options)
+
+
+def test_per_options_derives_once_per_options_object() -> None:
+    calls: list[int] = []
+
+    @per_options
+    def derive(options: Mapping[str, Any]) -> tuple[str, ...]:
+        calls.append(1)
+        return strings(options.get("words"))
+
+    shared = Options({"words": ("a", "b")})
+    assert derive(shared) == derive(shared) == ("a", "b")
+    assert len(calls) == 1
+    assert derive({"words": ["c"]}) == ("c",)  # a plain dict: derived afresh, no cache
+    assert derive({"words": ["c"]}) == ("c",) and len(calls) == 3
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("a", ("a",)), (("a", 1), ("a", "1")), (["a"], ("a",)), (None, ())],
+)
+def test_strings(value: Any, expected: tuple[str, ...]) -> None:
+    assert strings(value) == expected
+
+
+SEEN: list[Mapping[str, Any]] = []
+
+
+def _record(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+    SEEN.append(options)
+    return iter(())
+
+
+class RecordingPlugin:
+    @hookimpl
+    def cleanclaim_plugin_info(self) -> PluginInfo:
+        return PluginInfo(name="options-fixture", api=PLUGIN_API, rule_prefix="OPX")
+
+    @hookimpl
+    def cleanclaim_rules(self) -> list[Rule]:
+        return [
+            Rule(
+                id="OPX101",
+                name="opx",
+                summary="s",
+                why="w",
+                example="e",
+                fix="f",
+                reference="r",
+                check=_record,
+                options={"words": ["a"], "table": {"k": ["v"]}},
+            )
+        ]
+
+
+def test_the_engine_hands_every_claim_the_same_frozen_options() -> None:
+    engine = Engine.build(plugins=[RecordingPlugin()], installed=False)
+    SEEN.clear()
+    for _ in range(3):
+        engine.check({"date_of_service": "2026-05-12", "diagnoses": ["J06.9"]})
+    first = SEEN[0]
+    assert all(seen is first for seen in SEEN) and isinstance(first, Options)
+    assert first == {"words": ("a",), "table": {"k": ("v",)}}
+    with pytest.raises(TypeError):
+        first["table"]["k"] = ()  # type: ignore[index]
