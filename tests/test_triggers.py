@@ -153,10 +153,22 @@ def test_rule_plans_are_remembered_per_procedure_set_and_bounded(
 
     engine = Engine.build(plugins=[TriggerPlugin()], installed=False)
     day = date(2026, 5, 12)
-    plan = engine.rules_for("commercial", day, frozenset({"98940"}))
-    assert "TRG101" in {a.rule.id for a in plan} and "TRG102" not in {a.rule.id for a in plan}
-    assert engine.rules_for("commercial", day, frozenset({"98940"})) is plan
+    plan = engine.plan_for("commercial", day, frozenset({"98940"}))
+    ids = {a.rule.id for a in plan.per_claim}
+    assert "TRG101" in ids and "TRG102" not in ids
+    assert engine.plan_for("commercial", day, frozenset({"98940"})) is plan
+    other = engine.plan_for("commercial", day, frozenset({"97140"}))
+    assert other.token == plan.token  # same diagnoses-only rules: their hits are shared
+    assert {a.rule.id for a in plan.by_diagnoses} == {
+        "ICD101",
+        "ICD102",
+        "ICD103",
+        "ICD104",
+        "ICD105",
+        "ICD106",
+        "ICD107",
+    }
     monkeypatch.setattr(engine_module, "PLAN_LIMIT", 2)
     for codes in ({"97140"}, {"99213"}, {"97110"}, {"98940", "97140"}):
-        engine.rules_for("commercial", day, frozenset(codes))
+        engine.plan_for("commercial", day, frozenset(codes))
         assert len(engine._plans) <= 2

@@ -332,6 +332,17 @@ class Rule:
     means every claim.  Like ``triggers``, for rules about certain diagnoses: the rule runs
     only when some diagnosis of the claim is covered by one of the patterns."""
 
+    diagnoses_only: bool = False
+    """True when the rule's hits depend on nothing of the claim but its diagnosis list
+    (besides the dataset of its date, the rule's options and the engine's tables).
+
+    The engine then remembers the hits per (options, dataset, diagnosis list) and reuses
+    them for the next claim with the same diagnoses: the same few thousand lists make up
+    most of a batch.  Declare it only when it is true; a rule that also reads the lines,
+    the payer, the patient or the documentation would be handed another claim's answer
+    (the kernel's test ``test_diagnoses_only_rules_ignore_the_rest_of_the_claim`` shows
+    how to check a plugin's rules)."""
+
     def __post_init__(self) -> None:
         if not RULE_ID.match(self.id):
             raise ValueError(f"rule id {self.id!r} must look like ABC123")

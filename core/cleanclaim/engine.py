@@ -37,7 +37,13 @@ from cleanclaim.contributions import (
     PayerOverride,
     Rule,
 )
-from cleanclaim.icd import DatasetInfo, DatasetIntegrityError, DatasetRegistry
+from cleanclaim.icd import (
+    Dataset,
+    DatasetInfo,
+    DatasetIntegrityError,
+    DatasetRegistry,
+    NoDatasetError,
+)
 from cleanclaim.models import (
     SEVERITY_RANK,
     Claim,
@@ -65,6 +71,8 @@ ENGINE_EMITTED = frozenset({ENGINE_RULE, "ENG002"})
 DEFAULT_PROFILE = "commercial"
 #: rule plans (profile, period, procedure codes) remembered before the engine starts over.
 PLAN_LIMIT = 4096
+#: remembered hits of diagnoses-only rules before the engine starts over (a few MB).
+HITS_LIMIT = 50_000
 #: payers every bundled plugin knows; a claim for any other payer gets the commercial profile.
 BUILTIN_PAYERS = frozenset({"medicare", DEFAULT_PROFILE})
 
@@ -79,6 +87,21 @@ class ActiveRule:
     options: Options
     trigger_codes: frozenset[str] | None = None
     diagnosis_triggers: tuple[DiagnosisPattern, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RulePlan:
+    """The rules to run on claims of one payer profile, period and set of procedures.
+
+    ``by_diagnoses`` are the rules declared ``diagnoses_only``: their hits are remembered
+    per (``token``, dataset, diagnosis list) and reused by later claims with the same
+    diagnoses; ``per_claim`` run on every claim.
+    """
+
+    per_claim: tuple[ActiveRule, ...]
+    by_diagnoses: tuple[ActiveRule, ...]
+    #: the same number for every plan with the same profile, period and ``by_diagnoses``.
+    token: int
 
 
 class EngineBuildError(RuntimeError):
@@ -123,7 +146,12 @@ class Engine:
             if reg.rule.triggers
         }
         self._active_cache: dict[tuple[str, int], tuple[ActiveRule, ...]] = {}
-        self._plans: dict[tuple[str, int, frozenset[str]], tuple[ActiveRule, ...]] = {}
+        self._plans: dict[tuple[str, int, frozenset[str]], RulePlan] = {}
+        #: hits of ``diagnoses_only`` rules per (plan token, dataset, diagnosis list).
+        self._remembered_hits: dict[
+            tuple[int, Dataset, tuple[str, ...]], tuple[tuple[ActiveRule, Hit], ...]
+        ] = {}
+        self._group_tokens: dict[tuple[str, int, tuple[str, ...]], int] = {}
         # Dates where some override starts or stops holding: between two of them every
         # override's holds_on() answer is the same, so active rules are cached per period.
         edges: set[date] = set()
@@ -311,22 +339,31 @@ class Engine:
             self._active_cache[key] = result
         return result
 
-    def rules_for(self, profile: str, day: date, billed: frozenset[str]) -> tuple[ActiveRule, ...]:
+    def plan_for(self, profile: str, day: date, billed: frozenset[str]) -> RulePlan:
         """The active rules whose procedure triggers ``billed`` meets (or that have none).
 
         Remembered per (profile, period, set of procedure codes): claims repeat a few
         hundred procedure combinations, so the per-claim loop visits only rules that may
         apply instead of testing every rule's triggers claim after claim.
         """
-        key = (profile, bisect_right(self._period_edges, day), billed)
+        period = bisect_right(self._period_edges, day)
+        key = (profile, period, billed)
         plan = self._plans.get(key)
         if plan is None:
-            plan = tuple(
+            chosen = [
                 active
                 for active in self.active_rules(profile, day)
                 if active.trigger_codes is None or not active.trigger_codes.isdisjoint(billed)
-            )
+            ]
+            by_diagnoses = tuple(a for a in chosen if a.rule.diagnoses_only)
             with self._lock:
+                # Options are resolved per (profile, period) and never change, so this key
+                # names the same rules with the same options for the engine's whole life.
+                group = (profile, period, tuple(a.rule.id for a in by_diagnoses))
+                token = self._group_tokens.setdefault(group, len(self._group_tokens))
+                plan = RulePlan(
+                    tuple(a for a in chosen if not a.rule.diagnoses_only), by_diagnoses, token
+                )
                 if len(self._plans) >= PLAN_LIMIT:
                     self._plans.clear()
                 self._plans[key] = plan
@@ -357,7 +394,6 @@ class Engine:
                 # from None: pydantic's own text quotes the input values (patient data),
                 # and a logged traceback would print the chained exception too.
                 raise InputError(describe_validation(exc)) from None
-        from cleanclaim.icd import NoDatasetError
 
         fallback_note: Finding | None = None
         try:
@@ -372,31 +408,23 @@ class Engine:
         profile = self.profile_of(payer)
         ctx = ClaimContext(claim, dataset, self.tables, payer, profile, self.datasets)
         findings: list[Finding] = [fallback_note] if fallback_note else []
-        for active in self.rules_for(profile, claim.date_of_service, ctx.procedure_codes):
-            if active.diagnosis_triggers and not _diagnosis_triggered(active, ctx):
-                continue
-            rule = active.rule
-            ctx.rule_id = rule.id
-            try:
-                for hit in rule.check(ctx, active.options):
-                    _check_hit(hit)
-                    findings.append(
-                        trusted(
-                            Finding,
-                            rule=rule.id,
-                            severity=hit.severity or active.severity,
-                            message=hit.message,
-                            source=active.source,
-                            location=hit.location,
-                            codes=list(hit.codes),
-                            suggestions=list(hit.suggestions),
-                            reference=hit.reference or rule.reference,
-                        )
-                    )
-            except DatasetIntegrityError:  # broken reference data: no rule can be trusted
-                raise
-            except Exception as exc:  # one broken rule must not cost the claim its report
-                findings.append(_crash_finding(rule, active.source, exc))
+        plan = self.plan_for(profile, claim.date_of_service, ctx.procedure_codes)
+        if plan.by_diagnoses:
+            key = (plan.token, dataset, tuple(claim.diagnoses))
+            hits = self._remembered_hits.get(key)
+            if hits is None:
+                hits, crashes = _run(plan.by_diagnoses, ctx)
+                if crashes:  # a crash is not an answer to remember
+                    findings.extend(crashes)
+                else:
+                    with self._lock:
+                        if len(self._remembered_hits) >= HITS_LIMIT:
+                            self._remembered_hits.clear()
+                        self._remembered_hits[key] = hits
+            findings.extend(_finding(active, hit) for active, hit in hits)
+        hits, crashes = _run(plan.per_claim, ctx)
+        findings.extend(_finding(active, hit) for active, hit in hits)
+        findings.extend(crashes)
         findings.sort(key=_finding_order)
         return trusted(
             Report,
@@ -452,6 +480,43 @@ def _diagnosis_triggered(active: ActiveRule, ctx: ClaimContext) -> bool:
         if hit:
             return True
     return False
+
+
+def _run(
+    rules: tuple[ActiveRule, ...], ctx: ClaimContext
+) -> tuple[tuple[tuple[ActiveRule, Hit], ...], list[Finding]]:
+    """Run ``rules`` on one claim: their hits, and an ENG001 finding per rule that failed."""
+    hits: list[tuple[ActiveRule, Hit]] = []
+    crashes: list[Finding] = []
+    for active in rules:
+        if active.diagnosis_triggers and not _diagnosis_triggered(active, ctx):
+            continue
+        rule = active.rule
+        ctx.rule_id = rule.id
+        try:
+            for hit in rule.check(ctx, active.options):
+                _check_hit(hit)
+                hits.append((active, hit))
+        except DatasetIntegrityError:  # broken reference data: no rule can be trusted
+            raise
+        except Exception as exc:  # one broken rule must not cost the claim its report
+            crashes.append(_crash_finding(rule, active.source, exc))
+    return tuple(hits), crashes
+
+
+def _finding(active: ActiveRule, hit: Hit) -> Finding:
+    rule = active.rule
+    return trusted(
+        Finding,
+        rule=rule.id,
+        severity=hit.severity or active.severity,
+        message=hit.message,
+        source=active.source,
+        location=hit.location,
+        codes=list(hit.codes),
+        suggestions=list(hit.suggestions),
+        reference=hit.reference or rule.reference,
+    )
 
 
 def _freeze(value: Any) -> Any:
@@ -540,5 +605,6 @@ __all__ = [
     "InputError",
     "PluginRecord",
     "RegisteredRule",
+    "RulePlan",
     "describe_validation",
 ]

@@ -32,5 +32,6 @@ RULE = Rule(
     reference="ICD-10-CM Official Guidelines I.A and I.B.2; HIPAA code-set rules (45 CFR 162.1002)",
     check=check,
     groups=("diagnosis",),
+    diagnoses_only=True,
     example_claim={"date_of_service": "2026-05-12", "diagnoses": ["M54.5"]},
 )

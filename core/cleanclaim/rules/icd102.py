@@ -30,5 +30,6 @@ RULE = Rule(
     reference="ICD-10-CM Official Guidelines I.B.2 (level of detail in coding)",
     check=check,
     groups=("diagnosis",),
+    diagnoses_only=True,
     example_claim={"date_of_service": "2026-05-12", "diagnoses": ["M62.83"]},
 )

@@ -31,5 +31,6 @@ RULE = Rule(
     "I.C.19.a",
     check=check,
     groups=("diagnosis",),
+    diagnoses_only=True,
     example_claim={"date_of_service": "2026-05-12", "diagnoses": ["S39.012"]},
 )

@@ -105,5 +105,6 @@ RULE = Rule(
     reference="ICD-10-CM Official Guidelines I.A.12.a; the Excludes1 notes of the Tabular List",
     check=check,
     groups=("diagnosis",),
+    diagnoses_only=True,
     example_claim={"date_of_service": "2026-05-12", "diagnoses": ["S39.012A", "M54.50"]},
 )

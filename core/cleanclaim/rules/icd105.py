@@ -36,5 +36,6 @@ RULE = Rule(
     "X12 837P HI segment",
     check=check,
     groups=("diagnosis",),
+    diagnoses_only=True,
     example_claim={"date_of_service": "2026-05-12", "diagnoses": ["M62.830", "M62830"]},
 )

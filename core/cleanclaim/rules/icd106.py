@@ -56,4 +56,5 @@ RULE = Rule(
     check=check,
     default_severity="warning",
     groups=("diagnosis",),
+    diagnoses_only=True,
 )

@@ -95,5 +95,6 @@ RULE = Rule(
         "note (no manifestation title)."
     },
     groups=("diagnosis",),
+    diagnoses_only=True,
     example_claim={"date_of_service": "2026-05-12", "diagnoses": ["G63", "E11.42"]},
 )
