@@ -12,22 +12,23 @@ from cleanclaim.contributions import Hit, Rule
 def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     count = len(ctx.diagnoses)
     for index, line in enumerate(ctx.lines):
-        location = f"lines[{index}].diagnosis_pointers"
         if not line.diagnosis_pointers:
             yield Hit(
                 f"Line {index + 1} ({line.procedure}) points at no diagnosis; every service "
                 "line must name the diagnosis that justifies it.",
-                location,
+                f"lines[{index}].diagnosis_pointers",
                 (line.procedure,),
                 tuple(str(n) for n in range(1, min(count, 4) + 1)),
             )
             continue
+        if max(line.diagnosis_pointers) <= count:
+            continue  # the usual case
         bad = [p for p in line.diagnosis_pointers if p > count]
         if bad:
             yield Hit(
                 f"Line {index + 1} ({line.procedure}) points at diagnosis "
                 f"{', '.join(map(str, bad))}, but the claim lists only {count}.",
-                location,
+                f"lines[{index}].diagnosis_pointers",
                 (line.procedure,),
                 tuple(str(n) for n in range(1, min(count, 4) + 1)),
             )

@@ -11,17 +11,16 @@ from cleanclaim.contributions import Hit, Rule
 
 def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     pairings = ctx.tables.pairings
+    day, payer, profile = ctx.day, ctx.payer, ctx.profile
     for index, line in enumerate(ctx.lines):
         candidates = pairings.get(line.procedure)
         if not candidates:
             continue
-        in_force = [
-            p
-            for p in candidates
-            if p.pairing.holds_on(ctx.day) and _for_payer(p.pairing.payers, ctx)
-        ]
         pointed = ctx.line_diagnoses[index]
-        if not in_force or not pointed:
+        if not pointed:
+            continue
+        in_force = [p for p in candidates if p.applies(day, payer, profile)]
+        if not in_force:
             continue
         if any(p.supports(code) for p in in_force for code in pointed):
             continue
@@ -44,15 +43,6 @@ def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
             tuple(elsewhere),
             "; ".join(sorted({p.pairing.source for p in in_force})),
         )
-
-
-def _for_payer(payers: tuple[str, ...], ctx: ClaimContext) -> bool:
-    """A payer-scoped pairing holds for the claim's payer or for the profile it runs on.
-
-    The profile alone is not enough: a payer that no override names runs on the
-    ``commercial`` profile, and a pairing written for that very payer must still apply.
-    """
-    return not payers or ctx.payer in payers or ctx.profile in payers
 
 
 RULE = Rule(

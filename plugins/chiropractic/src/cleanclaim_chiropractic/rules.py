@@ -178,6 +178,8 @@ def check_region_count(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterato
         regions = line_regions(ctx, index)
         supported = regions.supported(source)
         count = len(supported)
+        if count and low <= count <= high:
+            continue  # the level billed is the level supported: nothing to say
         wanted = f"{low}-{high}" if low != high else str(low)
         detail = _describe(regions)
         if count == 0:

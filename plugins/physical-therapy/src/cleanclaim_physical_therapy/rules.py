@@ -228,7 +228,7 @@ PT102 = Rule(
 # --------------------------------------------------------------------------- PT103
 
 
-@dataclass
+@dataclass(slots=True)
 class _Timed:
     code: str
     first_line: int
@@ -332,6 +332,8 @@ def _eight_minute(ctx: ClaimContext, services: list[_Timed]) -> Iterator[Hit]:
     billed = sum(s.units for s in services)
     suggested, most = distribute([(s.code, s.minutes) for s in services], allowed)
     over = [s for s in services if s.units > most[s.code]]
+    if billed <= allowed and not over:
+        return  # the usual case: units within what the minutes support
     breakdown = ", ".join(f"{s.code} {s.minutes} min" for s in services)
     if billed > allowed:
         culprits = over or services
