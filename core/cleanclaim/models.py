@@ -26,6 +26,9 @@ _CODE_CHARS = re.compile(r"[\s.]+")
 _PROCEDURE = re.compile(r"^[A-Z0-9]{5}$")
 _MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
 _DIAGNOSIS = re.compile(r"^[A-Z][0-9A-Z]{2}(?:\.[0-9A-Z]{1,4})?$")
+#: codes that arrive already in the form the rules speak (the usual case): kept as they are.
+_CANONICAL_DIAGNOSIS = re.compile(r"[A-Z][0-9A-Z]{2}(?:\.[0-9A-Z]{1,4})?")
+_CANONICAL_PROCEDURE = re.compile(r"[A-Z0-9]{5}")
 #: what a code a coder typed wrong can look like; anything else is not echoed back.
 _ECHOABLE = re.compile(r"^[A-Za-z0-9. -]{1,12}$")
 
@@ -140,6 +143,8 @@ class ServiceLine(_Strict):
     @field_validator("modifiers")
     @classmethod
     def _modifiers(cls, value: list[str]) -> list[str]:
+        if not value:
+            return value
         out = []
         for raw in value:
             mod = normalize_procedure(raw)
@@ -150,6 +155,8 @@ class ServiceLine(_Strict):
 
 
 def _checked_procedure(value: str) -> str:
+    if _CANONICAL_PROCEDURE.fullmatch(value):
+        return value
     code = normalize_procedure(value)
     if not _PROCEDURE.match(code):
         raise ValueError(f"procedure {shown(value)} is not a 5-character CPT/HCPCS code")
@@ -191,6 +198,8 @@ class Claim(_Strict):
     @field_validator("diagnoses")
     @classmethod
     def _diagnoses(cls, value: list[str]) -> list[str]:
+        if all(_CANONICAL_DIAGNOSIS.fullmatch(raw) for raw in value):
+            return value
         out = []
         for number, raw in enumerate(value, start=1):
             code = normalize_diagnosis(raw)
