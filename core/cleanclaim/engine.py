@@ -425,11 +425,12 @@ class Engine:
         hits, crashes = _run(plan.per_claim, ctx)
         findings.extend(_finding(active, hit) for active, hit in hits)
         findings.extend(crashes)
-        findings.sort(key=_finding_order)
+        if len(findings) > 1:
+            findings.sort(key=_finding_order)
         return trusted(
             Report,
             claim_id=claim.claim_id,
-            status=status_of(findings),
+            status=status_of(findings) if findings else "clean",
             dataset=_dataset_used(dataset.info),
             findings=findings,
         )

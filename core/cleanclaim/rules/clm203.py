@@ -63,12 +63,14 @@ SUGGESTED = ("XS", "59", "XU", "XE", "XP")
 
 def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     lines = ctx.lines
-    tables = ctx.tables
+    if len(lines) < 2:
+        return  # an edit needs two lines
+    edits_for = ctx.tables.edits_for
     for i, first in enumerate(lines):
         for j, second in enumerate(lines):
             if i == j:
                 continue
-            for entry in tables.edits_for(first.procedure, second.procedure):
+            for entry in edits_for(first.procedure, second.procedure):
                 edit = entry.edit
                 if not edit.holds_on(ctx.day) or edit.modifier_indicator == 9:
                     continue

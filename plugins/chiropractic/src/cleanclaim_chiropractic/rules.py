@@ -13,7 +13,7 @@ from typing import Any
 
 from cleanclaim.context import ClaimContext
 from cleanclaim.contributions import Hit, Rule
-from cleanclaim.rulekit import read_data, strings
+from cleanclaim.rulekit import per_options, read_data, strings
 from cleanclaim_chiropractic.regions import (
     PACKAGE,
     REGION_SOURCES,
@@ -283,12 +283,21 @@ def check_at_with_ga(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[
 # --------------------------------------------------------------------------- DC107
 
 
+@per_options
+def _gy_options(
+    options: Mapping[str, Any],
+) -> tuple[str, frozenset[str], frozenset[str], frozenset[str]]:
+    return (
+        str(options.get("modifier", "GY")),
+        frozenset(strings(options.get("covered_procedures", ()))),
+        frozenset(strings(options.get("noncovered_procedures", ()))),
+        frozenset(strings(options.get("specialties", ("chiropractic",)))),
+    )
+
+
 def check_noncovered_gy(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     """Medicare: services a chiropractor bills other than spinal CMT need GY."""
-    modifier = str(options.get("modifier", "GY"))
-    covered_codes = set(strings(options.get("covered_procedures", ())))
-    noncovered = set(strings(options.get("noncovered_procedures", ())))
-    specialties = set(strings(options.get("specialties", ("chiropractic",))))
+    modifier, covered_codes, noncovered, specialties = _gy_options(options)
     specialty = ctx.claim.specialty
     by_chiropractor = specialty in specialties
     for index, line in enumerate(ctx.lines):
