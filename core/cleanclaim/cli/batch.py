@@ -8,8 +8,8 @@ The contract (docs/guides/batch.md):
   ``Engine.check(claim).model_dump_json()`` for the same claim.
 * ``--workers N`` runs N worker processes.  On Linux they are forked after the engine is
   built, so each inherits it ready-made; elsewhere (spawn) each builds its own once.
-  Workers return the status and rule ids next to each result line, so the parent tallies
-  the summary without re-parsing JSON.
+  Workers return each chunk's output already joined, with its status and rule tallies, so
+  the parent only writes and adds up (it shares the cores with the workers).
 * A record that cannot be read becomes ``{"line": N, "status": "invalid", "errors": [...]}``
   and the batch goes on.  Exit 1 when any record is ``error`` or ``invalid``; 2 only when
   the batch cannot run at all (usage, missing file, bad configuration).
@@ -29,6 +29,7 @@ import sys
 import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from multiprocessing import get_context
 from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
@@ -104,11 +105,38 @@ def check_record(engine: Engine, number: int, raw: bytes | str) -> Result:
     )
 
 
-def _check_chunk(chunk: list[Record]) -> list[Result]:
+@dataclass(frozen=True, slots=True)
+class CheckedChunk:
+    """A chunk's results as the parent needs them: the output text, already joined, and
+    the tallies for the summary.  One string and two small dicts cross the process
+    boundary instead of a tuple per claim, which keeps the parent (reading, writing)
+    from becoming the bottleneck when every core runs a worker."""
+
+    text: str
+    count: int
+    statuses: dict[str, int]
+    rules: dict[str, int]
+
+
+def check_chunk(engine: Engine, chunk: list[Record]) -> CheckedChunk:
+    """Check a chunk of records: the report lines in input order, and their tallies."""
+    lines: list[str] = []
+    statuses: Counter[str] = Counter()
+    rules: Counter[str] = Counter()
+    for number, raw in chunk:
+        line, status, ids, _claim_id = check_record(engine, number, raw)
+        lines.append(line)
+        statuses[status] += 1
+        rules.update(ids)
+    lines.append("")  # every line ends with a newline, the last one too
+    return CheckedChunk("\n".join(lines), len(chunk), dict(statuses), dict(rules))
+
+
+def _check_chunk(chunk: list[Record]) -> CheckedChunk:
     """Worker entry point: check a chunk with this process's engine."""
     engine = _ENGINE
     assert engine is not None, "worker started without an engine"
-    return [check_record(engine, number, raw) for number, raw in chunk]
+    return check_chunk(engine, chunk)
 
 
 def _init_worker(config: Config) -> None:
@@ -174,14 +202,14 @@ def _is_csv(path: Path, fmt: str | None) -> bool:
 # -- checking many ---------------------------------------------------------------------------
 
 
-def _serial(engine: Engine, chunks: Iterator[list[Record]]) -> Iterator[list[Result]]:
+def _serial(engine: Engine, chunks: Iterator[list[Record]]) -> Iterator[CheckedChunk]:
     for chunk in chunks:
-        yield [check_record(engine, number, raw) for number, raw in chunk]
+        yield check_chunk(engine, chunk)
 
 
 def _parallel(
     engine: Engine, chunks: Iterator[list[Record]], args: argparse.Namespace
-) -> Iterator[list[Result]]:
+) -> Iterator[CheckedChunk]:
     global _ENGINE
     fork = sys.platform.startswith("linux")
     ctx = get_context("fork" if fork else "spawn")
@@ -189,7 +217,7 @@ def _parallel(
         _ENGINE = engine  # inherited by the forked workers: built once, in the parent
     pool: Pool = ctx.Pool(args.workers, initializer=_init_worker, initargs=(engine.config,))
     try:
-        pending: deque[AsyncResult[list[Result]]] = deque()
+        pending: deque[AsyncResult[CheckedChunk]] = deque()
         limit = args.workers * INFLIGHT
         for chunk in chunks:
             pending.append(pool.apply_async(_check_chunk, (chunk,)))
@@ -216,8 +244,8 @@ class _Writer:
         self.out = out
         self.can_mask = hasattr(signal, "pthread_sigmask")
 
-    def write(self, lines: list[str]) -> None:
-        data = ("\n".join(lines) + "\n").encode("utf-8")
+    def write(self, text: str) -> None:
+        data = text.encode("utf-8")
         if self.can_mask:
             old = signal.pthread_sigmask(signal.SIG_BLOCK, self._held)
             try:
@@ -279,12 +307,11 @@ def run_batch(args: argparse.Namespace) -> int:
             results = (
                 _parallel(engine, chunks, args) if args.workers > 1 else _serial(engine, chunks)
             )
-            for window in results:
-                writer.write([result[0] for result in window])
-                for _, status, ids, _ in window:
-                    statuses[status] += 1
-                    rules.update(ids)
-                total += len(window)
+            for checked in results:
+                writer.write(checked.text)
+                statuses.update(checked.statuses)
+                rules.update(checked.rules)
+                total += checked.count
                 if progress is not None:
                     progress.update(total)
             if progress is not None:
