@@ -76,6 +76,8 @@ class ClaimContext:
         self.rule_id = ""
         self.memo: dict[str, Any] = {}
         self._tagged: dict[str, list[int]] = {}
+        #: the procedure codes billed (the engine picks the rules to run by them).
+        self.procedure_codes: frozenset[str] = frozenset([line.procedure for line in claim.lines])
 
     @property
     def is_medicare(self) -> bool:
@@ -98,10 +100,6 @@ class ClaimContext:
     @_lazy
     def line_modifiers(self) -> tuple[frozenset[str], ...]:
         return tuple(frozenset(line.modifiers) for line in self.lines)
-
-    @_lazy
-    def procedure_codes(self) -> frozenset[str]:
-        return frozenset(line.procedure for line in self.lines)
 
     def lines_with(self, code: str) -> list[int]:
         """Indexes of the lines that bill ``code``."""

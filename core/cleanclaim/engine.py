@@ -11,7 +11,7 @@ from __future__ import annotations
 import fnmatch
 import threading
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from types import MappingProxyType
@@ -389,7 +389,7 @@ class Engine:
         """
         if not isinstance(claim, Claim):
             try:
-                claim = Claim.model_validate(claim)
+                claim = _validate_claim(claim)
             except ValidationError as exc:
                 # from None: pydantic's own text quotes the input values (patient data),
                 # and a logged traceback would print the chained exception too.
@@ -450,6 +450,9 @@ class Engine:
             "problems": [p.__dict__ for p in self.problems],
         }
 
+
+#: pydantic's validator itself: ``Claim.model_validate`` without its Python-level wrapper.
+_validate_claim: Callable[[Any], Claim] = Claim.__pydantic_validator__.validate_python
 
 _DATASETS_USED: dict[tuple[str, int, str], DatasetUsed] = {}
 

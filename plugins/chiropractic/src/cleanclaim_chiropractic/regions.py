@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -73,17 +73,21 @@ class RegionTables:
     #: regions_of answers per (code, extra patterns): the same codes recur claim after claim.
     _memo: dict[Any, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
-    @property
+    @cached_property
     def spinal_order(self) -> tuple[str, ...]:
         """The five CMT spinal regions, head to pelvis."""
         return tuple(r.name for r in self.regions if r.kind == "spinal")
 
+    @cached_property
+    def _by_subluxation(self) -> Mapping[str, RegionRecord]:
+        found: dict[str, RegionRecord] = {}
+        for region in self.regions:  # the first region naming a code wins, as in the file
+            found.setdefault(region.subluxation, region)
+        return found
+
     def subluxation_region(self, code: str) -> RegionRecord | None:
         """The region an M99.0- code names (``M99.03`` -> lumbar), or None."""
-        for region in self.regions:
-            if code == region.subluxation:
-                return region
-        return None
+        return self._by_subluxation.get(code)
 
     def is_subluxation(self, code: str) -> bool:
         return self.subluxation_region(code) is not None

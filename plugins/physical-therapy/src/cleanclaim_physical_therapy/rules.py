@@ -245,7 +245,9 @@ def _timed_services(
     lines = ctx.lines_tagged("timed")
     for index in lines:
         line = ctx.lines[index]
-        service = by_code.setdefault(line.procedure, _Timed(line.procedure, index))
+        service = by_code.get(line.procedure)
+        if service is None:
+            service = by_code[line.procedure] = _Timed(line.procedure, index)
         service.units += line.units
         if line.minutes is None:
             missing.append(index)
