@@ -155,7 +155,7 @@ def test_parallel_reads_a_bounded_window_ahead(
     consumed = 0
     for window in batch_module._parallel(engine, chunks(), args):
         consumed += 1
-        assert window.count == 4 and window.text.count("\n") == 4
+        assert window.count == 4 and window.text.count(b"\n") == 4
         assert produced - consumed <= 2 * batch_module.INFLIGHT
     assert consumed == 60
 

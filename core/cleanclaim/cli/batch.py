@@ -42,9 +42,9 @@ from cleanclaim.config import Config
 from cleanclaim.engine import Engine, InputError
 from cleanclaim.models import shown
 
-#: records per unit of work: large enough to amortise inter-process traffic, small
-#: enough that a window of them is a few megabytes at most.
-CHUNK = 256
+#: records (JSONL: lines) per unit of work: large enough that the parent's share of the
+#: work stays small, small enough that a window of them is some ten megabytes at most.
+CHUNK = 1024
 #: chunks in flight per worker; bounds memory at ``workers * INFLIGHT * CHUNK`` records.
 INFLIGHT = 3
 #: the CSV column that holds one claim's JSON (see docs/guides/batch.md).
@@ -116,7 +116,7 @@ class CheckedChunk:
     boundary instead of a tuple per claim, which keeps the parent (reading, writing)
     from becoming the bottleneck when every core runs a worker."""
 
-    text: str
+    text: bytes
     count: int
     statuses: dict[str, int]
     rules: dict[str, int]
@@ -134,7 +134,8 @@ def check_chunk(engine: Engine, chunk: Chunk) -> CheckedChunk:
         rules.update(ids)
     count = len(lines)
     lines.append("")  # every line ends with a newline, the last one too
-    return CheckedChunk("\n".join(lines), count, dict(statuses), dict(rules))
+    # Encoded here, in the worker: the parent only writes.
+    return CheckedChunk("\n".join(lines).encode("utf-8"), count, dict(statuses), dict(rules))
 
 
 def _check_chunk(chunk: Chunk) -> CheckedChunk:
@@ -268,8 +269,7 @@ class _Writer:
         self.out = out
         self.can_mask = hasattr(signal, "pthread_sigmask")
 
-    def write(self, text: str) -> None:
-        data = text.encode("utf-8")
+    def write(self, data: bytes) -> None:
         if self.can_mask:
             old = signal.pthread_sigmask(signal.SIG_BLOCK, self._held)
             try:
