@@ -51,8 +51,9 @@ print(json.dumps({"rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss /
 def measure(script: str, runs: int) -> dict[str, float]:
     results = []
     for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
-                             check=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True
+        ).stdout
         results.append(json.loads(out))
     return {k: statistics.median(r[k] for r in results) for k in results[0] if k != "ok"}
 
@@ -67,11 +68,12 @@ def main() -> None:
     print(f"interpreter baseline: peak RSS {base['rss_mb']:.1f} MB")
     print(f"{'':22}{'import+load+is_billable':>26}{'+lookup':>10}{'peak RSS':>12}")
     for name, r in (("cleanclaim FY2026", cc), ("simple-icd-10-cm 1.5.0", si)):
-        print(f"{name:22}{r['first_ms']:>23.0f} ms{r['lookup_ms']:>7.0f} ms"
-              f"{r['rss_mb']:>9.1f} MB")
+        print(f"{name:22}{r['first_ms']:>23.0f} ms{r['lookup_ms']:>7.0f} ms{r['rss_mb']:>9.1f} MB")
     above = (si["rss_mb"] - base["rss_mb"]) / (cc["rss_mb"] - base["rss_mb"])
-    print(f"ratio (simple / cleanclaim): time x{si['lookup_ms'] / cc['lookup_ms']:.1f}, "
-          f"peak RSS x{si['rss_mb'] / cc['rss_mb']:.1f} (above baseline x{above:.1f})")
+    print(
+        f"ratio (simple / cleanclaim): time x{si['lookup_ms'] / cc['lookup_ms']:.1f}, "
+        f"peak RSS x{si['rss_mb'] / cc['rss_mb']:.1f} (above baseline x{above:.1f})"
+    )
 
 
 if __name__ == "__main__":

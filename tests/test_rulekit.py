@@ -91,4 +91,3 @@ def test_config_naming_a_missing_rule_option_or_selector_is_refused() -> None:
         Engine.build(installed=False, config=Config(rules={"ICD107": {"colour": 1}}))
     with pytest.raises(ConfigError, match=r"select: 'XYZ\*' matches no rule"):
         Engine.build(installed=False, config=Config(select=("XYZ*",)))
-

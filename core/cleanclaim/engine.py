@@ -71,8 +71,8 @@ ENGINE_EMITTED = frozenset({ENGINE_RULE, "ENG002"})
 DEFAULT_PROFILE = "commercial"
 #: rule plans (profile, period, procedure codes) remembered before the engine starts over.
 PLAN_LIMIT = 4096
-#: remembered hits of diagnoses-only rules before the engine starts over (a few MB).
-HITS_LIMIT = 50_000
+#: diagnosis lists whose hits are remembered before the engine starts over (about 10 MB).
+HITS_LIMIT = 16_384
 #: payers every bundled plugin knows; a claim for any other payer gets the commercial profile.
 BUILTIN_PAYERS = frozenset({"medicare", DEFAULT_PROFILE})
 

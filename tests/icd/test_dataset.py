@@ -11,8 +11,14 @@ from cleanclaim.icd import CodeRef, Dataset, DatasetRegistry, normalize_code
 
 @pytest.mark.parametrize(
     ("raw", "norm"),
-    [("m62830 ", "M62.830"), ("M62.830", "M62.830"), (" s39.012a", "S39.012A"),
-     ("M54", "M54"), ("m5 4.5", "M54.5"), ("A0", "A0")],
+    [
+        ("m62830 ", "M62.830"),
+        ("M62.830", "M62.830"),
+        (" s39.012a", "S39.012A"),
+        ("M54", "M54"),
+        ("m5 4.5", "M54.5"),
+        ("A0", "A0"),
+    ],
 )
 def test_normalize_code(raw: str, norm: str) -> None:
     assert normalize_code(raw) == norm
@@ -62,13 +68,19 @@ def test_s39_012(fy2026: Dataset, fy2021: Dataset) -> None:
         stem = ds.lookup("s39012")
         assert stem is not None and stem.requires_seventh and not stem.billable
         assert stem.seventh_characters == {
-            "A": "initial encounter", "D": "subsequent encounter", "S": "sequela"}
+            "A": "initial encounter",
+            "D": "subsequent encounter",
+            "S": "sequela",
+        }
 
 
 def test_t36_placeholder(fy2026: Dataset) -> None:
     # T36's <sevenChrDef> lists A, D, S; T36.0X1 is 6 characters, so no further padding.
     assert fy2026.seventh_characters("T36.0X1") == {
-        "A": "initial encounter", "D": "subsequent encounter", "S": "sequela"}
+        "A": "initial encounter",
+        "D": "subsequent encounter",
+        "S": "sequela",
+    }
     assert fy2026.children("T36.0X1") == ["T36.0X1A", "T36.0X1D", "T36.0X1S"]
     assert fy2026.is_billable("T36.0X1A") and fy2026.is_billable("t360x1s")
     assert not fy2026.is_valid("T36.01A")
@@ -180,8 +192,9 @@ def test_search(fy2026: Dataset) -> None:
 
 def test_search_synonyms(fy2026: Dataset) -> None:
     plain = [h.code for h in fy2026.search("back cramp", limit=50)]
-    with_syn = [h.code for h in fy2026.search("back cramp", limit=50,
-                                               synonyms={"cramp": ["spasm"]})]
+    with_syn = [
+        h.code for h in fy2026.search("back cramp", limit=50, synonyms={"cramp": ["spasm"]})
+    ]
     assert plain[0] != "M62.830"
     assert with_syn[0] == "M62.830"
 

@@ -61,9 +61,7 @@ def test_seven_character_codes(ds: Dataset) -> None:
         if stem is not None and stem.requires_seventh:
             expanded += 1
             assert len(code) == 8 and code[:7].rstrip("X.") == stem.code.rstrip("X."), code
-            assert info.description == (
-                f"{stem.description}, {stem.seventh_characters[code[7]]}"
-            )
+            assert info.description == (f"{stem.description}, {stem.seventh_characters[code[7]]}")
     assert expanded == ds.info.counts["expanded"]
 
 

@@ -34,16 +34,23 @@ def test_packaged_is_cached_and_lists_years(reg: DatasetRegistry) -> None:
 
 @pytest.mark.parametrize(
     ("when", "fy"),
-    [(date(2020, 10, 1), 2021), (date(2021, 9, 30), 2021), (date(2024, 10, 1), 2025),
-     (date(2025, 3, 31), 2025), (date(2025, 10, 1), 2026), (date(2026, 5, 12), 2026),
-     (date(2026, 9, 30), 2026)],
+    [
+        (date(2020, 10, 1), 2021),
+        (date(2021, 9, 30), 2021),
+        (date(2024, 10, 1), 2025),
+        (date(2025, 3, 31), 2025),
+        (date(2025, 10, 1), 2026),
+        (date(2026, 5, 12), 2026),
+        (date(2026, 9, 30), 2026),
+    ],
 )
 def test_for_date(reg: DatasetRegistry, when: date, fy: int) -> None:
     assert reg.for_date(when).info.fiscal_year == fy
 
 
-@pytest.mark.parametrize("when", [date(2021, 10, 1), date(2022, 11, 1), date(2026, 10, 1),
-                                  date(2020, 9, 30)])
+@pytest.mark.parametrize(
+    "when", [date(2021, 10, 1), date(2022, 11, 1), date(2026, 10, 1), date(2020, 9, 30)]
+)
 def test_for_date_never_falls_back(reg: DatasetRegistry, when: date) -> None:
     with pytest.raises(NoDatasetError) as err:
         reg.for_date(when)
@@ -75,8 +82,14 @@ def test_october_and_april_of_one_year(tmp_path: Path) -> None:
     oct_dir = data / "icd10cm-fy2026"
     shutil.copytree(data / "icd10cm-fy2026-april", oct_dir)
     m = json.loads((oct_dir / "manifest.json").read_text())
-    m.update(name="icd10cm-fy2026", release="2026", release_date="2025-10-01",
-             effective_from="2025-10-01", effective_to="2026-03-31", serves_to="2026-03-31")
+    m.update(
+        name="icd10cm-fy2026",
+        release="2026",
+        release_date="2025-10-01",
+        effective_from="2025-10-01",
+        effective_to="2026-03-31",
+        serves_to="2026-03-31",
+    )
     (oct_dir / "manifest.json").write_text(json.dumps(m))
     apr = json.loads((data / "icd10cm-fy2026-april" / "manifest.json").read_text())
     apr["serves_from"] = "2026-04-01"

@@ -77,8 +77,7 @@ def test_checksum_mismatch_is_refused(tmp_path: Path) -> None:
     shutil.copy(SOURCES / "icd10cm-tabular-FY2021.xml.xz", src)
     (src / "SHA256SUMS.raw").write_text("0" * 64 + "  icd10cm-tabular-FY2021.xml\n")
     with pytest.raises(ValueError, match="does not match"):
-        build_one(src / "icd10cm-tabular-FY2021.xml.xz", tmp_path / "out",
-                  read_checksums(src))
+        build_one(src / "icd10cm-tabular-FY2021.xml.xz", tmp_path / "out", read_checksums(src))
     assert cli_main(["build", "--sources", str(src), "--out", str(tmp_path / "o2")]) == 1
 
 
@@ -88,8 +87,14 @@ def test_both_releases_of_a_year_split_it(tmp_path: Path) -> None:
 
     for name, release in (("a-oct", "2025"), ("b-apr", "2025-April")):
         (tmp_path / name).mkdir()
-        m = {"fiscal_year": 2025, "release": release, "serves_from": "2024-10-01",
-             "serves_to": "2025-09-30", "effective_to": "2025-09-30", "note": ""}
+        m = {
+            "fiscal_year": 2025,
+            "release": release,
+            "serves_from": "2024-10-01",
+            "serves_to": "2025-09-30",
+            "effective_to": "2025-09-30",
+            "note": "",
+        }
         (tmp_path / name / "manifest.json").write_text(json.dumps(m))
     adjust_service_windows(tmp_path, ["a-oct", "b-apr"])
     oct_ = json.loads((tmp_path / "a-oct" / "manifest.json").read_text())
@@ -107,8 +112,7 @@ def test_both_releases_of_a_year_split_it(tmp_path: Path) -> None:
         ("lumbago with sciatica (M54.4-)", [["M54.4", None, True]]),
         ("pain (R10.2)", [["R10.2", None, False]]),
         ("congenital malformations (Q00-Q99)", [["Q00", "Q99", True]]),
-        ("open fracture of pelvis (S32.1--S32.9 with 7th character B)",
-         [["S32.1", "S32.9", True]]),
+        ("open fracture of pelvis (S32.1--S32.9 with 7th character B)", [["S32.1", "S32.9", True]]),
         ("open fracture (S92.-with 7th character B)", [["S92", None, True]]),
         ("localized abdominal pain (R10.1-R10.4-)", [["R10.1", "R10.4", True]]),
         ("vitamin B12 deficiency anaemia", []),
@@ -121,9 +125,11 @@ def test_parse_refs(text: str, refs: list[list[object]]) -> None:
 
 
 def test_parse_s06_exclusion() -> None:
-    note = ("7th characters D and S do not apply to codes in category S06 with 6th character "
-            "7 - death due to brain injury prior to regaining consciousness, or 8 - death due "
-            "to other cause prior to regaining consciousness.")
+    note = (
+        "7th characters D and S do not apply to codes in category S06 with 6th character "
+        "7 - death due to brain injury prior to regaining consciousness, or 8 - death due "
+        "to other cause prior to regaining consciousness."
+    )
     assert parse_seventh_exclusions(note) == ("S06", frozenset("DS"), frozenset("78"))
     assert parse_seventh_exclusions("The appropriate 7th character is to be added") is None
 
@@ -145,7 +151,7 @@ def test_version_single_source() -> None:
     assert version == "2026.4.0"
     assert cleanclaim_refdata.__version__ == cleanclaim_refdata.DATA_VERSION == version
     pyproject = (REPO / "refdata/pyproject.toml").read_text()
-    assert 'dependencies = []' in pyproject
+    assert "dependencies = []" in pyproject
     assert "VERSION" in pyproject
 
 
@@ -156,9 +162,19 @@ def test_module_entry_point_builds(tmp_path: Path) -> None:
     shutil.copy(SOURCES / "SHA256SUMS.raw", src)
     out = tmp_path / "out"
     proc = subprocess.run(
-        [sys.executable, "-m", "cleanclaim_refdata", "build", "--sources", str(src),
-         "--out", str(out)],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "cleanclaim_refdata",
+            "build",
+            "--sources",
+            str(src),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert (out / "icd10cm-fy2021" / "codes.json").read_bytes() == (

@@ -263,9 +263,7 @@ class _Compiler:
             "flags": "".join(e.kind for e in entries),
             "parent": [index[e.parent] if e.parent is not None else -1 for e in entries],
             "seventh_defs": self.seven_defs,
-            "seventh_def": {
-                e.code: e.seven for e in entries if e.seven is not None
-            },
+            "seventh_def": {e.code: e.seven for e in entries if e.seven is not None},
             "stems": stems,
             "stem_chars": [entries[i].allowed for i in stems],
             "chapters": self.chapters,

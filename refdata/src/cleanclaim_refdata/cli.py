@@ -26,10 +26,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     build = sub.add_parser("build", help="compile every source XML into a dataset")
-    build.add_argument("--sources", type=Path, default=DEFAULT_SOURCES,
-                       help="directory with *.xml.xz and SHA256SUMS.raw")
-    build.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                       help="directory that receives one sub-directory per dataset")
+    build.add_argument(
+        "--sources",
+        type=Path,
+        default=DEFAULT_SOURCES,
+        help="directory with *.xml.xz and SHA256SUMS.raw",
+    )
+    build.add_argument(
+        "--out",
+        type=Path,
+        default=DEFAULT_OUT,
+        help="directory that receives one sub-directory per dataset",
+    )
     args = parser.parse_args(argv)
     if not args.sources.is_dir():
         print(f"cleanclaim-refdata: no sources directory {args.sources}", file=sys.stderr)
