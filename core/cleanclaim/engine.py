@@ -151,6 +151,8 @@ class Engine:
         self._remembered_hits: dict[
             tuple[int, Dataset, tuple[str, ...]], tuple[tuple[ActiveRule, Hit], ...]
         ] = {}
+        # (profile, period, diagnoses-only rule ids) -> token; as few as payer profiles
+        # times override periods times trigger subsets, so never emptied.
         self._group_tokens: dict[tuple[str, int, tuple[str, ...]], int] = {}
         # Dates where some override starts or stops holding: between two of them every
         # override's holds_on() answer is the same, so active rules are cached per period.
@@ -340,7 +342,8 @@ class Engine:
         return result
 
     def plan_for(self, profile: str, day: date, billed: frozenset[str]) -> RulePlan:
-        """The active rules whose procedure triggers ``billed`` meets (or that have none).
+        """The active rules whose procedure triggers ``billed`` meets (or that have none),
+        split into those run per claim and those remembered per diagnosis list.
 
         Remembered per (profile, period, set of procedure codes): claims repeat a few
         hundred procedure combinations, so the per-claim loop visits only rules that may
