@@ -74,7 +74,11 @@ class DiagnosisPattern:
     Written the way the tabular list writes them: ``M62.830`` (one code and its
     7th-character extensions), ``M62.83-`` (the code and all its descendants),
     ``M99.00-M99.05`` or ``S30-S39`` (an inclusive range, descendants included).
-    Comparison runs on undotted prefixes, so matching is a pair of string compares.
+    Comparison runs on undotted prefixes, so matching is a pair of string compares.  String
+    order is the tabular order except for a few letter-coded nodes (C4A sits between C43
+    and C44, D3A before D37, C96.A before C96.9): a range whose ends straddle one should be
+    split (``D37-D39``, ``D40-D44``).  The packaged datasets' own ranges are rewritten that
+    way by the builder; ``tests/refdata/test_range_order.py`` checks the bundled plugins'.
     """
 
     start: str

@@ -29,6 +29,7 @@ import json
 import lzma
 import re
 import xml.etree.ElementTree as ET
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -193,6 +194,8 @@ class _Compiler:
     chapter_notes: dict[str, dict[str, list[list[Any]]]] = field(default_factory=dict)
     block_notes: dict[str, dict[str, list[list[Any]]]] = field(default_factory=dict)
     placeholders: list[str] = field(default_factory=list)
+    #: every node, undotted, in the order the source lists it (the tabular order).
+    document_order: list[str] = field(default_factory=list)
 
     def def_id(self, d: dict[str, str]) -> int:
         key = json.dumps(d, sort_keys=True)
@@ -226,6 +229,35 @@ class _Compiler:
                 for diag in section.findall("diag"):
                     self.categories[_text(diag.find("name"))] = b_idx
                     self.visit(diag, None, None)
+        self.put_ranges_in_tabular_order()
+
+    def put_ranges_in_tabular_order(self) -> None:
+        """Rewrite range references so that comparing strings gives the tabular order.
+
+        Readers decide whether a code lies in a range such as ``(S30-S39)`` with two
+        string compares, but the tabular list places a few letter-coded nodes out of
+        string order (C4A between C43 and C44, D3A before D37, C96.A and C96.Z before
+        C96.9).  A range straddling one is replaced here by ranges that, compared as
+        strings, cover exactly the nodes the tabular list puts inside it: ``D37-D44``
+        becomes ``D37-D39, D40-D44`` (leaving out D3A), ``C96.0-C96.9`` becomes
+        ``C96.0-C96.Z`` (taking in C96.A and C96.Z).  Every other range is left as written.
+        """
+        position = {name: i for i, name in enumerate(self.document_order)}
+        levels: dict[int, list[str]] = {}
+        for name in self.document_order:
+            levels.setdefault(len(name), []).append(name)
+        for names in levels.values():
+            names.sort()
+        note_sets = [e.notes for e in self.codes.values()]
+        note_sets += [*self.block_notes.values(), *self.chapter_notes.values()]
+        for notes in note_sets:
+            for entries in notes.values():
+                for entry in entries:
+                    entry[1] = [
+                        fixed
+                        for ref in entry[1]
+                        for fixed in _in_tabular_order(ref, self.document_order, position, levels)
+                    ]
 
     def visit(self, diag: ET.Element, parent: str | None, inherited: int | None) -> None:
         name = _text(diag.find("name"))
@@ -237,6 +269,7 @@ class _Compiler:
             self.placeholders.append(name)
         if name in self.codes:
             raise ValueError(f"code {name} appears twice in the source")
+        self.document_order.append(name.replace(".", ""))
         kind = "H" if children else ("S" if seven is not None else "B")
         entry = _Code(name, desc, parent, kind, seven, notes=_notes_of(diag))
         if kind == "S":
@@ -295,6 +328,41 @@ class _Compiler:
             "placeholders": len(self.placeholders),
         }
         return codes_doc, notes_doc, counts
+
+
+def _in_tabular_order(
+    ref: list[Any], order: list[str], position: dict[str, int], levels: dict[int, list[str]]
+) -> list[list[Any]]:
+    """``ref`` as references whose string ranges cover what the tabular order does."""
+    start, end = ref[0], ref[1]
+    if end is None:
+        return [ref]
+    low, high = start.replace(".", ""), end.replace(".", "")
+    if len(low) != len(high) or low not in position or high not in position:
+        return [ref]  # an end that names no node (a CMS typo): nothing to compare with
+    width = len(low)
+    inside = {n for n in order[position[low] : position[high] + 1] if len(n) == width}
+    level = levels[width]
+    by_strings = level[bisect_left(level, low) : bisect_right(level, high)]
+    if inside == set(by_strings):
+        return [ref]
+    first = min(bisect_left(level, n) for n in inside)
+    last = max(bisect_left(level, n) for n in inside)
+    runs: list[list[str]] = [[]]
+    for name in level[first : last + 1]:
+        if name in inside:
+            runs[-1].append(name)
+        elif runs[-1]:
+            runs.append([])
+    return [
+        [_dotted(run[0]), _dotted(run[-1]), True] if len(run) > 1 else [_dotted(run[0]), None, True]
+        for run in runs
+        if run
+    ]
+
+
+def _dotted(flat: str) -> str:
+    return flat if len(flat) <= 3 else f"{flat[:3]}.{flat[3:]}"
 
 
 def _dump(doc: Any) -> bytes:
