@@ -149,7 +149,7 @@ def test_the_engine_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_rule_plans_are_remembered_per_procedure_set_and_bounded(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import cleanclaim.engine as engine_module
+    import cleanclaim.selection as selection_module
 
     engine = Engine.build(plugins=[TriggerPlugin()], installed=False)
     day = date(2026, 5, 12)
@@ -168,7 +168,7 @@ def test_rule_plans_are_remembered_per_procedure_set_and_bounded(
         "ICD106",
         "ICD107",
     }
-    monkeypatch.setattr(engine_module, "PLAN_LIMIT", 2)
+    monkeypatch.setattr(selection_module, "PLAN_LIMIT", 2)
     for codes in ({"97140"}, {"99213"}, {"97110"}, {"98940", "97140"}):
         engine.plan_for("commercial", day, frozenset(codes))
-        assert len(engine._plans) <= 2
+        assert len(engine.selection._plans) <= 2
