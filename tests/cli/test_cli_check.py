@@ -184,17 +184,23 @@ def test_batch_missing_file_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
 def test_batch_workers_give_identical_output(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from cleanclaim.cli.batch import CHUNK
+
     lines = []
-    for n in range(300):  # more than one worker chunk
+    for n in range(2 * CHUNK + 300):  # three chunks: workers take turns
         claim = ERROR if n % 7 == 0 else CLEAN
         lines.append("{oops" if n % 50 == 13 else json.dumps({**claim, "claim_id": f"W-{n}"}))
     source = write(tmp_path / "many.jsonl", "\n".join(lines) + "\n")
-    one, two = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
-    status1, _, _ = run(capsys, "check", "--batch", source, "--output", str(one), "--workers", "1")
-    status2, _, _ = run(capsys, "check", "--batch", source, "--output", str(two), "--workers", "2")
-    assert status1 == status2 == 1
-    assert one.read_bytes() == two.read_bytes()
-    assert len(one.read_text(encoding="utf-8").splitlines()) == 300
+    outputs = []
+    for workers in ("1", "2", "auto"):
+        out = tmp_path / f"w{workers}.jsonl"
+        status, _, _ = run(
+            capsys, "check", "--batch", source, "--output", str(out), "--workers", workers
+        )
+        assert status == 1
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert len(outputs[0].splitlines()) == len(lines)
 
 
 def test_batch_workers_zero_is_usage_error(
@@ -202,6 +208,18 @@ def test_batch_workers_zero_is_usage_error(
 ) -> None:
     status, _, err = run(capsys, "check", "--batch", _batch_file(tmp_path), "--workers", "0")
     assert status == 2 and "--workers" in err
+    status, _, err = run(capsys, "check", "--batch", _batch_file(tmp_path), "--workers", "many")
+    assert status == 2 and "--workers: 'many' is not a number or 'auto'" in err
+
+
+def test_workers_auto_is_the_cores_this_process_may_use() -> None:
+    import os
+
+    from cleanclaim.cli.check import workers_from
+
+    expected = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert workers_from("auto") == expected
+    assert workers_from("3") == 3
 
 
 # -- catalog verbs ------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -29,7 +30,12 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("claim", nargs="?", help="claim JSON file ('-' for standard input)")
     p.add_argument("--batch", metavar="CLAIMS.jsonl", help="one claim per line")
     p.add_argument("--output", metavar="RESULTS.jsonl", help="batch results (default: stdout)")
-    p.add_argument("--workers", type=int, default=1, metavar="N", help="batch worker processes")
+    p.add_argument(
+        "--workers",
+        default="1",
+        metavar="N",
+        help="batch worker processes, or 'auto' for one per core this process may use",
+    )
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--payer", help="payer id for claims that name none")
     p.add_argument("--config", metavar="FILE", help="cleanclaim.toml or pyproject.toml")
@@ -112,13 +118,29 @@ def run(args: argparse.Namespace) -> int:
         raise CliInputError("give either a claim file or --batch, not both")
     if not args.batch and not args.claim:
         raise CliInputError("check needs a claim file or --batch CLAIMS.jsonl")
-    if args.workers < 1:
-        raise CliInputError("--workers must be 1 or more")
+    args.workers = workers_from(args.workers)
     if args.batch:
         from cleanclaim.cli.batch import run_batch
 
         return run_batch(args)
     return _check_one(args)
+
+
+def workers_from(value: str | int) -> int:
+    """``--workers``: a count of 1 or more, or ``auto`` for the cores this process may
+    run on (its CPU affinity, which cpuset pinning narrows, rather than the machine's)."""
+    if value == "auto":
+        try:
+            return max(1, len(os.sched_getaffinity(0)))
+        except AttributeError:  # pragma: no cover - macOS and Windows
+            return max(1, os.cpu_count() or 1)
+    try:
+        count = int(value)
+    except ValueError:
+        raise CliInputError(f"--workers: {shown(str(value))} is not a number or 'auto'") from None
+    if count < 1:
+        raise CliInputError("--workers must be 1 or more (or 'auto')")
+    return count
 
 
 def _read_text(name: str) -> str:
