@@ -105,9 +105,14 @@ def _scope(rule: Rule) -> list[str]:
         parts.append(
             "carry a diagnosis covered by " + ", ".join(f"`{t}`" for t in rule.diagnosis_triggers)
         )
-    if not parts:
-        return []
-    return [f"It runs only on claims that {' and '.join(parts)}.", ""]
+    lines = [f"It runs only on claims that {' and '.join(parts)}.", ""] if parts else []
+    if rule.diagnoses_only:
+        lines += [
+            "It reads nothing of the claim but the diagnosis list, so its findings are "
+            "remembered per list and reused for later claims with the same diagnoses.",
+            "",
+        ]
+    return lines
 
 
 def rule_page(engine: Engine, reg: RegisteredRule) -> str:
