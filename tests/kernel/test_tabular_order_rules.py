@@ -25,3 +25,19 @@ def test_a_range_does_not_take_in_a_node_the_tabular_list_puts_outside_it() -> N
 
 def test_a_range_takes_in_the_nodes_the_tabular_list_puts_inside_it() -> None:
     assert _findings("N16", "C96.A") == [("ICD107", ["N16"], ["C96.A"])]
+
+
+def _findings_2026(*diagnoses: str) -> list[tuple[str, list[str]]]:
+    report = ENGINE.check({"date_of_service": "2026-05-12", "diagnoses": list(diagnoses)})
+    return [(f.rule, f.codes) for f in report.findings]
+
+
+def test_excludes1_codes_named_in_the_prose_are_read() -> None:
+    # R29.891 Excludes1 "torticollis NOS M43.6"; H47.6 "injury to visual cortex S04.04-"
+    assert _findings_2026("R29.891", "M43.6") == [("ICD104", ["R29.891", "M43.6"])]
+    assert _findings_2026("H47.611", "S04.041A") == [("ICD104", ["H47.611", "S04.041A"])]
+
+
+def test_qualified_prose_references_are_not_read_wider_than_meant() -> None:
+    # E87.2 Excludes1 "diabetic acidosis - see categories E08-E10, E11, E13 with ketoacidosis"
+    assert _findings_2026("E87.20", "E11.9") == []

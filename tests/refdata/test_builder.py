@@ -17,6 +17,7 @@ from cleanclaim_refdata.builder import (
     pad_stem,
     parse_refs,
     parse_seventh_exclusions,
+    parse_trailing_refs,
     read_checksums,
 )
 from cleanclaim_refdata.cli import main as cli_main
@@ -180,3 +181,27 @@ def test_module_entry_point_builds(tmp_path: Path) -> None:
     assert (out / "icd10cm-fy2021" / "codes.json").read_bytes() == (
         DATA / "icd10cm-fy2021" / "codes.json"
     ).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("text", "refs"),
+    [
+        ("torticollis NOS M43.6", [["M43.6", None, False]]),
+        ("injury to visual cortex S04.04-", [["S04.04", None, True]]),
+        ("hearing loss as classified in H90.-", [["H90", None, True]]),
+        ("tendinitis as classified in M75-M77", [["M75", "M77", True]]),
+        (
+            "classified in subcategories S06.1- to S06.6-, and S06.81- to S06.89-",
+            [["S06.1", "S06.6", True], ["S06.81", "S06.89", True]],
+        ),
+        # qualified, followed by more words or a parenthesis, or not a plain list: left out
+        ("diabetic acidosis - see categories E08-E10, E11, E13 with ketoacidosis", []),
+        ("leukemia in remission C91.0-C95.9 with 5th character 1", []),
+        ("pneumoconiosis with tuberculosis, any type in A15 (J65)", []),
+        ("Conditions in S00-T88, except T74 and T76", []),
+        ("Conditions in T74.11 or T76.11", []),
+        ("low back strain (S39.012)", []),
+    ],
+)
+def test_parse_trailing_refs(text: str, refs: list[list[object]]) -> None:
+    assert parse_trailing_refs(text) == refs

@@ -24,7 +24,7 @@ from cleanclaim.config import Config
 from cleanclaim.contributions import DiagnosisPattern
 from cleanclaim.engine import Engine
 from cleanclaim.icd import Dataset, DatasetRegistry, Note
-from cleanclaim_refdata.builder import parse_refs
+from cleanclaim_refdata.builder import parse_refs, parse_trailing_refs
 
 SOURCES = Path(__file__).resolve().parents[2] / "refdata" / "sources"
 NAME = re.compile(rb"<name>([A-Z][0-9A-Z.]*)</name>")
@@ -92,7 +92,7 @@ def _as_written(note: Note) -> list[DiagnosisPattern]:
     """The note's references as CMS wrote them (the builder's parse of the note's text)."""
     return [
         DiagnosisPattern.parse(f"{start}-{end}" if end else start)
-        for start, end, _ in parse_refs(note.text)
+        for start, end, _ in parse_refs(note.text) + parse_trailing_refs(note.text)
     ]
 
 

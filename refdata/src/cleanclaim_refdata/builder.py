@@ -119,6 +119,36 @@ def parse_refs(text: str) -> list[list[Any]]:
     return refs
 
 
+#: a run of code references closing a note's prose: "... classified in M75-M77",
+#: "... visual cortex S04.04-", "... subcategories S06.1- to S06.6-, and S06.81- to S06.89-".
+_ONE_REF = rf"{_CODE}(?:\.?-)?(?:\s*(?:-{{1,2}}|\bto\b)\s*{_CODE}(?:\.?-)?)?"
+_TRAILING_REFS = re.compile(
+    rf"(?<![0-9A-Za-z.(])({_ONE_REF}(?:\s*(?:,\s*and|,|\band\b)\s*{_ONE_REF})*)\s*\.?\s*$"
+)
+
+
+#: the notes whose references tell a coder what to use instead or as well.
+REFERENCE_KINDS = frozenset({"excludes1", "excludes2", "code_first", "use_additional", "code_also"})
+_NOT_A_PLAIN_LIST = re.compile(r"\b(?:except|not|or)\b")
+
+
+def parse_trailing_refs(text: str) -> list[list[Any]]:
+    """Code references that end a note outside parentheses, as :func:`parse_refs` gives.
+
+    A few notes name their codes in the prose rather than in parentheses ("torticollis
+    NOS M43.6", "tendinitis as classified in M75-M77").  Only a run of references that
+    closes the note is read: one followed by more words or by a parenthesis is usually
+    qualified ("E08-E10, E11, E13 with ketoacidosis", "C91.0-C95.9 with 5th character 1",
+    "tuberculosis, any type in A15 (J65)"), and a note that says "except", "not" or "or"
+    is not a plain list; both are left out rather than read wider than they are meant.
+    """
+    m = _TRAILING_REFS.search(text)
+    if m is None or _NOT_A_PLAIN_LIST.search(text):
+        return []  # "except T74", "not classifiable to", "T74.11 or T76.11"
+    run = re.sub(r"\s+to\s+", "-", m.group(1))  # "S06.1- to S06.6-" -> "S06.1--S06.6-"
+    return parse_refs(f"({run})")
+
+
 def parse_seventh_exclusions(text: str) -> tuple[str, frozenset[str], frozenset[str]] | None:
     """Read "7th characters D and S do not apply to codes in category S06 with 6th character
     7 ..., or 8 ..." into ``("S06", {"D", "S"}, {"7", "8"})``.
@@ -229,7 +259,25 @@ class _Compiler:
                 for diag in section.findall("diag"):
                     self.categories[_text(diag.find("name"))] = b_idx
                     self.visit(diag, None, None)
+        self.add_trailing_refs()
         self.put_ranges_in_tabular_order()
+
+    def add_trailing_refs(self) -> None:
+        """Add the references that close a note's prose (:func:`parse_trailing_refs`),
+        when every code they name is a node of this release; otherwise add none."""
+        for notes in self._note_sets():
+            for kind, entries in notes.items():
+                if kind not in REFERENCE_KINDS:
+                    continue  # inclusion terms and instructions describe; they refer to nothing
+                for entry in entries:
+                    extra = [ref for ref in parse_trailing_refs(entry[0]) if ref not in entry[1]]
+                    names = [n for ref in extra for n in (ref[0], ref[1]) if n is not None]
+                    if extra and all(name in self.codes for name in names):
+                        entry[1] = entry[1] + extra
+
+    def _note_sets(self) -> list[dict[str, list[list[Any]]]]:
+        notes = [e.notes for e in self.codes.values()]
+        return [*notes, *self.block_notes.values(), *self.chapter_notes.values()]
 
     def put_ranges_in_tabular_order(self) -> None:
         """Rewrite range references so that comparing strings gives the tabular order.
@@ -248,9 +296,7 @@ class _Compiler:
             levels.setdefault(len(name), []).append(name)
         for names in levels.values():
             names.sort()
-        note_sets = [e.notes for e in self.codes.values()]
-        note_sets += [*self.block_notes.values(), *self.chapter_notes.values()]
-        for notes in note_sets:
+        for notes in self._note_sets():
             for entries in notes.values():
                 for entry in entries:
                     entry[1] = [
