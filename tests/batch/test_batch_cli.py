@@ -204,3 +204,35 @@ def test_output_is_deterministic_across_runs(
     _run(["check", "--batch", str(claims_file), "--output", str(second), "--workers", "2"], capsys)
     assert first.read_bytes() == second.read_bytes()
     assert os.path.getsize(first) > 0
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX pseudo-terminal")
+def test_a_terminal_gets_a_progress_bar(tmp_path: Path) -> None:
+    import pty
+
+    source = tmp_path / "claims.jsonl"
+    source.write_text("\n".join(generate_lines(2000, 15)) + "\n", encoding="utf-8")
+    controller, terminal = pty.openpty()
+    try:
+        status = subprocess.run(
+            [sys.executable, "-m", "cleanclaim", "check", "--batch", str(source)],
+            stdout=subprocess.DEVNULL,
+            stderr=terminal,
+            timeout=300,
+        ).returncode
+    finally:
+        os.close(terminal)
+    shown = b""
+    while True:  # the few lines written are all buffered in the pty by now
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:  # EIO: the terminal side is closed and everything was read
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(controller)
+    text = shown.decode("utf-8")
+    assert status == 1
+    assert "\r[" + "#" * batch_module._Progress.WIDTH + "] 100%  2,000 claims checked" in text
+    assert "\n2000 claims: " in text.replace("\r\n", "\n")  # the summary follows the bar

@@ -283,7 +283,10 @@ class _Writer:
 
 
 class _Progress:
-    """``N claims, R/s, P%`` on one terminal line, redrawn at most five times a second."""
+    """``[#####.....] 45%  N claims, R/s`` on one terminal line, redrawn at most five
+    times a second (the bar and percentage only when the input's size is known)."""
+
+    WIDTH = 24
 
     def __init__(self, stream: IO[bytes] | None, size: int) -> None:
         self.stream = stream
@@ -296,16 +299,22 @@ class _Progress:
             return
         self.last = now
         rate = total / max(now - self.started, 1e-9)
-        part = ""
-        if self.stream is not None and self.size:
-            try:
-                part = f", {min(100, self.stream.tell() * 100 // self.size)}%"
-            except (OSError, ValueError):
-                part = ""
-        end = "\n" if final else ""
         print(
-            f"\r{total} claims checked, {rate:,.0f}/s{part}  ", end=end, file=sys.stderr, flush=True
+            f"\r{self._bar(final)}{total:,} claims checked, {rate:,.0f}/s  ",
+            end="\n" if final else "",
+            file=sys.stderr,
+            flush=True,
         )
+
+    def _bar(self, final: bool) -> str:
+        if self.stream is None or not self.size:
+            return ""
+        try:
+            done = 1.0 if final else min(1.0, self.stream.tell() / self.size)
+        except (OSError, ValueError):
+            return ""
+        filled = round(done * self.WIDTH)
+        return f"[{'#' * filled}{'.' * (self.WIDTH - filled)}] {done:4.0%}  "
 
 
 def run_batch(args: argparse.Namespace) -> int:
