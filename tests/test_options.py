@@ -10,11 +10,10 @@ from typing import Any
 import pytest
 
 from cleanclaim.context import ClaimContext
-from cleanclaim.contributions import Hit, Rule
+from cleanclaim.contributions import Hit
 from cleanclaim.engine import Engine
+from cleanclaim.fixtures import plugin_of, stub_rule
 from cleanclaim.options import Options
-from cleanclaim.plugin import PLUGIN_API, hookimpl
-from cleanclaim.plugin.hookspecs import PluginInfo
 from cleanclaim.rulekit import per_options, strings
 
 
@@ -73,30 +72,15 @@ def _record(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     return iter(())
 
 
-class RecordingPlugin:
-    @hookimpl
-    def cleanclaim_plugin_info(self) -> PluginInfo:
-        return PluginInfo(name="options-fixture", api=PLUGIN_API, rule_prefix="OPX")
-
-    @hookimpl
-    def cleanclaim_rules(self) -> list[Rule]:
-        return [
-            Rule(
-                id="OPX101",
-                name="opx",
-                summary="s",
-                why="w",
-                example="e",
-                fix="f",
-                reference="r",
-                check=_record,
-                options={"words": ["a"], "table": {"k": ["v"]}},
-            )
-        ]
+RECORDING = plugin_of(
+    "options-fixture",
+    "OPX",
+    rules=[stub_rule("OPX101", check=_record, options={"words": ["a"], "table": {"k": ["v"]}})],
+)
 
 
 def test_the_engine_hands_every_claim_the_same_frozen_options() -> None:
-    engine = Engine.build(plugins=[RecordingPlugin()], installed=False)
+    engine = Engine.build(plugins=[RECORDING], installed=False)
     SEEN.clear()
     for _ in range(3):
         engine.check({"date_of_service": "2026-05-12", "diagnoses": ["J06.9"]})

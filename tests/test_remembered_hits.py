@@ -15,11 +15,10 @@ import pytest
 
 from cleanclaim.config import Config
 from cleanclaim.context import ClaimContext
-from cleanclaim.contributions import Hit, Rule
+from cleanclaim.contributions import Hit
 from cleanclaim.engine import Engine, InputError
+from cleanclaim.fixtures import plugin_of, stub_rule
 from cleanclaim.models import Claim
-from cleanclaim.plugin import PLUGIN_API, hookimpl
-from cleanclaim.plugin.hookspecs import PluginInfo
 from cleanclaim.synth import generate
 
 PLUGINS = ("physical-therapy", "chiropractic", "primary-care", "urology")
@@ -110,31 +109,15 @@ def _flaky(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     yield Hit(f"{ctx.diagnoses[0]} seen", "diagnoses[0]")
 
 
-class FlakyPlugin:
-    @hookimpl
-    def cleanclaim_plugin_info(self) -> PluginInfo:
-        return PluginInfo(name="flaky-fixture", api=PLUGIN_API, rule_prefix="FLK")
-
-    @hookimpl
-    def cleanclaim_rules(self) -> list[Rule]:
-        return [
-            Rule(
-                id="FLK101",
-                name="flaky",
-                summary="s",
-                why="w",
-                example="e",
-                fix="f",
-                reference="r",
-                check=_flaky,
-                default_severity="info",
-                diagnoses_only=True,
-            )
-        ]
+FLAKY = plugin_of(
+    "flaky-fixture",
+    "FLK",
+    rules=[stub_rule("FLK101", check=_flaky, default_severity="info", diagnoses_only=True)],
+)
 
 
 def test_a_diagnoses_only_rule_runs_once_per_diagnosis_list_and_crashes_are_not_kept() -> None:
-    engine = Engine.build(plugins=[FlakyPlugin()], installed=False)
+    engine = Engine.build(plugins=[FLAKY], installed=False)
     CALLS.clear()
 
     def rules_of(diagnoses: list[str], payer: str) -> list[str]:

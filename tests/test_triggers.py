@@ -11,8 +11,7 @@ import pytest
 from cleanclaim.context import ClaimContext
 from cleanclaim.contributions import Hit, Procedure, Rule
 from cleanclaim.engine import Engine
-from cleanclaim.plugin import PLUGIN_API, hookimpl
-from cleanclaim.plugin.hookspecs import PluginInfo
+from cleanclaim.fixtures import plugin_of, stub_rule
 
 CALLS: list[str] = []
 
@@ -24,40 +23,26 @@ def _spy(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
 
 
 def _rule(rule_id: str, **extra: Any) -> Rule:
-    return Rule(
-        id=rule_id,
-        name=rule_id.lower(),
-        summary="s",
-        why="w",
-        example="e",
-        fix="f",
-        reference="r",
-        check=_spy,
-        default_severity="info",
-        **{"options": {"words": ["a", "b"]}, **extra},
+    return stub_rule(
+        rule_id, check=_spy, default_severity="info", **{"options": {"words": ["a", "b"]}, **extra}
     )
 
 
-class TriggerPlugin:
-    @hookimpl
-    def cleanclaim_plugin_info(self) -> PluginInfo:
-        return PluginInfo(name="trigger-fixture", api=PLUGIN_API, rule_prefix="TRG")
-
-    @hookimpl
-    def cleanclaim_procedures(self) -> list[Procedure]:
-        return [Procedure(code="98940", label="spinal manipulation", tags=frozenset({"cmt"}))]
-
-    @hookimpl
-    def cleanclaim_rules(self) -> list[Rule]:
-        return [
+def trigger_plugin() -> object:
+    return plugin_of(
+        "trigger-fixture",
+        "TRG",
+        procedures=[Procedure(code="98940", label="spinal manipulation", tags=frozenset({"cmt"}))],
+        rules=[
             _rule("TRG101", triggers=frozenset({"cmt"})),
             _rule("TRG102", triggers=frozenset({"97140"})),
             _rule("TRG103", diagnosis_triggers=("M62.83-",)),
             _rule("TRG104"),
-        ]
+        ],
+    )
 
 
-ENGINE = Engine.build(plugins=[TriggerPlugin()], installed=False)
+ENGINE = Engine.build(plugins=[trigger_plugin()], installed=False)
 
 
 def _ran(procedures: list[str], diagnoses: list[str]) -> list[str]:
@@ -96,18 +81,13 @@ def test_diagnosis_trigger_answer_is_remembered_per_code() -> None:
     assert ENGINE.tables.memo[("diagnosis-trigger", "TRG103", "J06.9")] is False
 
 
-class OptionTriggerPlugin:
-    @hookimpl
-    def cleanclaim_plugin_info(self) -> PluginInfo:
-        return PluginInfo(name="option-trigger-fixture", api=PLUGIN_API, rule_prefix="OPT")
-
-    @hookimpl
-    def cleanclaim_procedures(self) -> list[Procedure]:
-        return [Procedure(code="20552", label="trigger point", tags=frozenset({"minor"}))]
-
-    @hookimpl
-    def cleanclaim_rules(self) -> list[Rule]:
-        return [_rule("OPT101", trigger_options=("words",), options={"words": ["minor"]})]
+def option_trigger_plugin() -> object:
+    return plugin_of(
+        "option-trigger-fixture",
+        "OPT",
+        procedures=[Procedure(code="20552", label="trigger point", tags=frozenset({"minor"}))],
+        rules=[_rule("OPT101", trigger_options=("words",), options={"words": ["minor"]})],
+    )
 
 
 def test_triggers_named_by_an_option_follow_the_configured_value() -> None:
@@ -124,10 +104,10 @@ def test_triggers_named_by_an_option_follow_the_configured_value() -> None:
         )
         return "OPT101" in CALLS
 
-    default = Engine.build(plugins=[OptionTriggerPlugin()], installed=False)
+    default = Engine.build(plugins=[option_trigger_plugin()], installed=False)
     assert ran(default, "20552") and not ran(default, "99213")
     moved = Engine.build(
-        plugins=[OptionTriggerPlugin()],
+        plugins=[option_trigger_plugin()],
         installed=False,
         config=Config(rules={"OPT101": {"words": ["99213"]}}),
     )
@@ -151,7 +131,7 @@ def test_rule_plans_are_remembered_per_procedure_set_and_bounded(
 ) -> None:
     import cleanclaim.selection as selection_module
 
-    engine = Engine.build(plugins=[TriggerPlugin()], installed=False)
+    engine = Engine.build(plugins=[trigger_plugin()], installed=False)
     day = date(2026, 5, 12)
     plan = engine.plan_for("commercial", day, frozenset({"98940"}))
     ids = {a.rule.id for a in plan.per_claim}

@@ -1,0 +1,81 @@
+"""Plugins and rules made in a line, for tests of the engine and of plugin rules.
+
+A test of how the engine treats a rule (triggers, options, crashes, memos) needs a
+plugin contributing that rule and little else.  Written out, each is a class with two or
+three hook methods and a rule with six catalog sections; these helpers make the same
+objects, so the test shows only what it is about::
+
+    from cleanclaim.fixtures import plugin_of, stub_rule
+
+    rule = stub_rule("TST101", check=my_check, diagnoses_only=True)
+    engine = Engine.build(plugins=[plugin_of("test-fixture", "TST", rules=[rule])],
+                          installed=False)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from cleanclaim.contributions import CheckFunction, Rule
+from cleanclaim.plugin import PLUGIN_API, hookimpl
+from cleanclaim.plugin.hookspecs import PluginInfo
+
+#: the contribution hooks, by the keyword :func:`plugin_of` takes for each.
+HOOKS = (
+    "rules",
+    "procedures",
+    "pairings",
+    "procedure_edits",
+    "unit_limits",
+    "documentation_checks",
+    "integral_pairs",
+    "payer_overrides",
+    "synonyms",
+)
+
+
+def stub_rule(rule_id: str, check: CheckFunction, **fields: Any) -> Rule:
+    """A rule whose catalog sections are placeholders; ``fields`` set anything else."""
+    catalog: dict[str, Any] = {
+        "name": rule_id.lower(),
+        "summary": "test rule",
+        "why": "test rule",
+        "example": "test rule",
+        "fix": "test rule",
+        "reference": "test rule",
+    }
+    return Rule(id=rule_id, check=check, **{**catalog, **fields})
+
+
+def plugin_of(name: str, rule_prefix: str, **contributions: Sequence[Any]) -> object:
+    """A plugin object whose hooks return ``contributions``: ``rules=[...]``,
+    ``procedures=[...]`` and so on, one keyword per hook (see :data:`HOOKS`)."""
+    unknown = sorted(set(contributions) - set(HOOKS))
+    if unknown:
+        raise TypeError(f"no such contribution hook: {', '.join(unknown)}")
+
+    def info(self: object) -> PluginInfo:
+        return PluginInfo(name=name, api=PLUGIN_API, rule_prefix=rule_prefix)
+
+    methods: dict[str, Callable[..., Any]] = {
+        "cleanclaim_plugin_info": hookimpl(_named(info, "cleanclaim_plugin_info"))
+    }
+    for hook, values in contributions.items():
+        methods[f"cleanclaim_{hook}"] = hookimpl(
+            _named(_returning(list(values)), f"cleanclaim_{hook}")
+        )
+    return type(f"FixturePlugin[{name}]", (), methods)()
+
+
+def _returning(values: list[Any]) -> Callable[[object], list[Any]]:
+    def contribute(self: object) -> list[Any]:
+        return list(values)
+
+    return contribute
+
+
+def _named(function: Callable[..., Any], name: str) -> Callable[..., Any]:
+    # The engine attributes each contribution to its hook by the function's name.
+    function.__name__ = function.__qualname__ = name
+    return function
