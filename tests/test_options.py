@@ -58,7 +58,13 @@ def test_per_options_derives_once_per_options_object() -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("a", ("a",)), (("a", 1), ("a", "1")), (["a"], ("a",)), (None, ())],
+    [
+        ("a", ("a",)),
+        (("a", 1), ("a", "1")),
+        (["a"], ("a",)),
+        (None, ()),
+        (({"k": 1},), ("{'k': 1}",)),  # unhashable items: converted, not cached
+    ],
 )
 def test_strings(value: Any, expected: tuple[str, ...]) -> None:
     assert strings(value) == expected

@@ -127,7 +127,10 @@ def strings(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
     if type(value) is tuple:
-        return _string_tuple(value)
+        try:
+            return _string_tuple(value)
+        except TypeError:  # an item that cannot be hashed (a table): convert uncached
+            pass
     return tuple(str(v) for v in value or ())
 
 
