@@ -29,6 +29,7 @@ _DIAGNOSIS = re.compile(r"^[A-Z][0-9A-Z]{2}(?:\.[0-9A-Z]{1,4})?$")
 #: codes that arrive already in the form the rules speak (the usual case): kept as they are.
 _CANONICAL_DIAGNOSIS = re.compile(r"[A-Z][0-9A-Z]{2}(?:\.[0-9A-Z]{1,4})?")
 _CANONICAL_PROCEDURE = re.compile(r"[A-Z0-9]{5}")
+_CANONICAL_MODIFIER = re.compile(r"[A-Z0-9]{2}")
 #: what a code a coder typed wrong can look like; anything else is not echoed back.
 _ECHOABLE = re.compile(r"^[A-Za-z0-9. -]{1,12}$")
 
@@ -143,8 +144,8 @@ class ServiceLine(_Strict):
     @field_validator("modifiers")
     @classmethod
     def _modifiers(cls, value: list[str]) -> list[str]:
-        if not value:
-            return value
+        if all(_CANONICAL_MODIFIER.fullmatch(raw) for raw in value):
+            return value  # the usual case: none, or already upper-case pairs
         out = []
         for raw in value:
             mod = normalize_procedure(raw)
