@@ -101,6 +101,13 @@ def _scope(rule: Rule) -> list[str]:
     if rule.trigger_options:
         names = ", ".join(f"`{name}`" for name in rule.trigger_options)
         parts.append(f"bill a procedure tagged or coded as its option {names} names")
+    if rule.trigger_tables:
+        what = {"pairings": "a diagnosis pairing", "edits": "a PTP edit", "limits": "a unit limit"}
+        parts.append(
+            "bill a procedure that "
+            + " or ".join(what.get(t, t) for t in rule.trigger_tables)
+            + " (from a plugin or an official file) names"
+        )
     if rule.diagnosis_triggers:
         parts.append(
             "carry a diagnosis covered by " + ", ".join(f"`{t}`" for t in rule.diagnosis_triggers)

@@ -152,3 +152,34 @@ def test_rule_plans_are_remembered_per_procedure_set_and_bounded(
     for codes in ({"97140"}, {"99213"}, {"97110"}, {"98940", "97140"}):
         engine.plan_for("commercial", day, frozenset(codes))
         assert len(engine.selection._plans) <= 2
+
+
+def test_claim_rules_run_only_when_a_billed_code_has_an_entry_in_their_table() -> None:
+    """CLM202, CLM203 and CLM204 compare lines with pairings, edits and unit limits: a
+    claim billing no code those tables name skips them, whoever contributed the entry."""
+    from cleanclaim.contributions import Pairing, ProcedureEdit, UnitLimit
+
+    source = {"source": "test table"}
+    plugin = plugin_of(
+        "table-fixture",
+        "TBL",
+        pairings=[Pairing(procedures=("97110",), diagnoses=("M62.83-",), **source)],
+        procedure_edits=[
+            ProcedureEdit(column1="97530", column2="97140", modifier_indicator=1, **source)
+        ],
+        unit_limits=[UnitLimit(code="20552", max_units=1, **source)],
+    )
+    engine = Engine.build(plugins=[plugin], installed=False)
+    day = date(2026, 5, 12)
+
+    def planned(*codes: str) -> set[str]:
+        plan = engine.plan_for("commercial", day, frozenset(codes))
+        return {a.rule.id for a in plan.per_claim} & {"CLM202", "CLM203", "CLM204"}
+
+    assert planned("99213") == set()
+    assert planned("97110") == {"CLM202"}
+    assert planned("97530", "97140") == {"CLM203"}
+    assert planned("20552") == {"CLM204"}
+    assert engine.tables.procedure_codes_in("edits") == {"97530", "97140"}
+    with pytest.raises(ValueError, match="no procedure table"):
+        engine.tables.procedure_codes_in("modifiers")

@@ -331,6 +331,12 @@ class Rule:
     """Names of options whose values (procedure tags or codes) are triggers too, for a rule
     whose scope is configurable: the engine reads them after configuration and payer
     overrides, so the triggers always match what the rule will look for."""
+    trigger_tables: tuple[Literal["pairings", "edits", "limits"], ...] = ()
+    """Engine tables whose procedure codes are triggers too: the rule runs only on claims
+    that bill a code some entry of one of them names (a diagnosis pairing, a PTP edit, a
+    unit limit), whoever contributed it, a plugin or an official CMS file.  For the
+    kernel's rules that judge lines against those tables: without an entry for any billed
+    code they have nothing to compare."""
     diagnosis_triggers: tuple[str, ...] = ()
     """Diagnosis patterns (``M62.830``, ``M54.5-``, ``S30-S39``) the rule is about; empty
     means every claim.  Like ``triggers``, for rules about certain diagnoses: the rule runs

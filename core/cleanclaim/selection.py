@@ -87,9 +87,11 @@ class RuleSelection:
             r for r in rules.values() if self._selected(r) and r.rule.id not in ENGINE_EMITTED
         ]
         self._trigger_codes = {
-            reg.rule.id: _codes_for(reg.rule.triggers, tables)
+            reg.rule.id: _codes_for(reg.rule.triggers, tables).union(
+                *(tables.procedure_codes_in(t) for t in reg.rule.trigger_tables)
+            )
             for reg in self._candidates
-            if reg.rule.triggers
+            if reg.rule.triggers or reg.rule.trigger_tables
         }
         self._active_cache: dict[tuple[str, int], tuple[ActiveRule, ...]] = {}
         self._plans: dict[tuple[str, int, frozenset[str]], RulePlan] = {}

@@ -145,6 +145,18 @@ class EngineTables:
             return self.official_edits.get(key, [])
         return self.plugin_edits.get(key, [])
 
+    def procedure_codes_in(self, table: str) -> frozenset[str]:
+        """Every procedure code an entry of ``table`` (pairings, edits, limits) names, with
+        the same precedence as the look-ups: official edits replace the plugins'."""
+        if table == "pairings":
+            return frozenset(self.pairings)
+        if table == "edits":
+            edits = self.official_edits or self.plugin_edits
+            return frozenset(code for pair in edits for code in pair)
+        if table == "limits":
+            return frozenset(self.official_limits) | frozenset(self.plugin_limits)
+        raise ValueError(f"no procedure table named {table!r}")
+
     def limits_for(self, code: str) -> list[LimitEntry]:
         """MUE rows for a code; official CMS rows, when supplied, replace plugin rows."""
         if self.official_limits and code in self.official_limits:

@@ -58,6 +58,7 @@ RULE = Rule(
     "documented, query the provider.",
     reference="The pairing's own source (LCD, article or payer policy), named in each finding",
     check=check,
+    trigger_tables=("pairings",),
     groups=("claim", "necessity"),
     example_claim={
         "date_of_service": "2026-05-12",

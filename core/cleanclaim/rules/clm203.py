@@ -145,5 +145,6 @@ RULE = Rule(
     "edits bundled by plugins are a sourced subset, official files supplied by the user take "
     "precedence",
     check=check,
+    trigger_tables=("edits",),
     groups=("claim", "ncci"),
 )

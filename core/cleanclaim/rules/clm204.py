@@ -94,5 +94,6 @@ RULE = Rule(
     "separately furnished units go on their own line with 59 or 76.",
     reference="CMS NCCI MUE files (quarterly); NCCI Policy Manual ch. I §V",
     check=check,
+    trigger_tables=("limits",),
     groups=("claim", "ncci"),
 )
