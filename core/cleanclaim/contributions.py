@@ -136,7 +136,24 @@ class Procedure(_Contribution):
         return normalize_procedure(value)
 
 
-class Pairing(Dated):
+class PayerScoped(Dated):
+    """A dated contribution that may hold for some payers only."""
+
+    payers: tuple[str, ...] = Field(
+        default=(), description="Payer profiles or ids it holds for; empty: every payer."
+    )
+
+    def applies(self, day: date, payer: str, profile: str) -> bool:
+        """In force on ``day`` for the claim's payer or for the profile it runs on.
+
+        The profile alone is not enough: a payer that no override names runs on the
+        ``commercial`` profile, and an entry written for that very payer must still apply.
+        """
+        payers = self.payers
+        return self.holds_on(day) and (not payers or payer in payers or profile in payers)
+
+
+class Pairing(PayerScoped):
     """Diagnoses that support (make medically necessary) a set of procedures.
 
     A procedure with at least one pairing in force must point at a diagnosis covered by
@@ -145,7 +162,6 @@ class Pairing(Dated):
 
     procedures: tuple[str, ...]
     diagnoses: tuple[str, ...]
-    payers: tuple[str, ...] = Field(default=(), description="Empty: every payer.")
     source: str
     note: str = ""
 
@@ -185,7 +201,7 @@ class ProcedureEdit(Dated):
         return normalize_procedure(value)
 
 
-class UnitLimit(Dated):
+class UnitLimit(PayerScoped):
     """A medically unlikely edit: the most units of a code on one date of service.
 
     ``adjudication`` is CMS's MAI: 1 line edit (more units on a separate line with a
@@ -196,7 +212,6 @@ class UnitLimit(Dated):
     code: str
     max_units: int = Field(ge=0)
     adjudication: Literal[1, 2, 3] = 3
-    payers: tuple[str, ...] = ()
     source: str
 
     @field_validator("code")
@@ -205,7 +220,7 @@ class UnitLimit(Dated):
         return normalize_procedure(value)
 
 
-class DocumentationCheck(Dated):
+class DocumentationCheck(PayerScoped):
     """An element the note must show when the claim carries certain diagnoses.
 
     The finding is reported under ``rule`` (a rule the same plugin contributes) and
@@ -221,7 +236,6 @@ class DocumentationCheck(Dated):
         default=frozenset(),
         description="Only when a line carries a procedure with one of these tags (empty: always).",
     )
-    payers: tuple[str, ...] = ()
     source: str
 
     def patterns(self) -> list[DiagnosisPattern]:

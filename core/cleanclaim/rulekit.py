@@ -91,9 +91,7 @@ def documentation_checks(ctx: ClaimContext, options: Mapping[str, Any]) -> Itera
     for i in sorted(matches):
         compiled = checks[i]
         check = compiled.check
-        if check.element in reported or not check.holds_on(ctx.day):
-            continue
-        if check.payers and ctx.payer not in check.payers and ctx.profile not in check.payers:
+        if check.element in reported or not check.applies(ctx.day, ctx.payer, ctx.profile):
             continue
         if check.procedures_tags and not any(
             ctx.lines_tagged(tag) for tag in check.procedures_tags

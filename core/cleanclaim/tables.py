@@ -41,17 +41,6 @@ class CompiledPairing:
     #: code -> answer; the same few diagnoses recur claim after claim (bounded below).
     _memo: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
-    def applies(self, day: date, payer: str, profile: str) -> bool:
-        """In force on ``day`` for the claim's payer, or for the profile it runs on (a
-        payer no override names runs on ``commercial``, yet a pairing written for that
-        very payer still applies)."""
-        pairing = self.pairing
-        dated = pairing.effective_from is not None or pairing.effective_to is not None
-        if dated and not pairing.holds_on(day):
-            return False
-        payers = pairing.payers
-        return not payers or payer in payers or profile in payers
-
     def supports(self, code: str) -> bool:
         memo = self._memo
         answer = memo.get(code)

@@ -19,7 +19,7 @@ def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
         pointed = ctx.line_diagnoses[index]
         if not pointed:
             continue
-        in_force = [p for p in candidates if p.applies(day, payer, profile)]
+        in_force = [p for p in candidates if p.pairing.applies(day, payer, profile)]
         if not in_force:
             continue
         if any(p.supports(code) for p in in_force for code in pointed):

@@ -20,8 +20,7 @@ def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
         entries = [
             e
             for e in ctx.tables.limits_for(code)
-            if e.limit.holds_on(ctx.day)
-            and (not e.limit.payers or ctx.payer in e.limit.payers or ctx.profile in e.limit.payers)
+            if e.limit.applies(ctx.day, ctx.payer, ctx.profile)
         ]
         if not entries:
             continue

@@ -20,6 +20,7 @@ from cleanclaim.contributions import (
     Dated,
     Pairing,
     PayerOverride,
+    PayerScoped,
     Procedure,
     Synonym,
 )
@@ -52,14 +53,11 @@ class CodeDates(Dated):
         return tuple(normalize_procedure(v) for v in value)
 
 
-class FrequencyLimit(Dated):
+class FrequencyLimit(PayerScoped):
     """At most ``max_dates`` dates of service with ``code`` per window for one patient."""
 
     code: str
     max_dates: int = Field(ge=1)
-    payers: tuple[str, ...] = Field(
-        default=(), description="Payer profiles or ids it holds for; empty: every payer."
-    )
     source: str
     note: str = ""
 
@@ -67,9 +65,6 @@ class FrequencyLimit(Dated):
     @classmethod
     def _code(cls, value: str) -> str:
         return normalize_procedure(value)
-
-    def applies_to(self, payer: str, profile: str) -> bool:
-        return not self.payers or payer in self.payers or profile in self.payers
 
 
 @cache

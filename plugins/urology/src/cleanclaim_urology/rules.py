@@ -126,11 +126,7 @@ def frequency_limits(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[
         code = line.procedure
         if code in reported:
             continue
-        limits = [
-            lim
-            for lim in table.get(code, ())
-            if lim.holds_on(day) and lim.applies_to(ctx.payer, ctx.profile)
-        ]
+        limits = [lim for lim in table.get(code, ()) if lim.applies(day, ctx.payer, ctx.profile)]
         if not limits:
             continue
         limit = limits[0]
