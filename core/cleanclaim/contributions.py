@@ -14,9 +14,9 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from cleanclaim.models import Severity, normalize_diagnosis, normalize_procedure
 
@@ -35,6 +35,11 @@ DocumentationElement = Literal[
     "treatment_rationale",
     "spinal_regions",
 ]
+
+
+#: a CPT/HCPCS code in a contribution, normalised as a claim's are (``g0283`` is ``G0283``),
+#: so that plugin data and claims always compare equal.
+ProcedureCode = Annotated[str, AfterValidator(normalize_procedure)]
 
 
 class _Contribution(BaseModel):
@@ -118,7 +123,7 @@ class Procedure(_Contribution):
     over kinds of service instead of lists of numbers.
     """
 
-    code: str
+    code: ProcedureCode
     label: str = Field(max_length=80)
     system: Literal["CPT", "HCPCS"] = "CPT"
     tags: frozenset[str] = frozenset()
@@ -129,11 +134,6 @@ class Procedure(_Contribution):
         default=None, ge=1, description="For a timed code: the minutes one unit stands for."
     )
     source: str = ""
-
-    @field_validator("code")
-    @classmethod
-    def _code(cls, value: str) -> str:
-        return normalize_procedure(value)
 
 
 class PayerScoped(Dated):
@@ -160,15 +160,10 @@ class Pairing(PayerScoped):
     one of them (rule CLM202).  A procedure without any pairing is not judged.
     """
 
-    procedures: tuple[str, ...]
+    procedures: tuple[ProcedureCode, ...]
     diagnoses: tuple[str, ...]
     source: str
     note: str = ""
-
-    @field_validator("procedures")
-    @classmethod
-    def _procedures(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(normalize_procedure(v) for v in value)
 
     @field_validator("diagnoses")
     @classmethod
@@ -189,16 +184,11 @@ class ProcedureEdit(Dated):
     edit does not apply.
     """
 
-    column1: str
-    column2: str
+    column1: ProcedureCode
+    column2: ProcedureCode
     modifier_indicator: Literal[0, 1, 9]
     source: str
     rationale: str = ""
-
-    @field_validator("column1", "column2")
-    @classmethod
-    def _codes(cls, value: str) -> str:
-        return normalize_procedure(value)
 
 
 class UnitLimit(PayerScoped):
@@ -209,15 +199,10 @@ class UnitLimit(PayerScoped):
     service edit based on clinical benchmarks (more only with documentation on appeal).
     """
 
-    code: str
+    code: ProcedureCode
     max_units: int = Field(ge=0)
     adjudication: Literal[1, 2, 3] = 3
     source: str
-
-    @field_validator("code")
-    @classmethod
-    def _code(cls, value: str) -> str:
-        return normalize_procedure(value)
 
 
 class DocumentationCheck(PayerScoped):

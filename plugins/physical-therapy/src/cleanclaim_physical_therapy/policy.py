@@ -14,8 +14,8 @@ from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from cleanclaim.contributions import DiagnosisPattern, Procedure
-from cleanclaim.models import normalize_diagnosis, normalize_procedure
+from cleanclaim.contributions import Dated, DiagnosisPattern, Procedure, ProcedureCode
+from cleanclaim.models import normalize_diagnosis
 from cleanclaim.rulekit import load_contributions, read_data, validate_records
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -39,25 +39,13 @@ class KXThreshold(_Record):
         return self.effective_from <= day <= self.effective_to
 
 
-class Replacement(_Record):
+class Replacement(Dated):
     """A procedure a payer does not recognise, and the codes it wants instead."""
 
-    code: str
+    code: ProcedureCode
     use: tuple[str, ...]
     reason: str
     source: str
-    effective_from: date | None = None
-    effective_to: date | None = None
-
-    @field_validator("code")
-    @classmethod
-    def _code(cls, value: str) -> str:
-        return normalize_procedure(value)
-
-    def holds_on(self, day: date) -> bool:
-        if self.effective_from is not None and day < self.effective_from:
-            return False
-        return self.effective_to is None or day <= self.effective_to
 
 
 class NonTraumatic(_Record):

@@ -13,8 +13,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from cleanclaim.contributions import Dated, DiagnosisPattern
-from cleanclaim.models import normalize_procedure
+from cleanclaim.contributions import Dated, DiagnosisPattern, ProcedureCode
 from cleanclaim.rulekit import DataFileError, load_contributions, read_data
 from cleanclaim_primary_care import DATA_PACKAGE
 
@@ -34,28 +33,18 @@ def _pattern(value: str) -> str:
 class G2211Period(Dated):
     """How Medicare pays G2211 on the dates of service in one window."""
 
-    primary_codes: tuple[str, ...]
+    primary_codes: tuple[ProcedureCode, ...]
     modifier_25_allowed_with: tuple[str, ...] = ()
     source: str
     note: str = ""
-
-    @field_validator("primary_codes")
-    @classmethod
-    def _codes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(normalize_procedure(v) for v in value)
 
 
 class OnePerDay(_Record):
     """Codes of which one code with one unit may be reported per date of service."""
 
-    codes: tuple[str, ...]
+    codes: tuple[ProcedureCode, ...]
     label: str
     source: str
-
-    @field_validator("codes")
-    @classmethod
-    def _codes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(normalize_procedure(v) for v in value)
 
 
 class Sequencing(_Record):

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from functools import cache
 from types import MappingProxyType
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from cleanclaim.contributions import (
     Dated,
@@ -22,9 +22,9 @@ from cleanclaim.contributions import (
     PayerOverride,
     PayerScoped,
     Procedure,
+    ProcedureCode,
     Synonym,
 )
-from cleanclaim.models import normalize_procedure
 from cleanclaim.rulekit import load_contributions
 
 PACKAGE = "cleanclaim_urology"
@@ -37,34 +37,19 @@ class CodeDates(Dated):
     deleted code, or the predecessor of a code that did not exist yet.
     """
 
-    code: str
-    replaced_by: tuple[str, ...] = ()
+    code: ProcedureCode
+    replaced_by: tuple[ProcedureCode, ...] = ()
     source: str
     note: str = ""
-
-    @field_validator("code")
-    @classmethod
-    def _code(cls, value: str) -> str:
-        return normalize_procedure(value)
-
-    @field_validator("replaced_by")
-    @classmethod
-    def _replacements(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(normalize_procedure(v) for v in value)
 
 
 class FrequencyLimit(PayerScoped):
     """At most ``max_dates`` dates of service with ``code`` per window for one patient."""
 
-    code: str
+    code: ProcedureCode
     max_dates: int = Field(ge=1)
     source: str
     note: str = ""
-
-    @field_validator("code")
-    @classmethod
-    def _code(cls, value: str) -> str:
-        return normalize_procedure(value)
 
 
 @cache
