@@ -39,15 +39,3 @@ def test_a_fixture_plugin_contributes_what_it_is_given() -> None:
 def test_an_unknown_hook_is_refused() -> None:
     with pytest.raises(TypeError, match="no such contribution hook: rulez"):
         plugin_of("fixture-test", "FXT", rulez=[])
-
-
-def test_procedure_codes_in_contributions_are_normalised_like_claims() -> None:
-    from cleanclaim.contributions import Pairing, ProcedureEdit, UnitLimit
-
-    assert Procedure(code=" g0283 ", label="e-stim").code == "G0283"
-    assert Pairing(procedures=("97 110",), diagnoses=("M62.83-",), source="s").procedures == (
-        "97110",
-    )
-    edit = ProcedureEdit(column1="g0283", column2="97014", modifier_indicator=1, source="s")
-    assert (edit.column1, edit.column2) == ("G0283", "97014")
-    assert UnitLimit(code="j1100", max_units=1, source="s").code == "J1100"
