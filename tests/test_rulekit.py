@@ -4,52 +4,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from cleanclaim.contributions import DocumentationCheck, Rule
+from cleanclaim.contributions import DocumentationCheck
 from cleanclaim.engine import Engine
-from cleanclaim.plugin import PLUGIN_API, hookimpl
-from cleanclaim.plugin.hookspecs import PluginInfo
+from cleanclaim.fixtures import plugin_of, stub_rule
 from cleanclaim.rulekit import documentation_checks
 
+#: site must be documented for M62.830, for payer 'acme' only.
+DOC_PLUGIN = plugin_of(
+    "doc-fixture",
+    "DOC",
+    rules=[stub_rule("DOC101", check=documentation_checks, default_severity="warning")],
+    documentation_checks=[
+        DocumentationCheck(
+            rule="DOC101",
+            diagnoses=("M62.83-",),
+            element="site",
+            message="The site is not documented.",
+            query="Document the site.",
+            payers=("acme",),
+            source="fixture",
+        )
+    ],
+)
 
-class DocPlugin:
-    """A fixture plugin: site must be documented for M62.830, for payer 'acme' only."""
-
-    @hookimpl
-    def cleanclaim_plugin_info(self) -> PluginInfo:
-        return PluginInfo(name="doc-fixture", api=PLUGIN_API, rule_prefix="DOC")
-
-    @hookimpl
-    def cleanclaim_rules(self) -> list[Rule]:
-        return [
-            Rule(
-                id="DOC101",
-                name="site-documented",
-                summary="s",
-                why="w",
-                example="e",
-                fix="f",
-                reference="r",
-                check=documentation_checks,
-                default_severity="warning",
-            )
-        ]
-
-    @hookimpl
-    def cleanclaim_documentation_checks(self) -> list[DocumentationCheck]:
-        return [
-            DocumentationCheck(
-                rule="DOC101",
-                diagnoses=("M62.83-",),
-                element="site",
-                message="The site is not documented.",
-                query="Document the site.",
-                payers=("acme",),
-                source="fixture",
-            )
-        ]
-
-
-ENGINE = Engine.build(plugins=[DocPlugin()], installed=False)
+ENGINE = Engine.build(plugins=[DOC_PLUGIN], installed=False)
 
 
 def _claim(payer: str, documentation: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -27,10 +27,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cleanclaim.context import ClaimContext
-from cleanclaim.contributions import Hit, Rule
+from cleanclaim.contributions import Hit
 from cleanclaim.engine import Engine, InputError
-from cleanclaim.plugin import PLUGIN_API, hookimpl
-from cleanclaim.plugin.hookspecs import PluginInfo
+from cleanclaim.fixtures import plugin_of, stub_rule
 
 #: a pasted note where a code should be: long, with spaces, ending in the sentinel.
 PASTED = f"pt reports pain after lifting, see note {SENTINEL}"
@@ -112,53 +111,18 @@ def test_any_secret_value_in_a_bad_field_stays_out_of_the_error(
         assert SENTINEL not in f"{exc}\n{exc!r}\n{exc.__cause__}"
 
 
-def _leaky_rules() -> list[Rule]:
-    def crash_with_the_note(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
-        doc = ctx.documentation
-        raise ValueError(f"cannot parse {doc.note!r} / {doc.mechanism!r}")
-        yield  # pragma: no cover
-
-    return [
-        Rule(
-            id="LK101",
-            name="leaky",
-            summary="s",
-            why="w",
-            example="e",
-            fix="f",
-            reference="r",
-            check=crash_with_the_note,
-        )
-    ]
-
-
-def _info() -> PluginInfo:
-    return PluginInfo(name="leaky", api=PLUGIN_API, rule_prefix="LK")
+def _crash_with_the_note(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+    doc = ctx.documentation
+    raise ValueError(f"cannot parse {doc.note!r} / {doc.mechanism!r}")
+    yield  # pragma: no cover
 
 
 def test_rule_crash_eng001_does_not_carry_the_exception_text() -> None:
-    plugin = type(
-        "Leaky",
-        (),
-        {
-            "cleanclaim_plugin_info": staticmethod(
-                hookimpl(_wrap("cleanclaim_plugin_info", _info))
-            ),
-            "cleanclaim_rules": staticmethod(hookimpl(_wrap("cleanclaim_rules", _leaky_rules))),
-        },
-    )()
+    plugin = plugin_of("leaky", "LK", rules=[stub_rule("LK101", check=_crash_with_the_note)])
     engine = Engine.build([plugin], installed=False)
     report = engine.check(secret_claim())
     assert "ENG001" in {f.rule for f in report.findings}
     assert SENTINEL not in report.model_dump_json()
-
-
-def _wrap(name: str, body: Any) -> Any:
-    def hook() -> Any:
-        return body()
-
-    hook.__name__ = name
-    return hook
 
 
 LEAKY_MODULE = textwrap.dedent(
