@@ -27,8 +27,13 @@ class DataFileError(ValueError):
     """A plugin's data file is missing or does not match its model; names file and record."""
 
 
+@functools.cache
 def read_data(package: str, name: str) -> dict[str, Any]:
-    """Parse the TOML file ``name`` shipped inside ``package``."""
+    """Parse the TOML file ``name`` shipped inside ``package``, once per process.
+
+    A plugin's accessors often read several tables of one file; the packaged files never
+    change while the process runs, so the parse is shared: treat the result as read-only.
+    """
     resource = files(package).joinpath(name)
     try:
         return tomllib.loads(resource.read_text(encoding="utf-8"))
