@@ -53,12 +53,11 @@ def _conflict(ds: Dataset, code: str, other: str) -> tuple[str, str] | None:
     return None
 
 
-@lru_cache(maxsize=4096)
 def conflicts(ds: Dataset, diagnoses: tuple[str, ...]) -> tuple[tuple[str, str, str, str], ...]:
     """(holder, excluded, owner, note) for every Excludes1 pair among a claim's diagnoses.
 
-    Cached per diagnosis list for callers outside the engine (the engine already remembers
-    ICD104's hits per list, so only its misses arrive here).
+    Not cached per list: ICD104 is ``diagnoses_only``, so the engine already remembers its
+    hits per diagnosis list; the answer per pair of codes is cached below.
     """
     codes = [c for c in dict.fromkeys(diagnoses) if ds.is_valid(c)]
     out = []
