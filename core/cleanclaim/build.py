@@ -211,8 +211,7 @@ def compile_tables(contrib: Contributions) -> EngineTables:
     """Merge every plugin's contributions into look-up tables (order-independent)."""
     tables = EngineTables()
     get = contrib.by_hook.get
-    sources: dict[str, set[str]] = {}
-    for proc, src in sorted(get("cleanclaim_procedures", []), key=lambda p: (p[1], p[0].code)):
+    for proc, _source in sorted(get("cleanclaim_procedures", []), key=lambda p: (p[1], p[0].code)):
         assert isinstance(proc, Procedure)
         known = tables.procedures.get(proc.code)
         if known is None:
@@ -224,8 +223,6 @@ def compile_tables(contrib: Contributions) -> EngineTables:
                     "primary_codes": tuple(dict.fromkeys(known.primary_codes + proc.primary_codes)),
                 }
             )
-        sources.setdefault(proc.code, set()).add(src)
-    tables.procedure_sources = {code: tuple(sorted(s)) for code, s in sources.items()}
     for pairing, src in get("cleanclaim_pairings", []):
         assert isinstance(pairing, Pairing)
         compiled = CompiledPairing(pairing, tuple(pairing.patterns()), src)

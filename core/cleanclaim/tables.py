@@ -93,7 +93,6 @@ class EngineTables:
     """Everything rules read besides the claim and the code set."""
 
     procedures: dict[str, Procedure] = field(default_factory=dict)
-    procedure_sources: dict[str, tuple[str, ...]] = field(default_factory=dict)
     pairings: dict[str, list[CompiledPairing]] = field(default_factory=dict)
     plugin_edits: dict[tuple[str, str], list[EditEntry]] = field(default_factory=dict)
     official_edits: dict[tuple[str, str], list[EditEntry]] = field(default_factory=dict)

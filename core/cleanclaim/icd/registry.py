@@ -128,12 +128,6 @@ class DatasetRegistry:
             )
         return self._dataset(max(candidates, key=lambda i: i.release_date))
 
-    def by_name(self, name: str) -> Dataset:
-        for info in self._infos:
-            if info.name == name:
-                return self._dataset(info)
-        raise NoDatasetError(f"no dataset named {name!r}")
-
 
 @functools.cache
 def _packaged() -> DatasetRegistry:
