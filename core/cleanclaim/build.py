@@ -8,7 +8,6 @@ which plugin loaded first never changes a table.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -29,7 +28,7 @@ from cleanclaim.contributions import (
     Synonym,
     UnitLimit,
 )
-from cleanclaim.models import shown
+from cleanclaim.models import describe_validation
 from cleanclaim.plugin import PLUGIN_API
 from cleanclaim.plugin.hookspecs import PluginInfo
 from cleanclaim.plugin.host import plugin_name
@@ -91,25 +90,6 @@ class Contributions:
     rules: dict[str, RegisteredRule] = field(default_factory=dict)
     infos: dict[str, PluginInfo] = field(default_factory=dict)
     hooks_of: dict[str, list[str]] = field(default_factory=dict)
-
-
-_FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,40}$")
-
-
-def describe_validation(exc: ValidationError) -> str:
-    """One line per problem naming the field (``lines[0].units: ...``), no input values."""
-    parts = []
-    for err in exc.errors(include_input=False, include_url=False):
-        loc = ""
-        for piece in err["loc"]:
-            if isinstance(piece, str) and not _FIELD_NAME.match(piece):
-                # an unknown key is input too: it may hold a newline or pasted text
-                piece = f"[{shown(piece)}]"
-                loc += piece
-                continue
-            loc += f"[{piece}]" if isinstance(piece, int) else (f".{piece}" if loc else str(piece))
-        parts.append(f"{loc or 'claim'}: {err['msg']}")
-    return "; ".join(parts)
 
 
 def version_of(pm: pluggy.PluginManager, name: str) -> str:

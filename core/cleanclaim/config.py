@@ -10,12 +10,13 @@ configuration.
 from __future__ import annotations
 
 import tomllib
+from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from cleanclaim.models import Severity
+from cleanclaim.models import Severity, describe_validation
 
 CONFIG_FILE = "cleanclaim.toml"
 
@@ -89,20 +90,12 @@ class Config(BaseModel):
         try:
             return cls.model_validate({**data, "base_dir": base_dir})
         except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-            )
-            raise ConfigError(f"{origin}: {problems}") from exc
+            raise ConfigError(f"{origin}: {describe_validation(exc, whole='settings')}") from exc
 
     @classmethod
     def load(cls, path: Path) -> Config:
         """Read one file: a cleanclaim.toml (top level) or a pyproject.toml ([tool.cleanclaim])."""
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError as exc:
-            raise ConfigError(f"{path}: configuration file not found") from exc
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        data = read_toml(path, str(path), "configuration file", ConfigError)
         if path.name == "pyproject.toml":
             data = data.get("tool", {}).get("cleanclaim", {})
             origin = f"{path} [tool.cleanclaim]"
@@ -122,6 +115,22 @@ class Config(BaseModel):
             if pyproject.is_file() and _has_tool_section(pyproject):
                 return cls.load(pyproject)
         return cls()
+
+
+def read_toml(
+    source: Path | Traversable, origin: str, what: str, error: type[ValueError]
+) -> dict[str, Any]:
+    """A TOML file as a dict; a missing or malformed one raises ``error`` naming ``origin``.
+
+    One reading for every file the kernel takes: configuration, payer override files and
+    plugins' packaged data.
+    """
+    try:
+        return tomllib.loads(source.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise error(f"{origin}: {what} not found") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise error(f"{origin}: not valid TOML: {exc}") from exc
 
 
 def _has_tool_section(path: Path) -> bool:

@@ -22,7 +22,6 @@ from cleanclaim.build import (
     RegisteredRule,
     collect,
     compile_tables,
-    describe_validation,
     version_of,
 )
 from cleanclaim.config import Config
@@ -45,6 +44,7 @@ from cleanclaim.models import (
     DatasetUsed,
     Finding,
     Report,
+    describe_validation,
     status_of,
     trusted,
 )

@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 Severity = Literal["error", "warning", "info"]
 Status = Literal["clean", "warning", "error"]
@@ -50,6 +50,26 @@ def shown(raw: object) -> str:
     if isinstance(raw, str):
         return f"(a value of {len(raw)} characters, not shown)"
     return f"(a {type(raw).__name__}, not shown)"
+
+
+_FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,40}$")
+
+
+def describe_validation(exc: ValidationError, whole: str = "claim") -> str:
+    """One line per problem naming the field (``lines[0].units: ...``), no input values;
+    a problem with no field (the record as a whole) is put under ``whole``."""
+    parts = []
+    for err in exc.errors(include_input=False, include_url=False):
+        loc = ""
+        for piece in err["loc"]:
+            if isinstance(piece, str) and not _FIELD_NAME.match(piece):
+                # an unknown key is input too: it may hold a newline or pasted text
+                piece = f"[{shown(piece)}]"
+                loc += piece
+                continue
+            loc += f"[{piece}]" if isinstance(piece, int) else (f".{piece}" if loc else str(piece))
+        parts.append(f"{loc or whole}: {err['msg']}")
+    return "; ".join(parts)
 
 
 def normalize_diagnosis(raw: str) -> str:

@@ -8,12 +8,13 @@ default for the payers it bills.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from cleanclaim.config import read_toml
 from cleanclaim.contributions import PayerOverride
+from cleanclaim.models import describe_validation
 
 
 class OverrideFileError(ValueError):
@@ -21,12 +22,7 @@ class OverrideFileError(ValueError):
 
 
 def load_override_file(path: Path) -> list[PayerOverride]:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise OverrideFileError(f"{path}: payer override file not found") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise OverrideFileError(f"{path}: not valid TOML: {exc}") from exc
+    data = read_toml(path, str(path), "payer override file", OverrideFileError)
     unknown = sorted(set(data) - {"override"})
     if unknown:
         raise OverrideFileError(f"{path}: unknown table(s) {', '.join(unknown)}; allowed: override")
@@ -36,8 +32,6 @@ def load_override_file(path: Path) -> list[PayerOverride]:
         try:
             out.append(PayerOverride.model_validate(record))
         except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
-            )
+            problems = describe_validation(exc, whole="record")
             raise OverrideFileError(f"{path}: override #{number}: {problems}") from exc
     return out

@@ -8,15 +8,16 @@ found with :mod:`importlib.resources`, so they work from a wheel, a zip or a che
 from __future__ import annotations
 
 import functools
-import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from importlib.resources import files
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from cleanclaim.config import read_toml
 from cleanclaim.context import ClaimContext
 from cleanclaim.contributions import Hit
+from cleanclaim.models import describe_validation
 from cleanclaim.options import Options
 
 M = TypeVar("M", bound=BaseModel)
@@ -34,13 +35,7 @@ def read_data(package: str, name: str) -> dict[str, Any]:
     A plugin's accessors often read several tables of one file; the packaged files never
     change while the process runs, so the parse is shared: treat the result as read-only.
     """
-    resource = files(package).joinpath(name)
-    try:
-        return tomllib.loads(resource.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise DataFileError(f"{package}/{name}: file not found") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise DataFileError(f"{package}/{name}: not valid TOML: {exc}") from exc
+    return read_toml(files(package).joinpath(name), f"{package}/{name}", "file", DataFileError)
 
 
 def load_contributions(package: str, name: str, table: str, model: type[M]) -> list[M]:
@@ -60,9 +55,7 @@ def validate_records(origin: str, table: str, model: type[M], records: list[Any]
         try:
             out.append(model.model_validate(record))
         except ValidationError as exc:
-            problems = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-            )
+            problems = describe_validation(exc, whole="record")
             raise DataFileError(f"{origin}: {table} #{number}: {problems}") from exc
     return out
 
