@@ -180,6 +180,9 @@ def test_interrupted_batch_leaves_only_whole_lines(tmp_path: Path, workers: str)
             workers,
         ],
         stderr=subprocess.PIPE,
+        # A job started in the background by a shell inherits SIGINT ignored, and Python
+        # keeps it so; the batch must see the interrupt a terminal would send.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 60
     while (not out.exists() or out.stat().st_size < 200_000) and time.monotonic() < deadline:
