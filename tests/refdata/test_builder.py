@@ -25,7 +25,7 @@ from cleanclaim_refdata.cli import main as cli_main
 REPO = Path(__file__).resolve().parents[2]
 SOURCES = REPO / "refdata" / "sources"
 DATA = REPO / "refdata" / "src" / "cleanclaim_refdata" / "data"
-NAMES = ["icd10cm-fy2021", "icd10cm-fy2025-april", "icd10cm-fy2026-april"]
+NAMES = ["icd10cm-fy2021", "icd10cm-fy2023", "icd10cm-fy2025-april", "icd10cm-fy2026-april"]
 
 
 @pytest.fixture(scope="module")
