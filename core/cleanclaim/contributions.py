@@ -158,11 +158,20 @@ class Pairing(PayerScoped):
 
     A procedure with at least one pairing in force must point at a diagnosis covered by
     one of them (rule CLM202).  A procedure without any pairing is not judged.
+
+    ``basis`` says what stands behind the list.  ``policy``: an LCD, NCD, billing article
+    or payer policy lists these diagnoses (its id in ``source``); a line that none of the
+    pairings in force supports is an error citing it.  ``advice``: no published policy
+    pairs them (Medicare, for one, has no national diagnosis list for therapy codes); the
+    list is the plugin's judgement of what ordinarily justifies the service, and a miss is
+    only an ``info`` that says so.  A pairing no public source stands behind never makes an
+    error.
     """
 
     procedures: tuple[ProcedureCode, ...]
     diagnoses: tuple[str, ...]
     source: str
+    basis: Literal["policy", "advice"] = "policy"
     note: str = ""
 
     @field_validator("diagnoses")

@@ -35,13 +35,29 @@ def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
             if elsewhere
             else " Point the line at the diagnosis that justifies the service, if documented."
         )
+        # Only a published policy (LCD, NCD, article, payer policy) makes a miss an error;
+        # a list no policy stands behind is advice (Pairing.basis).
+        policy = [p for p in in_force if p.pairing.basis == "policy"]
+        if policy:
+            yield Hit(
+                f"{line.procedure} ({label}) is not supported by the diagnosis it points at "
+                f"({', '.join(pointed)}).{hint}",
+                f"lines[{index}].diagnosis_pointers",
+                (line.procedure, *pointed),
+                tuple(elsewhere),
+                "; ".join(sorted({p.pairing.source for p in policy})),
+            )
+            continue
         yield Hit(
-            f"{line.procedure} ({label}) is not supported by the diagnosis it points at "
-            f"({', '.join(pointed)}).{hint}",
+            f"{line.procedure} ({label}) points at {', '.join(pointed)}, which is not among "
+            "the diagnoses that ordinarily justify it. No coverage policy known to this tool "
+            f"pairs diagnoses with {line.procedure}, so this is advice, not a denial; check "
+            f"your MAC's LCD or the payer's policy.{hint}",
             f"lines[{index}].diagnosis_pointers",
             (line.procedure, *pointed),
             tuple(elsewhere),
             "; ".join(sorted({p.pairing.source for p in in_force})),
+            severity="info",
         )
 
 
@@ -49,7 +65,9 @@ RULE = Rule(
     id="CLM202",
     name="unsupported-procedure",
     summary="A service line whose procedure has diagnosis pairings in force (contributed by "
-    "plugins, from LCDs and policies) points only at diagnoses that none of them cover.",
+    "plugins, from LCDs and policies) points only at diagnoses that none of them cover. "
+    "An error only when a pairing in force rests on a published policy; a list that no "
+    "policy stands behind gives an info.",
     why="Medical necessity: payers pay a procedure only for the diagnoses their coverage "
     "policy lists; an unrelated diagnosis gets the line denied.",
     example="97110 (therapeutic exercise) linked only to J06.9 (acute upper respiratory "

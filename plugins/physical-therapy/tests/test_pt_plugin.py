@@ -118,14 +118,30 @@ def test_strain_suggestions_are_billable_in_fy2026() -> None:
 # --------------------------------------------------------------------------- pairings
 
 
-def test_pairing_rejects_unrelated_diagnosis(engine: Engine) -> None:
+def test_pairing_miss_is_only_advice(engine: Engine) -> None:
+    # No NCD or LCD read pairs diagnoses with the therapy codes: a miss is an info that
+    # says so, never an error (issue #13).
     report = engine.check(claim(line("97110", 2, 30, "GP"), diagnoses=("J06.9",)))
-    assert of_rule(report, "CLM202")
+    [finding] = of_rule(report, "CLM202")
+    assert finding.severity == "info"
+    assert "check your MAC's LCD" in finding.message
+    assert "Pub 100-02" in (finding.reference or "")
+
+
+def test_every_pairing_is_advice() -> None:
+    records = read_data(PACKAGE, "data/pairings.toml")["pairing"]
+    assert records and all(r["basis"] == "advice" for r in records)
 
 
 @pytest.mark.parametrize(
-    "code", ["M62.830", "M54.50", "S39.012A", "M99.03", "M62.81", "M79.18", "M17.11", "I69.351"]
-)
+    "code",
+    [
+        "M62.830", "M54.50", "S39.012A", "M99.03", "M62.81", "M79.18", "M17.11", "I69.351",
+        # issue #13: vestibular rehab, lymphedema, weakness and falls, torticollis, amputees
+        "H81.13", "I89.0", "I97.2", "R53.1", "Z91.81", "R26.81", "M43.6", "Q68.0",
+        "Z89.511", "Z44.111",
+    ],
+)  # fmt: skip
 def test_pairing_supports_therapy_diagnoses(engine: Engine, code: str) -> None:
     report = engine.check(claim(line("97110", 2, 30, "GP"), diagnoses=(code,)))
     assert not of_rule(report, "CLM202")
