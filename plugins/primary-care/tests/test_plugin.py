@@ -106,6 +106,25 @@ def test_every_diagnosis_in_the_data_exists_in_fy2026(text: str) -> None:
         assert dataset.lookup(code) is not None, code
 
 
-def test_unverified_data_says_so() -> None:
+def test_unconfirmed_pairings_are_advice_and_say_so() -> None:
     raw = read_data("cleanclaim_primary_care", "data/pairings.toml")
-    assert all("UNVERIFIED" in p["source"] for p in raw["pairing"])
+    assert all(p["basis"] == "advice" for p in raw["pairing"])
+    assert all("could not be confirmed" in p["source"] for p in raw["pairing"])
+
+
+def test_trigger_point_pairing_miss_is_an_info() -> None:
+    from cleanclaim.engine import Engine
+
+    engine = Engine.build(plugins=[plugin], installed=False)
+    line = {"procedure": "20552", "units": 1, "diagnosis_pointers": [1]}
+    miss = engine.check(
+        {"date_of_service": "2026-05-12", "payer": "medicare", "diagnoses": ["J06.9"],
+         "lines": [line]}
+    )  # fmt: skip
+    [finding] = [f for f in miss.findings if f.rule == "CLM202"]
+    assert finding.severity == "info" and "check your MAC's LCD" in finding.message
+    hit = engine.check(
+        {"date_of_service": "2026-05-12", "payer": "medicare", "diagnoses": ["M79.18"],
+         "lines": [line]}
+    )  # fmt: skip
+    assert not [f for f in hit.findings if f.rule == "CLM202"]
