@@ -61,9 +61,18 @@ class Config(BaseModel):
     fallback_fiscal_year: int | None = Field(
         default=None,
         alias="fallback-fiscal-year",
-        description="Judge claims whose fiscal year is not packaged against this year instead "
-        "of rejecting them; each such report carries an ENG002 warning.",
+        description="Judge claims whose date no dataset serves against this fiscal year "
+        "instead of rejecting them; each such report carries an ENG002 warning.",
     )
+    data_dir: Path | None = Field(
+        default=None,
+        alias="data-dir",
+        description="Folder of datasets added with `cleanclaim datasets add` (default: "
+        "$CLEANCLAIM_DATA_DIR, else the user's data directory).",
+    )
+    #: who asked for the fallback year: ``"configuration"`` or ``"--fallback-fy"`` (ENG002
+    #: says which, so a coder knows where to switch it off).
+    fallback_source: str = Field(default="configuration", exclude=True)
     base_dir: Path = Field(default=Path("."), exclude=True)
 
     @field_validator("rules")
@@ -77,10 +86,17 @@ class Config(BaseModel):
     def resolve(self, path: Path) -> Path:
         return path if path.is_absolute() else self.base_dir / path
 
+    @property
+    def datasets_dir(self) -> Path | None:
+        """``data-dir`` resolved against the configuration file's folder (None: not set)."""
+        return None if self.data_dir is None else self.resolve(self.data_dir.expanduser())
+
     @classmethod
     def from_mapping(cls, data: dict[str, Any], *, origin: str, base_dir: Path) -> Config:
         allowed = sorted(
-            (f.alias or name) for name, f in cls.model_fields.items() if name != "base_dir"
+            (f.alias or name)
+            for name, f in cls.model_fields.items()
+            if name not in ("base_dir", "fallback_source")
         )
         unknown = sorted(set(data) - set(allowed))
         if unknown:

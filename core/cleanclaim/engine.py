@@ -177,12 +177,14 @@ class Engine:
             )
             for name, info in sorted(contributions.infos.items())
         ]
+        registry = datasets or DatasetRegistry.for_data_dir(config.datasets_dir)
+        _check_fallback(config, registry)
         return cls(
             tables=tables,
             rules=dict(sorted(contributions.rules.items())),
             overrides=overrides,
             config=config,
-            datasets=datasets or DatasetRegistry.packaged(),
+            datasets=registry,
             plugins=records,
             failures=failures,
             problems=problems,
@@ -226,7 +228,9 @@ class Engine:
             if fallback is None:
                 raise InputError(f"date_of_service: {exc}") from exc
             dataset = self.datasets.for_fiscal_year(fallback)
-            fallback_note = _fallback_finding(claim.date_of_service, fallback)
+            fallback_note = _fallback_finding(
+                claim.date_of_service, dataset.info, exc.missing, self.config.fallback_source
+            )
         payer = claim.payer or self.config.default_payer
         selection = self.selection
         profile = selection.profile_of(payer)
@@ -278,12 +282,12 @@ class Engine:
 #: pydantic's validator itself: ``Claim.model_validate`` without its Python-level wrapper.
 _validate_claim: Callable[[Any], Claim] = Claim.__pydantic_validator__.validate_python
 
-_DATASETS_USED: dict[tuple[str, int, str], DatasetUsed] = {}
+_DATASETS_USED: dict[tuple[str, str, str], DatasetUsed] = {}
 
 
 def _dataset_used(info: DatasetInfo) -> DatasetUsed:
     """The report's record of the dataset: one shared (frozen) object per dataset."""
-    key = (info.system, info.fiscal_year, info.release)
+    key = (info.name, info.origin, info.sha256)
     used = _DATASETS_USED.get(key)
     if used is None:
         used = _DATASETS_USED[key] = DatasetUsed(
@@ -291,8 +295,30 @@ def _dataset_used(info: DatasetInfo) -> DatasetUsed:
             fiscal_year=info.fiscal_year,
             release=info.release,
             release_date=info.release_date,
+            name=info.name,
+            origin=info.origin,
+            provisional=info.provisional,
+            verified=info.verified,
         )
     return used
+
+
+def _check_fallback(config: Config, registry: DatasetRegistry) -> None:
+    """A fallback year no dataset serves is a bad setting, said before any claim is read
+    (in a batch it would otherwise turn every uncovered claim into a crash)."""
+    year = config.fallback_fiscal_year
+    if year is not None and year not in registry.fiscal_years():
+        from cleanclaim.config import ConfigError
+
+        years = ", ".join(f"FY{y}" for y in registry.fiscal_years()) or "none"
+        raise ConfigError(
+            f"{_fallback_origin(config.fallback_source)}: no dataset for fiscal year {year} "
+            f"to fall back to (datasets: {years})"
+        )
+
+
+def _fallback_origin(source: str) -> str:
+    return "--fallback-fy" if source == "--fallback-fy" else "fallback-fiscal-year (configuration)"
 
 
 def _diagnosis_triggered(active: ActiveRule, ctx: ClaimContext) -> bool:
@@ -377,22 +403,32 @@ def _crash_finding(rule: Rule, source: str, exc: Exception) -> Finding:
     )
 
 
-def _fallback_finding(day: date, fallback: int) -> Finding:
+def _fallback_finding(day: date, used: DatasetInfo, missing: str | None, source: str) -> Finding:
     fiscal_year = day.year + 1 if day.month >= 10 else day.year
+    why = f" ({missing} is not installed)" if missing else ""
+    asked = (
+        "because --fallback-fy on the command line asks for it"
+        if source == "--fallback-fy"
+        else "because the configuration's fallback-fiscal-year asks for it"
+    )
     return Finding(
         rule="ENG002",
         severity="warning",
         message=(
-            f"No ICD-10-CM dataset is packaged for FY{fiscal_year} (date of service "
-            f"{day.isoformat()}); the claim was checked against FY{fallback} because the "
-            "configuration asks for it. Codes added, deleted or changed between the two years "
-            "may be judged wrongly."
+            f"No ICD-10-CM dataset serves the date of service {day.isoformat()} "
+            f"(FY{fiscal_year}){why}; the claim was checked against FY{used.fiscal_year} "
+            f"(release {used.release}) {asked}. Codes added, deleted or changed between the "
+            "two code sets may be judged wrongly."
         ),
         source="core",
         location="date_of_service",
         codes=[],
         suggestions=[],
-        reference="configuration: fallback-fiscal-year",
+        reference=(
+            "command line: --fallback-fy"
+            if source == "--fallback-fy"
+            else "configuration: fallback-fiscal-year"
+        ),
     )
 
 

@@ -36,6 +36,11 @@ _ECHOABLE = re.compile(r"^[A-Za-z0-9. -]{1,12}$")
 #: service lines on one claim: the X12 837P allows 50 (loop 2400).  The cap also keeps the
 #: pairwise rules (CLM203 compares every two lines) bounded in time on hostile input.
 MAX_LINES = 50
+#: diagnoses on one claim: CMS-1500 item 21 has twelve (A-L), as does the X12 837P HI
+#: segment of a professional claim.
+MAX_DIAGNOSES = 12
+#: diagnosis pointers on one service line: CMS-1500 item 24E and X12 837P SV107 hold four.
+MAX_POINTERS = 4
 
 
 def shown(raw: object) -> str:
@@ -145,7 +150,9 @@ class ServiceLine(_Strict):
     modifiers: list[str] = Field(default_factory=list)
     units: Annotated[int, Field(ge=0, le=9999)] = 1
     minutes: Annotated[int, Field(ge=0, le=1440)] | None = None
-    diagnosis_pointers: list[Annotated[int, Field(ge=1, le=12)]] = Field(default_factory=list)
+    diagnosis_pointers: Annotated[
+        list[Annotated[int, Field(ge=1, le=MAX_DIAGNOSES)]], Field(max_length=MAX_POINTERS)
+    ] = Field(default_factory=list)
     charge: Annotated[Decimal, Field(ge=0)] | None = None
     furnished_by: Literal["provider", "assistant"] | None = Field(
         default=None,
@@ -195,7 +202,7 @@ class Claim(_Strict):
     place_of_service: str | None = None
     specialty: str | None = None
     patient: Patient | None = None
-    diagnoses: Annotated[list[str], Field(min_length=1, max_length=50)]
+    diagnoses: Annotated[list[str], Field(min_length=1, max_length=MAX_DIAGNOSES)]
     lines: list[ServiceLine] = Field(default_factory=list)
     documentation: Documentation | None = None
     therapy_year_to_date: Annotated[Decimal, Field(ge=0)] | None = Field(
@@ -257,7 +264,12 @@ class Finding(BaseModel):
 
 
 class DatasetUsed(BaseModel):
-    """Which code set the claim was judged against, so a report can be audited later."""
+    """Which code set the claim was judged against, so a report can be audited later.
+
+    ``provisional`` is the reason a dataset is not a full CMS release (None for a full one):
+    a report judged against it may miss notes new that year.  ``verified`` is false for a
+    file added with ``--allow-unverified``.  ``origin`` is ``packaged`` or ``installed``.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -265,6 +277,10 @@ class DatasetUsed(BaseModel):
     fiscal_year: int
     release: str
     release_date: date
+    name: str = ""
+    origin: str = "packaged"
+    provisional: str | None = None
+    verified: bool = True
 
 
 class Report(BaseModel):

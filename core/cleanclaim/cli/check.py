@@ -43,9 +43,21 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         "--fallback-fy",
         type=int,
         metavar="YEAR",
-        help="check claims of a fiscal year that is not packaged against YEAR (with a warning)",
+        help="check claims whose date no dataset serves against fiscal year YEAR "
+        "(each report then carries an ENG002 warning)",
     )
+    add_data_dir_argument(p)
     p.set_defaults(func=run)
+
+
+def add_data_dir_argument(p: argparse.ArgumentParser) -> None:
+    """``--data-dir DIR``: every verb that reads datasets takes it."""
+    p.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="folder of datasets added with `cleanclaim datasets add` (default: data-dir of "
+        "the configuration, else $CLEANCLAIM_DATA_DIR, else the user's data directory)",
+    )
 
 
 def load_config(args: argparse.Namespace) -> Config:
@@ -53,7 +65,11 @@ def load_config(args: argparse.Namespace) -> Config:
     if getattr(args, "payer", None):
         config = config.model_copy(update={"default_payer": args.payer.strip().lower()})
     if getattr(args, "fallback_fy", None):
-        config = config.model_copy(update={"fallback_fiscal_year": args.fallback_fy})
+        config = config.model_copy(
+            update={"fallback_fiscal_year": args.fallback_fy, "fallback_source": "--fallback-fy"}
+        )
+    if getattr(args, "data_dir", None):
+        config = config.model_copy(update={"data_dir": Path(args.data_dir).expanduser().absolute()})
     return config
 
 

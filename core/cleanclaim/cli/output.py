@@ -26,6 +26,9 @@ def render_report(
         f"claim {_printable(report.claim_id or '(no id)')}: {report.status.upper()}"
         f"  [{ds.system} FY{ds.fiscal_year}, release {ds.release}]"
     ]
+    caveat = dataset_caveat(report)
+    if caveat:
+        lines.append(f"  {caveat}")
     if not report.findings:
         lines.append("  no findings: the claim is clean")
     for severity in ("error", "warning", "info"):
@@ -38,6 +41,23 @@ def render_report(
         for finding in group:
             lines.extend(_finding_lines(finding, color))
     return "\n".join(lines) + "\n"
+
+
+def dataset_caveat(report: Report) -> str:
+    """One line when the dataset is provisional or unverified, else ``""``: a coder must see
+    that a clean report from such a dataset may have missed something."""
+    ds = report.dataset
+    parts = []
+    if ds.provisional:
+        parts.append(f"is provisional: {_printable(ds.provisional)}")
+    if not ds.verified:
+        parts.append(
+            "is unverified: it was added with --allow-unverified from a file that is not a "
+            "known official CMS file"
+        )
+    if not parts:
+        return ""
+    return f"dataset FY{ds.fiscal_year} " + "; it also ".join(parts)
 
 
 def _finding_lines(finding: Finding, color: bool) -> list[str]:

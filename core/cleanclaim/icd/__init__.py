@@ -12,6 +12,7 @@ from cleanclaim.icd._types import (
     DatasetDiff,
     DatasetInfo,
     DatasetIntegrityError,
+    KnownRelease,
     NoDatasetError,
     Note,
     SearchHit,
@@ -19,7 +20,14 @@ from cleanclaim.icd._types import (
 )
 from cleanclaim.icd.dataset import Dataset, pad_stem
 from cleanclaim.icd.diff import diff_datasets
-from cleanclaim.icd.registry import DatasetRegistry, fiscal_year_of
+from cleanclaim.icd.registry import (
+    DatasetRegistry,
+    Window,
+    default_data_dir,
+    fiscal_year_of,
+    known_releases,
+    resolve_data_dir,
+)
 
 __all__ = [
     "CodeInfo",
@@ -29,11 +37,16 @@ __all__ = [
     "DatasetInfo",
     "DatasetIntegrityError",
     "DatasetRegistry",
+    "KnownRelease",
     "NoDatasetError",
     "Note",
     "SearchHit",
+    "Window",
+    "default_data_dir",
     "diff_datasets",
     "fiscal_year_of",
+    "known_releases",
     "normalize_code",
     "pad_stem",
+    "resolve_data_dir",
 ]

@@ -26,11 +26,17 @@ def normalize_code(raw: str) -> str:
 
 
 class NoDatasetError(LookupError):
-    """No packaged dataset serves the requested date or fiscal year.
+    """No packaged or installed dataset serves the requested date or fiscal year.
 
     Raised instead of falling back to another year: a code valid in FY2021 may be invalid
     in FY2023, so a silent fallback would produce wrong findings that look right.
+    ``missing`` names the release that governs the date and is not installed (``"the April
+    2023 update"``), when one is known, so that a fallback warning can repeat it.
     """
+
+    def __init__(self, message: str, missing: str | None = None) -> None:
+        super().__init__(message)
+        self.missing = missing
 
 
 class DatasetIntegrityError(RuntimeError):
@@ -75,7 +81,14 @@ class Note:
 
 @dataclass(frozen=True, slots=True)
 class DatasetInfo:
-    """What a manifest says about one packaged dataset; reading it loads no code data."""
+    """What a manifest says about one dataset; reading it loads no code data.
+
+    ``provisional`` holds the manifest's reason when the dataset is not a full CMS release
+    (FY2027 built from the order-file addenda: its notes are the year before's);
+    ``verified`` is false for a file added with ``--allow-unverified``; ``origin`` is
+    ``"packaged"`` (shipped in cleanclaim-refdata) or ``"installed"`` (added with
+    ``cleanclaim datasets add`` to ``location``).
+    """
 
     name: str
     system: str
@@ -92,9 +105,53 @@ class DatasetInfo:
     source_file: str
     source_sha256: str
     files: Mapping[str, str] = field(default_factory=dict)
+    provisional: str | None = None
+    verified: bool = True
+    origin: str = "packaged"
+    location: str = ""
 
     def serves(self, d: date) -> bool:
         return self.serves_from <= d <= self.serves_to
+
+    @property
+    def installed(self) -> bool:
+        return self.origin == "installed"
+
+    @property
+    def marks(self) -> str:
+        """`` (provisional)``, `` (unverified)``, both or nothing: what a one-line label of
+        the dataset must never leave out."""
+        out = " (provisional)" if self.provisional else ""
+        return out + ("" if self.verified else " (unverified)")
+
+
+@dataclass(frozen=True, slots=True)
+class KnownRelease:
+    """One ICD-10-CM release CMS is known to have issued (``releases.toml`` of refdata).
+
+    The registry uses these to refuse a date whose code set nobody here has: the April 2023
+    update added 42 codes, so the October 2022 release must not judge a June 2023 claim.
+    """
+
+    release: str
+    fiscal_year: int
+    april: bool
+    effective: date
+    changes_code_set: bool
+    summary: str = ""
+    source: str = ""
+
+    @property
+    def label(self) -> str:
+        """How a message names it: ``the April 2023 update``, ``the FY2024 release``."""
+        if self.april:
+            return f"the April {self.effective.year} update"
+        return f"the FY{self.fiscal_year} release (October {self.fiscal_year - 1})"
+
+    @property
+    def short_summary(self) -> str:
+        """The summary without its closing parenthesis of examples."""
+        return self.summary.split(" (", 1)[0].strip()
 
 
 @dataclass(frozen=True, slots=True)
