@@ -168,6 +168,17 @@ class ServiceLine(_Strict):
     def _procedure(cls, value: str) -> str:
         return _checked_procedure(value)
 
+    @field_validator("diagnosis_pointers", mode="before")
+    @classmethod
+    def _pointer_count(cls, value: Any) -> Any:
+        # before the length constraint, so the message says where the limit comes from
+        if isinstance(value, list) and len(value) > MAX_POINTERS:
+            raise ValueError(
+                f"{len(value)} diagnosis pointers; a service line points at most at "
+                f"{MAX_POINTERS} diagnoses (CMS-1500 item 24E, X12 837P SV107)"
+            )
+        return value
+
     @field_validator("modifiers")
     @classmethod
     def _modifiers(cls, value: list[str]) -> list[str]:
@@ -222,6 +233,17 @@ class Claim(_Strict):
     @classmethod
     def _payer(cls, value: str | None) -> str | None:
         return value.strip().lower() if value else None
+
+    @field_validator("diagnoses", mode="before")
+    @classmethod
+    def _diagnosis_count(cls, value: Any) -> Any:
+        # before the length constraint, so the message says where the limit comes from
+        if isinstance(value, list) and len(value) > MAX_DIAGNOSES:
+            raise ValueError(
+                f"{len(value)} diagnoses; a professional claim carries at most "
+                f"{MAX_DIAGNOSES} (CMS-1500 item 21 A-L, X12 837P HI segment)"
+            )
+        return value
 
     @field_validator("diagnoses")
     @classmethod
