@@ -23,8 +23,30 @@ ENGINE = build()  # for the property test (hypothesis and function fixtures do n
 
 def regions_claim(code: str, names: list[str], payer: str = "medicare") -> dict[str, object]:
     dx = (*(SPINAL[n] for n in names), "M62.830")
-    pointers = tuple(range(1, len(dx) + 1))
+    pointers = tuple(range(1, min(len(dx), 4) + 1))  # a line holds at most four pointers
     return claim(line(f"{code}-AT", *pointers), diagnoses=dx, regions=tuple(names), payer=payer)
+
+
+def test_98942_counts_the_claims_subluxations_beyond_four_pointers(engine: Engine) -> None:
+    """Issue #13 (case t-d14): five M99.0- codes, the line points at four of them (all a
+    CMS-1500 line holds); the level counts the claim's five regions."""
+    names = ["cervical", "thoracic", "lumbar", "sacral", "pelvic"]
+    dx = (*(SPINAL[n] for n in names), "M54.50")
+    report = engine.check(claim(line("98942-AT", 1, 2, 3, 4), diagnoses=dx, regions=tuple(names)))
+    assert not of(report, "DC104")
+    # and one pointer is enough: the count is the claim's, the pointers are DC101's
+    report = engine.check(claim(line("98942-AT", 1), diagnoses=dx, regions=tuple(names)))
+    assert not of(report, "DC104")
+
+
+def test_98942_with_four_subluxations_on_the_claim_still_fails(engine: Engine) -> None:
+    names = ["cervical", "thoracic", "lumbar", "sacral"]
+    dx = (*(SPINAL[n] for n in names), "M54.50")
+    report = engine.check(
+        claim(line("98942-AT", 1, 2, 3, 4), diagnoses=dx, regions=(*names, "pelvic"))
+    )
+    [finding] = of(report, "DC104")
+    assert finding.severity == "error" and finding.suggestions == ["98941"]
 
 
 def test_p05_one_region_does_not_support_98941(engine: Engine) -> None:

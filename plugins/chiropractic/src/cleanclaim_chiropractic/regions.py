@@ -3,7 +3,7 @@
 The tables come from ``data/regions.toml`` and are loaded once per process.  The helpers
 here answer the two questions the region rules ask of a claim:
 
-* which spinal regions does a CMT line *support*, from the M99.0- codes it points at
+* which spinal regions does a CMT line *support*, from the claim's M99.0- codes
   (diagnosed) and ``documentation.spinal_regions`` (documented); and
 * which region(s) does any other diagnosis name (M54.2 cervical, M54.50 lumbar ...).
 
@@ -11,7 +11,7 @@ How diagnosed and documented regions combine is the ``region_source`` option of 
 
 ``both`` (default)
     the regions that are both diagnosed and documented; when only one of the two is
-    given (no M99.01-M99.05 on the line, or no regions in the note) that one is used.
+    given (no M99.01-M99.05 on the claim, or no regions in the note) that one is used.
 ``diagnosed`` / ``documented``
     only that source.
 ``either``
@@ -219,14 +219,16 @@ def spinal_cmt_lines(ctx: ClaimContext) -> list[int]:
 def line_regions(ctx: ClaimContext, index: int) -> LineRegions:
     """Diagnosed and documented regions of one CMT line.
 
-    Diagnosed regions come from the M99.01-M99.05 codes the line points at (all the
-    claim's diagnoses when the line has no pointers, which CLM201 reports anyway).
+    Diagnosed regions come from every M99.01-M99.05 code of the claim, not only those the
+    line points at: a professional claim line carries at most four diagnosis pointers
+    (CMS-1500 item 24E, X12 837P SV107), so 98942 (five regions) could never be supported
+    by its pointers alone.  Whether the CMT line points at a subluxation at all is another
+    rule's question (DC101).
     """
     t = tables()
-    pointed = ctx.line_diagnoses[index] or tuple(ctx.diagnoses)
     diagnosed: dict[str, str] = {}
     head: list[str] = []
-    for code in pointed:
+    for code in ctx.diagnoses:
         region = t.subluxation_region(code)
         if region is None:
             continue
