@@ -9,7 +9,7 @@ from cleanclaim.context import ClaimContext
 from cleanclaim.contributions import Hit, Rule
 from cleanclaim.rules.diagnoses import hits_of_kinds
 
-KINDS = frozenset({"unknown", "deleted", "not-yet", "expanded"})
+KINDS = frozenset({"unknown", "deleted", "not-yet", "expanded", "uncertain"})
 
 
 def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
