@@ -50,11 +50,13 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.set_defaults(func=run)
 
 
-def add_data_dir_argument(p: argparse.ArgumentParser) -> None:
-    """``--data-dir DIR``: every verb that reads datasets takes it."""
+def add_data_dir_argument(p: argparse.ArgumentParser, *, keep_parent: bool = False) -> None:
+    """``--data-dir DIR``: every verb that reads datasets takes it.  ``keep_parent`` for a
+    sub-verb (``datasets add``), so that its absent flag keeps the parent's value."""
     p.add_argument(
         "--data-dir",
         metavar="DIR",
+        default=argparse.SUPPRESS if keep_parent else None,
         help="folder of datasets added with `cleanclaim datasets add` (default: data-dir of "
         "the configuration, else $CLEANCLAIM_DATA_DIR, else the user's data directory)",
     )

@@ -1,4 +1,5 @@
-"""Look-up verbs of the command line: ``code``, ``search``, ``diff``, ``codes``, ``datasets``.
+"""Look-up verbs of the command line: ``code``, ``search``, ``diff``, ``codes``
+(``datasets`` lives in :mod:`cleanclaim.cli.datasets_cmd`).
 
 These are what a coder runs at the desk ("is M54.5 still valid?"), so text output reads
 like the tabular list and a code that is not valid says what was probably meant.  Every
@@ -46,8 +47,11 @@ class UsageError(Exception):
     """Bad input the user can fix; reported with exit status 2."""
 
 
-def _registry() -> DatasetRegistry:
-    return DatasetRegistry.packaged()
+def _registry(args: argparse.Namespace | None = None) -> DatasetRegistry:
+    """Packaged datasets plus those installed in ``--data-dir`` / ``data-dir`` / default."""
+    from cleanclaim.cli.datasets_cmd import registry_of
+
+    return registry_of(args or argparse.Namespace())
 
 
 def _today() -> date:
@@ -64,10 +68,11 @@ def _parse_date(text: str) -> date:
 def choose_dataset(
     reg: DatasetRegistry, when: date | None, fy: int | None
 ) -> tuple[Dataset, str | None]:
-    """The dataset asked for, and a remark when it is not the one today's date implies.
+    """The dataset asked for, and a remark saying which one was used when not asked for.
 
-    An explicit ``--date``/``--fy`` that is not packaged is an error; with neither, today's
-    fiscal year is used if packaged and otherwise the newest one, saying so.
+    An explicit ``--date``/``--fy`` that no dataset serves is an error; with neither, the
+    release in force today is used ("FY2027 (provisional), in force today"), and when no
+    dataset serves today, the newest one up to today's fiscal year, saying why.
     """
     if fy is not None:
         try:
@@ -81,33 +86,26 @@ def choose_dataset(
             raise UsageError(str(exc)) from None
     today = _today()
     try:
-        return reg.for_date(today), None
-    except NoDatasetError:
-        ds = reg.newest()
+        ds = reg.for_date(today)
+    except NoDatasetError as exc:
+        fy = fiscal_year_of(today)
+        earlier = [y for y in reg.fiscal_years() if y <= fy]
+        ds = reg.for_fiscal_year(earlier[-1]) if earlier else reg.newest()
+        why = f"{exc.missing} is not installed" if exc.missing else f"FY{fy} is not installed"
         remark = (
-            f"today ({today.isoformat()}) is in FY{fiscal_year_of(today)}, which is not "
-            f"packaged; using the newest packaged dataset, FY{ds.info.fiscal_year} "
-            f"({ds.info.release})"
+            f"no dataset serves today ({today.isoformat()}, FY{fy}): {why}; answering from "
+            f"the newest dataset here, FY{ds.info.fiscal_year}{ds.info.marks} "
+            f"(release {ds.info.release})"
         )
         return ds, remark
+    info = ds.info
+    return ds, f"FY{info.fiscal_year}{info.marks}, release {info.release}, in force today"
 
 
 def _info_json(info: DatasetInfo) -> dict[str, Any]:
-    return {
-        "name": info.name,
-        "system": info.system,
-        "fiscal_year": info.fiscal_year,
-        "release": info.release,
-        "release_date": info.release_date.isoformat(),
-        "effective_from": info.effective_from.isoformat(),
-        "effective_to": info.effective_to.isoformat(),
-        "serves_from": info.serves_from.isoformat(),
-        "serves_to": info.serves_to.isoformat(),
-        "note": info.note,
-        "counts": dict(info.counts),
-        "sha256": info.sha256,
-        "source": {"file": info.source_file, "sha256": info.source_sha256},
-    }
+    from cleanclaim.cli.datasets_cmd import info_json
+
+    return info_json(info)
 
 
 def _note_json(note: Note) -> dict[str, Any]:
@@ -257,7 +255,7 @@ def _print_code_text(doc: dict[str, Any], out: TextIO) -> None:
 
 
 def cmd_code(args: argparse.Namespace) -> int:
-    reg = _registry()
+    reg = _registry(args)
     ds, remark = choose_dataset(reg, args.date, args.fy)
     code = normalize_code(args.code)
     info = ds.lookup(code)
@@ -281,8 +279,8 @@ def cmd_code(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    reg = _registry()
-    ds, remark = choose_dataset(reg, None, args.fy)
+    reg = _registry(args)
+    ds, remark = choose_dataset(reg, getattr(args, "date", None), args.fy)
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
     hits = ds.search(" ".join(args.words), limit=args.limit, synonyms=_plugin_synonyms())
@@ -291,6 +289,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             json.dumps(
                 {
                     "dataset": _info_json(ds.info),
+                    **({"remark": remark} if remark else {}),
                     "query": " ".join(args.words),
                     "hits": [
                         {
@@ -316,7 +315,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    reg = _registry()
+    reg = _registry(args)
     try:
         a, b = reg.for_fiscal_year(args.from_fy), reg.for_fiscal_year(args.to_fy)
     except NoDatasetError as exc:
@@ -335,6 +334,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
                     "billable_changed": [
                         {"code": c, "was": w, "now": n} for c, w, n in d.billable_changed
                     ],
+                    "now_header": [c for c, w, n in d.billable_changed if w and not n],
                 },
                 indent=2,
                 ensure_ascii=False,
@@ -345,44 +345,27 @@ def cmd_diff(args: argparse.Namespace) -> int:
         f"FY{a.info.fiscal_year} ({a.info.release}) -> FY{b.info.fiscal_year} "
         f"({b.info.release})" + (f", codes starting {args.prefix}" if args.prefix else "")
     )
+    headers = sum(1 for _, was, now in d.billable_changed if was and not now)
     print(
-        f"added: {len(d.added)}  deleted: {len(d.deleted)}  renamed: {len(d.renamed)}  "
-        f"billable changed: {len(d.billable_changed)}"
+        f"added: {len(d.added)}  deleted: {len(d.deleted)}  now a header: {headers}  "
+        f"retitled: {len(d.renamed)}  billable changed: {len(d.billable_changed)}"
     )
     for code in d.added:
         print(f"+ {code:<9} {b.description(code)}")
     for code in d.deleted:
         print(f"- {code:<9} {a.description(code)}")
-    for code, old, new in d.renamed:
-        print(f"~ {code:<9} {old!r} -> {new!r}")
     for code, was, now in d.billable_changed:
-        state = {True: "billable", False: "header"}
-        print(f"* {code:<9} {state[was]} -> {state[now]}")
+        change = "now a header" if was and not now else "now billable"
+        print(f"* {code:<9} {change}: {b.description(code)}")
+    for code, old, new in d.renamed:
+        print(f"~ {code:<9} retitled {old!r} -> {new!r}")
     return 0
 
 
 def cmd_codes(args: argparse.Namespace) -> int:
-    ds, _ = choose_dataset(_registry(), None, args.fy)
+    ds, _ = choose_dataset(_registry(args), None, args.fy)
     out = sys.stdout
     out.writelines(f"{c}\n" for c in ds.codes(billable_only=args.billable))
-    return 0
-
-
-def cmd_datasets(args: argparse.Namespace) -> int:
-    infos = _registry().available()
-    if args.format == "json":
-        print(json.dumps([_info_json(i) for i in infos], indent=2, ensure_ascii=False))
-        return 0
-    for i in infos:
-        print(
-            f"FY{i.fiscal_year}  {i.system} release {i.release} ({i.release_date})  "
-            f"serves {i.serves_from} .. {i.serves_to}"
-        )
-        print(f"        {i.note}")
-        print(
-            f"        {i.counts.get('codes', 0)} codes, {i.counts.get('billable', 0)} "
-            f"billable; source {i.source_file}"
-        )
     return 0
 
 
@@ -403,6 +386,9 @@ def _guard(handler: Handler) -> Handler:
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the look-up verbs to the main ``cleanclaim`` parser."""
+    from cleanclaim.cli import datasets_cmd
+    from cleanclaim.cli.check import add_data_dir_argument
+
     fmt: dict[str, Any] = {"choices": ["text", "json"], "default": "text"}
 
     p = subparsers.add_parser("code", help="look up one ICD-10-CM code")
@@ -411,13 +397,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     when.add_argument("--date", type=_parse_date, help="date of service (YYYY-MM-DD)")
     when.add_argument("--fy", type=int, help="fiscal year")
     p.add_argument("--format", **fmt)
+    add_data_dir_argument(p)
     p.set_defaults(func=_guard(cmd_code))
 
     p = subparsers.add_parser("search", help="search codes by words")
     p.add_argument("words", nargs="+")
-    p.add_argument("--fy", type=int)
+    when = p.add_mutually_exclusive_group()
+    when.add_argument("--date", type=_parse_date, help="date of service (YYYY-MM-DD)")
+    when.add_argument("--fy", type=int, help="fiscal year")
     p.add_argument("--limit", type=int, default=20)
     p.add_argument("--format", **fmt)
+    add_data_dir_argument(p)
     p.set_defaults(func=_guard(cmd_search))
 
     p = subparsers.add_parser("diff", help="codes changed between two fiscal years")
@@ -425,16 +415,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("to_fy", type=int, metavar="TO_FY")
     p.add_argument("--prefix")
     p.add_argument("--format", **fmt)
+    add_data_dir_argument(p)
     p.set_defaults(func=_guard(cmd_diff))
 
     p = subparsers.add_parser("codes", help="list a fiscal year's codes, one a line")
     p.add_argument("--fy", type=int, required=True)
     p.add_argument("--billable", action="store_true")
+    add_data_dir_argument(p)
     p.set_defaults(func=_guard(cmd_codes))
 
-    p = subparsers.add_parser("datasets", help="the packaged ICD-10-CM datasets")
-    p.add_argument("--format", **fmt)
-    p.set_defaults(func=_guard(cmd_datasets))
+    datasets_cmd.register(subparsers)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
