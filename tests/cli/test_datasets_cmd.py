@@ -1,0 +1,321 @@
+"""``cleanclaim datasets`` add / remove / --check, and an added release serving its dates
+through ``check``, ``check --batch`` and ``Engine.build()``.
+
+The real packaged FY2021 source (its sha256 is a known official file) is added once per
+session into a temporary data directory; refused files must leave the directory as it was.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import lzma
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from cleanclaim.cli import datasets_cmd, lookup, main
+from cleanclaim.config import Config
+from cleanclaim.engine import Engine
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCE = ROOT / "refdata" / "sources" / "icd10cm-tabular-FY2021.xml.xz"
+CLAIM = {
+    "claim_id": "D1",
+    "date_of_service": "2021-03-01",
+    "diagnoses": ["M62.830"],
+    "lines": [{"procedure": "99213", "units": 1, "diagnosis_pointers": [1]}],
+}
+
+
+def _compile_available() -> bool:
+    import cleanclaim_refdata.builder as builder
+
+    return hasattr(builder, "compile_release")
+
+
+needs_compiler = pytest.mark.skipif(
+    not _compile_available(), reason="cleanclaim_refdata.builder.compile_release not there yet"
+)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    rc = main(list(argv))
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+@pytest.fixture(scope="module")
+def xml() -> bytes:
+    return lzma.decompress(SOURCE.read_bytes())
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data dir holding FY2021 added from the packaged source (once per module)."""
+    if not _compile_available():
+        pytest.skip("cleanclaim_refdata.builder.compile_release not there yet")
+    folder = tmp_path_factory.mktemp("data")
+    assert main(["datasets", "add", str(SOURCE), "--data-dir", str(folder)]) == 0
+    return folder
+
+
+def _empty(folder: Path) -> bool:
+    return not folder.exists() or not any(folder.iterdir())
+
+
+# -- adding -----------------------------------------------------------------------------------
+
+
+@needs_compiler
+def test_add_official_source_lists_it_as_installed(
+    installed: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert (installed / "icd10cm-fy2021" / "manifest.json").is_file()
+    rc, out, _ = run(capsys, "datasets", "--data-dir", str(installed), "--format", "json")
+    doc = json.loads(out)
+    ours = [d for d in doc["datasets"] if d["origin"] == "installed"]
+    assert [d["name"] for d in ours] == ["icd10cm-fy2021"]
+    assert ours[0]["verified"] is True
+    served = [w for w in doc["windows"] if w["from"] == "2020-10-01"]
+    assert served[0]["dataset"] == "icd10cm-fy2021" and served[0]["origin"] == "installed"
+    rc, out, _ = run(capsys, "datasets", "--data-dir", str(installed))
+    assert rc == 0 and f"installed in {installed}" in out
+
+
+@needs_compiler
+def test_added_release_serves_check_batch_and_engine(
+    installed: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    claim = tmp_path / "claim.json"
+    claim.write_text(json.dumps(CLAIM))
+    rc, out, _ = run(capsys, "check", str(claim), "--format", "json", "--data-dir", str(installed))
+    assert rc == 0
+    assert json.loads(out)["dataset"]["origin"] == "installed"
+    batch = tmp_path / "claims.jsonl"
+    batch.write_text("\n".join(json.dumps({**CLAIM, "claim_id": f"B{i}"}) for i in range(5)))
+    for workers in ("1", "2"):
+        rc, out, _ = run(
+            capsys,
+            "check",
+            "--batch",
+            str(batch),
+            "--workers",
+            workers,
+            "--data-dir",
+            str(installed),
+        )
+        reports = [json.loads(line) for line in out.splitlines()]
+        assert rc == 0 and len(reports) == 5
+        assert {r["dataset"]["origin"] for r in reports} == {"installed"}
+    engine = Engine.build(installed=False, config=Config(data_dir=installed))
+    assert engine.check(CLAIM).dataset.origin == "installed"
+    # without the data dir the packaged dataset serves the same date
+    assert Engine.build(installed=False).check(CLAIM).dataset.origin == "packaged"
+
+
+@needs_compiler
+def test_data_dir_from_the_environment(installed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLEANCLAIM_DATA_DIR", str(installed))
+    assert Engine.build(installed=False).check(CLAIM).dataset.origin == "installed"
+
+
+@needs_compiler
+def test_adding_twice_is_refused(installed: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc, _, err = run(capsys, "datasets", "add", str(SOURCE), "--data-dir", str(installed))
+    assert rc == 2 and "already installed" in err and "datasets remove" in err
+
+
+def _tampered(tmp_path: Path, xml: bytes) -> Path:
+    bad = tmp_path / "icd10cm_tabular_2021.xml"
+    bad.write_bytes(xml.replace(b"Muscle spasm of back", b"Muscle spasm of neck", 1))
+    return bad
+
+
+def test_tampered_copy_is_refused_and_nothing_written(
+    tmp_path: Path, xml: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "data"
+    rc, _, err = run(
+        capsys, "datasets", "add", str(_tampered(tmp_path, xml)), "--data-dir", str(folder)
+    )
+    assert rc == 2
+    assert "not a known official CMS file" in err and "--allow-unverified" in err
+    assert "nothing was installed" in err and "Traceback" not in err
+    assert _empty(folder)
+
+
+@needs_compiler
+def test_tampered_copy_with_allow_unverified_is_marked_everywhere(
+    tmp_path: Path, xml: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "data"
+    bad = _tampered(tmp_path, xml)
+    rc, out, _ = run(
+        capsys, "datasets", "add", str(bad), "--allow-unverified", "--data-dir", str(folder)
+    )
+    assert rc == 0 and "unverified" in out.lower()
+    rc, out, _ = run(capsys, "datasets", "--data-dir", str(folder))
+    assert "UNVERIFIED" in out
+    claim = tmp_path / "claim.json"
+    claim.write_text(json.dumps(CLAIM))
+    rc, out, _ = run(capsys, "check", str(claim), "--format", "json", "--data-dir", str(folder))
+    assert json.loads(out)["dataset"]["verified"] is False
+    rc, out, _ = run(capsys, "check", str(claim), "--data-dir", str(folder))
+    assert "is unverified" in out
+
+
+def test_truncated_zip_is_refused(
+    tmp_path: Path, xml: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("Table and Index/icd10cm_tabular_2021.xml", xml)
+    cut = tmp_path / "2021-code-tables-tabular-index.zip"
+    cut.write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
+    folder = tmp_path / "data"
+    rc, _, err = run(capsys, "datasets", "add", str(cut), "--data-dir", str(folder))
+    assert rc == 2 and "truncated or corrupt" in err and "Traceback" not in err
+    assert _empty(folder)
+
+
+def test_zip_without_tabular_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "2027-code-descriptions-tabular-order.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("icd10cm_order_2027.txt", "00001A00 A00 0 Cholera\n")
+    folder = tmp_path / "data"
+    rc, _, err = run(capsys, "datasets", "add", str(path), "--data-dir", str(folder))
+    assert rc == 2 and "no ICD-10-CM tabular XML" in err
+    assert _empty(folder)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'<?xml version="1.0"?><ICD10PCS.tabular><version>2027</version></ICD10PCS.tabular>',
+        b"not xml at all",
+    ],
+)
+def test_xml_of_the_wrong_kind_is_refused(
+    tmp_path: Path, content: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "icd10pcs_tables_2027.xml"
+    path.write_bytes(content)
+    folder = tmp_path / "data"
+    rc, _, err = run(
+        capsys, "datasets", "add", str(path), "--allow-unverified", "--data-dir", str(folder)
+    )
+    assert rc == 2 and "not an ICD-10-CM tabular XML" in err
+    assert _empty(folder)
+
+
+def test_wrong_version_is_refused(
+    tmp_path: Path, xml: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = _tampered(tmp_path, xml)
+    folder = tmp_path / "data"
+    rc, _, err = run(
+        capsys,
+        "datasets",
+        "add",
+        str(bad),
+        "--allow-unverified",
+        "--release",
+        "2027",
+        "--data-dir",
+        str(folder),
+    )
+    assert rc == 2 and "<version> is 2021" in err
+    assert _empty(folder)
+
+
+def test_missing_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rc, _, err = run(capsys, "datasets", "add", str(tmp_path / "nope.zip"))
+    assert rc == 2 and "no such file" in err
+
+
+# -- removing ---------------------------------------------------------------------------------
+
+
+@needs_compiler
+def test_remove_an_installed_dataset(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "data"
+    assert main(["datasets", "add", str(SOURCE), "--data-dir", str(folder)]) == 0
+    capsys.readouterr()
+    rc, out, _ = run(capsys, "datasets", "remove", "icd10cm-fy2021", "--data-dir", str(folder))
+    assert rc == 0 and "removed icd10cm-fy2021" in out
+    assert _empty(folder)
+    assert (
+        Engine.build(installed=False, config=Config(data_dir=folder)).check(CLAIM).dataset.origin
+        == "packaged"
+    )
+
+
+def test_remove_refuses_packaged_and_unknown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rc, _, err = run(
+        capsys, "datasets", "remove", "icd10cm-fy2026-april", "--data-dir", str(tmp_path)
+    )
+    assert rc == 2 and "packaged" in err
+    rc, _, err = run(capsys, "datasets", "remove", "icd10cm-fy2030", "--data-dir", str(tmp_path))
+    assert rc == 2 and "no installed dataset icd10cm-fy2030" in err
+
+
+# -- monitoring -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "rc", "words"),
+    [
+        ("2021-01-15", 0, "served by icd10cm-fy2021"),
+        ("2022-06-01", 1, "refused"),  # FY2022 is not packaged
+        ("2021-08-15", 1, "FY2022 starts on 2021-10-01 (in 47 days)"),
+        ("2021-07-15", 0, "served by"),  # 78 days ahead: not yet
+    ],
+)
+def test_check(
+    day: str, rc: int, words: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, _ = run(capsys, "datasets", "--check", day, "--data-dir", str(tmp_path))
+    assert status == rc
+    assert len(out.strip().splitlines()) == 1 and words in out
+
+
+def test_check_defaults_to_today(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(datasets_cmd, "_today", lambda: date(2022, 6, 1))
+    rc, out, _ = run(capsys, "datasets", "--check", "--data-dir", str(tmp_path))
+    assert rc == 1 and "2022-06-01" in out
+
+
+def test_check_bad_date(capsys: pytest.CaptureFixture[str]) -> None:
+    rc, _, err = run(capsys, "datasets", "--check", "yesterday")
+    assert rc == 2 and "not a date" in err
+
+
+# -- look-ups without a date -----------------------------------------------------------------
+
+
+def test_code_and_search_say_the_release_in_force_today(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(lookup, "_today", lambda: date(2026, 3, 1))
+    rc, out, _ = run(capsys, "code", "M62.830")
+    assert rc == 0 and "FY2026, release 2026-April, in force today" in out
+    rc, out, _ = run(capsys, "search", "muscle", "spasm", "--format", "json")
+    assert json.loads(out)["remark"].endswith("in force today")
+
+
+def test_code_with_no_dataset_today_says_which_it_used(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(lookup, "_today", lambda: date(2024, 1, 10))
+    _, out, _ = run(capsys, "code", "M62.830", "--format", "json")
+    doc = json.loads(out)
+    assert doc["dataset"]["fiscal_year"] == 2023
+    assert "no dataset serves today (2024-01-10, FY2024)" in doc["remark"]
+    assert "FY2023" in doc["remark"]
