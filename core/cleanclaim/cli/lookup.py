@@ -28,6 +28,7 @@ from cleanclaim.icd import (
     fiscal_year_of,
     normalize_code,
 )
+from cleanclaim.icd.explain import explain
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -41,6 +42,10 @@ _NOTE_LABELS = (
     ("code_also", "Code also"),
     ("notes", "Notes"),
 )
+
+
+#: note kinds that bind the codes below the place they are printed.
+_INHERITED = ("excludes1", "excludes2", "code_first", "use_additional", "code_also")
 
 
 class UsageError(Exception):
@@ -112,74 +117,43 @@ def _note_json(note: Note) -> dict[str, Any]:
     return {"text": note.text, "refs": [str(r) for r in note.refs]}
 
 
-def _edit_distance(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
-
-
-def nearest_codes(ds: Dataset, code: str, limit: int = 5) -> list[str]:
-    """Codes a typo most likely meant: the billable codes under the longest valid prefix,
-    then codes at the smallest edit distance (same first letter, similar length)."""
-    out: list[str] = []
-    flat = code.replace(".", "")
-    for n in range(len(flat) - 1, 2, -1):
-        prefix = normalize_code(flat[:n])
-        if ds.is_valid(prefix):
-            out.extend(ds.billable_descendants(prefix)[:limit])
-            break
-    scored = sorted(
-        (_edit_distance(code, c), c)
-        for c in ds.codes(billable_only=True)
-        if c[0] == code[:1] and abs(len(c) - len(code)) <= 1
-    )
-    out.extend(c for d, c in scored[: limit * 2] if d <= 2)
-    return list(dict.fromkeys(out))[:limit]
-
-
-def _history(reg: DatasetRegistry, code: str, skip: int) -> list[tuple[int, bool]]:
-    out = []
-    for fy in reg.fiscal_years():
-        if fy != skip:
-            other = reg.for_fiscal_year(fy)
-            if other.is_valid(code):
-                out.append((fy, other.is_billable(code)))
+def explain_invalid(reg: DatasetRegistry, ds: Dataset, code: str) -> dict[str, Any]:
+    """Why ``code`` is not a code of ``ds`` and what was probably meant: the explainer
+    ICD101-ICD103 use, so the desk and the claim report say the same thing."""
+    verdict = explain(ds, reg, code)
+    out: dict[str, Any] = {
+        "code": code,
+        "valid": False,
+        "fiscal_year": ds.info.fiscal_year,
+        "kind": verdict.kind,
+        "message": verdict.message,
+        "suggestions": list(verdict.suggestions),
+    }
+    if verdict.exists_in:
+        out["exists_in"] = list(verdict.exists_in)
     return out
 
 
-def explain_invalid(reg: DatasetRegistry, ds: Dataset, code: str) -> dict[str, Any]:
-    """Why ``code`` is not a code of ``ds`` and what was probably meant."""
-    year = ds.info.fiscal_year
-    history = _history(reg, code, year)
-    out: dict[str, Any] = {"code": code, "valid": False, "fiscal_year": year}
-    lines: list[str] = [f"{code} is not a valid ICD-10-CM code in FY{year}."]
-    suggestions: list[str] = []
-    if history:
-        years = ", ".join(f"FY{fy}" + ("" if b else " (header)") for fy, b in history)
-        lines.append(f"It exists in packaged fiscal years: {years}.")
-        out["exists_in"] = [fy for fy, _ in history]
-    completed = ds.complete_with_placeholder(code)
-    if completed:
-        lines.append(f"It lacks the placeholder X: did you mean {completed}?")
-        suggestions.append(completed)
-    flat = code.replace(".", "")
-    if len(flat) == 7:
-        stem = normalize_code(flat[:6])
-        valid = ds.seventh_characters(stem)
-        if valid:
-            listed = ", ".join(f"{c} ({d})" for c, d in valid.items())
-            lines.append(f"7th character {flat[6]!r} is not valid for {stem}; valid: {listed}.")
-            suggestions.extend(ds.children(stem) or [])
-    if not suggestions:
-        suggestions = nearest_codes(ds, code)
-        if suggestions:
-            lines.append("Nearest codes: " + ", ".join(suggestions) + ".")
-    out["message"] = " ".join(lines)
-    out["suggestions"] = suggestions
+def _was_billable(reg: DatasetRegistry, code: str, skip: int) -> list[int]:
+    return [
+        fy for fy in reg.fiscal_years() if fy != skip and reg.for_fiscal_year(fy).is_billable(code)
+    ]
+
+
+def inherited_notes(ds: Dataset, info: CodeInfo) -> list[dict[str, Any]]:
+    """Notes that bind ``info`` from where they are printed above it: its ancestors, its
+    block and its chapter (a note applies to everything below its place), nearest first."""
+    sources: list[tuple[str, dict[str, tuple[Note, ...]]]] = [
+        (f"from {a}", {k: ds.notes_of(a, k) for k in _INHERITED}) for a in info.ancestors
+    ]
+    sources.append((f"from block {info.block[0]}", ds.block_notes(info.block[0])))
+    chapter = info.chapter[0]
+    sources.append((f"from chapter {chapter}", ds.chapter_notes(chapter)))
+    out: list[dict[str, Any]] = []
+    for origin, notes in sources:
+        for kind in _INHERITED:
+            for note in notes.get(kind, ()):
+                out.append({"kind": kind, "from": origin, **_note_json(note)})
     return out
 
 
@@ -202,13 +176,18 @@ def describe(reg: DatasetRegistry, ds: Dataset, info: CodeInfo) -> dict[str, Any
             for key, _ in _NOTE_LABELS
             if getattr(info, key)
         },
+        "inherited_notes": inherited_notes(ds, info),
         "inherited_excludes1": [str(r) for r in ds.excludes1(info.code)],
         "inherited_excludes2": [str(r) for r in ds.excludes2(info.code)],
         "seventh_characters": dict(info.seventh_characters),
     }
     if not info.billable:
+        verdict = explain(ds, reg, info.code)
+        doc["kind"] = verdict.kind
+        doc["message"] = verdict.message
+        doc["suggestions"] = list(verdict.suggestions)
         doc["billable_descendants"] = ds.billable_descendants(info.code)
-        was = [fy for fy, b in _history(reg, info.code, ds.info.fiscal_year) if b]
+        was = _was_billable(reg, info.code, ds.info.fiscal_year)
         if was:
             doc["billable_in"] = was
     return doc
@@ -232,24 +211,17 @@ def _print_code_text(doc: dict[str, Any], out: TextIO) -> None:
         print(f"  {labels[key]}:", file=out)
         for note in notes:
             print(f"    - {note['text']}", file=out)
-    inherited = doc["inherited_excludes1"]
-    if inherited:
-        print(
-            "  Excludes1 in force (own, ancestors, block, chapter): " + ", ".join(inherited),
-            file=out,
-        )
+    if doc["inherited_notes"]:
+        print("  Inherited notes (they bind this code too):", file=out)
+        for note in doc["inherited_notes"]:
+            print(f"    - {labels[note['kind']]} ({note['from']}): {note['text']}", file=out)
     if doc["seventh_characters"]:
         print("  7th characters:", file=out)
         for ch7, meaning in doc["seventh_characters"].items():
             print(f"    {ch7}  {meaning}", file=out)
     if "billable_descendants" in doc:
         desc = doc["billable_descendants"]
-        if doc.get("billable_in"):
-            years = ", ".join(f"FY{y}" for y in doc["billable_in"])
-            print(
-                f"  note:     billable in {years}; now a header expanded into more specific codes",
-                file=out,
-            )
+        print(f"  why:      {doc['message']}", file=out)
         shown = ", ".join(desc[:20]) + (f", ... ({len(desc)} in all)" if len(desc) > 20 else "")
         print(f"  report instead one of: {shown}", file=out)
 
@@ -272,10 +244,31 @@ def cmd_code(args: argparse.Namespace) -> int:
         print(f"[{ds.info.system} FY{ds.info.fiscal_year}, release {ds.info.release}]")
         if info is None:
             print(doc["message"])
+            if doc.get("exists_in"):
+                years = ", ".join(f"FY{fy}" for fy in doc["exists_in"])
+                print(f"It is a code in the packaged fiscal years {years}.")
+            if doc["suggestions"]:
+                print("Suggestions: " + ", ".join(doc["suggestions"]) + ".")
         else:
             _print_code_text(doc, sys.stdout)
     # A header is found but not reportable: for a coder that is "not valid" (exit 1).
     return 0 if info is not None and info.billable else 1
+
+
+#: how a search hit that cannot be reported as it stands is marked in text output.
+_STATUS_MARKS = {
+    "billable": "",
+    "header": "(header, not billable) ",
+    "needs-7th-character": "(needs a 7th character) ",
+}
+
+
+def hit_status(ds: Dataset, code: str) -> str:
+    """``billable``, ``header`` or ``needs-7th-character``: whether a hit can be reported."""
+    if ds.is_billable(code):
+        return "billable"
+    info = ds.lookup(code)
+    return "needs-7th-character" if info is not None and info.requires_seventh else "header"
 
 
 def cmd_search(args: argparse.Namespace) -> int:
@@ -295,6 +288,7 @@ def cmd_search(args: argparse.Namespace) -> int:
                         {
                             "code": h.code,
                             "description": h.description,
+                            "status": hit_status(ds, h.code),
                             "score": h.score,
                             "matched_term": h.matched_term,
                         }
@@ -310,7 +304,8 @@ def cmd_search(args: argparse.Namespace) -> int:
             print(f"({remark})")
         for h in hits:
             extra = "" if h.matched_term in (h.description, h.code) else f"  [{h.matched_term}]"
-            print(f"{h.code:<9} {h.description}{extra}")
+            mark = _STATUS_MARKS[hit_status(ds, h.code)]
+            print(f"{h.code:<9} {mark}{h.description}{extra}")
     return 0 if hits else 1
 
 
