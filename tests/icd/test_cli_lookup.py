@@ -12,7 +12,7 @@ from cleanclaim.cli import lookup
 
 @pytest.fixture(autouse=True)
 def _today(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(lookup, "_today", lambda: date(2026, 11, 24))
+    monkeypatch.setattr(lookup, "_today", lambda: date(2026, 3, 1))
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -31,13 +31,13 @@ def test_code_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert doc["description"] == "Muscle spasm of back"
     assert "Muscle spasm of back" in out
     assert doc["dataset"]["fiscal_year"] == 2026
-    assert "FY2027" in doc["remark"]
+    assert doc["remark"] == "FY2026, release 2026-April, in force today"
 
 
-def test_code_text_default_uses_newest_and_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+def test_code_text_default_uses_today_and_says_so(capsys: pytest.CaptureFixture[str]) -> None:
     rc, out, _ = run(capsys, "code", "m62830")
     assert rc == 0
-    assert "FY2027" in out and "newest" in out
+    assert "FY2026, release 2026-April, in force today" in out
     assert "Muscle spasm of back" in out and "billable" in out
     assert "M60-M63" in out and "M62.83" in out
 
@@ -72,10 +72,10 @@ def test_code_missing_placeholder_and_seventh(capsys: pytest.CaptureFixture[str]
 
 
 def test_code_bad_usage(capsys: pytest.CaptureFixture[str]) -> None:
-    rc, _, err = run(capsys, "code", "M54.5", "--fy", "2023")
-    assert rc == 2 and "FY2021, FY2025, FY2026" in err and "Traceback" not in err
-    rc, _, err = run(capsys, "code", "M54.5", "--date", "2022-11-01")
-    assert rc == 2 and "fiscal year 2023" in err
+    rc, _, err = run(capsys, "code", "M54.5", "--fy", "2024")
+    assert rc == 2 and "FY2021, FY2023" in err and "Traceback" not in err
+    rc, _, err = run(capsys, "code", "M54.5", "--date", "2022-09-30")
+    assert rc == 2 and "fiscal year 2022" in err
     rc, _, err = run(capsys, "code", "M54.5", "--date", "yesterday")
     assert rc == 2 and "YYYY-MM-DD" in err
 
@@ -107,5 +107,12 @@ def test_datasets(capsys: pytest.CaptureFixture[str]) -> None:
     assert rc == 0 and "whole fiscal year 2026" in out
     rc, out, _ = run(capsys, "datasets", "--format", "json")
     doc = json.loads(out)
-    assert [d["fiscal_year"] for d in doc] == [2021, 2025, 2026]
-    assert doc[1]["serves_from"] == "2024-10-01"
+    years = [d["fiscal_year"] for d in doc["datasets"]]
+    assert {2021, 2023, 2025, 2026} <= set(years) and years == sorted(years)
+    apr = next(d for d in doc["datasets"] if d["name"] == "icd10cm-fy2025-april")
+    assert apr["serves_from"] == "2024-10-01" and apr["origin"] == "packaged"
+    assert apr["verified"] is True and apr["provisional"] is None
+    window = next(w for w in doc["windows"] if w["from"] == "2024-10-01")
+    assert window["dataset"] == "icd10cm-fy2025-april" and window["note"]
+    refused = next(w for w in doc["windows"] if w["from"] == "2021-10-01")
+    assert refused["dataset"] is None and "FY2022" in refused["refused"]
