@@ -6,6 +6,7 @@ explicit fallback); ENG002 says whether the flag or the configuration asked for 
 
 from __future__ import annotations
 
+import pickle
 from datetime import date
 from importlib.resources import files
 
@@ -94,7 +95,7 @@ def test_fallback_year_from_the_configuration_is_used_and_said() -> None:
 
 
 def test_fallback_year_from_the_flag_says_the_flag() -> None:
-    config = Config(fallback_fiscal_year=2023, fallback_source="--fallback-fy")
+    config = Config().with_fallback(2023, "--fallback-fy")
     engine = Engine.build(installed=False, config=config, datasets=_registry(APRIL_2023))
     report = engine.check({**CLAIM, "date_of_service": "2023-06-01"})
     assert report.dataset.fiscal_year == 2023
@@ -103,6 +104,7 @@ def test_fallback_year_from_the_flag_says_the_flag() -> None:
     assert "--fallback-fy" in finding.message
     assert "the April 2023 update is not installed" in finding.message
     assert finding.reference == "command line: --fallback-fy"
+    assert pickle.loads(pickle.dumps(config)).fallback_source == "--fallback-fy"  # to workers
 
 
 def test_fallback_is_not_used_when_the_year_is_packaged() -> None:

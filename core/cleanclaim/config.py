@@ -14,7 +14,7 @@ from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from cleanclaim.models import Severity, describe_validation
 
@@ -70,10 +70,20 @@ class Config(BaseModel):
         description="Folder of datasets added with `cleanclaim datasets add` (default: "
         "$CLEANCLAIM_DATA_DIR, else the user's data directory).",
     )
-    #: who asked for the fallback year: ``"configuration"`` or ``"--fallback-fy"`` (ENG002
-    #: says which, so a coder knows where to switch it off).
-    fallback_source: str = Field(default="configuration", exclude=True)
     base_dir: Path = Field(default=Path("."), exclude=True)
+    #: who asked for the fallback year: ``"configuration"`` or ``"--fallback-fy"`` (ENG002
+    #: says which, so a coder knows where to switch it off).  Not a setting of the file.
+    _fallback_source: str = PrivateAttr(default="configuration")
+
+    @property
+    def fallback_source(self) -> str:
+        return self._fallback_source
+
+    def with_fallback(self, year: int, source: str = "configuration") -> Config:
+        """A copy whose fallback fiscal year is ``year``, asked for by ``source``."""
+        config = self.model_copy(update={"fallback_fiscal_year": year})
+        config._fallback_source = source
+        return config
 
     @field_validator("rules")
     @classmethod
@@ -94,9 +104,7 @@ class Config(BaseModel):
     @classmethod
     def from_mapping(cls, data: dict[str, Any], *, origin: str, base_dir: Path) -> Config:
         allowed = sorted(
-            (f.alias or name)
-            for name, f in cls.model_fields.items()
-            if name not in ("base_dir", "fallback_source")
+            (f.alias or name) for name, f in cls.model_fields.items() if name != "base_dir"
         )
         unknown = sorted(set(data) - set(allowed))
         if unknown:

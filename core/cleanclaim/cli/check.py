@@ -67,9 +67,7 @@ def load_config(args: argparse.Namespace) -> Config:
     if getattr(args, "payer", None):
         config = config.model_copy(update={"default_payer": args.payer.strip().lower()})
     if getattr(args, "fallback_fy", None):
-        config = config.model_copy(
-            update={"fallback_fiscal_year": args.fallback_fy, "fallback_source": "--fallback-fy"}
-        )
+        config = config.with_fallback(args.fallback_fy, "--fallback-fy")
     if getattr(args, "data_dir", None):
         config = config.model_copy(update={"data_dir": Path(args.data_dir).expanduser().absolute()})
     return config
