@@ -7,12 +7,14 @@ from typing import Any
 
 from cleanclaim.context import ClaimContext
 from cleanclaim.contributions import Hit, Rule
+from cleanclaim.rules.clm206 import is_well_formed
 
 
 def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     known = ctx.tables.procedures
     for index, line in enumerate(ctx.lines):
-        if line.procedure not in known:
+        # A code of no CPT/HCPCS shape is CLM206's error; this info is for real-looking codes.
+        if line.procedure not in known and is_well_formed(line.procedure):
             yield Hit(
                 f"{line.procedure} is unknown to every loaded plugin, so no pairing, edit or "
                 "payer rule was checked for this line.",
@@ -24,8 +26,8 @@ def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
 RULE = Rule(
     id="CLM205",
     name="unknown-procedure",
-    summary="A procedure code that no loaded plugin contributes, so its line was checked "
-    "only for diagnosis pointers.",
+    summary="A well-formed procedure code that no loaded plugin contributes, so its line was "
+    "checked only for diagnosis pointers (a code of no CPT/HCPCS shape is CLM206).",
     why="A clean report should not be mistaken for a checked line: this says which lines "
     "no specialty rules looked at (a typo, or a specialty whose plugin is not installed).",
     example="A claim with 99499 when only the therapy plugins are installed.",

@@ -10,7 +10,7 @@ from cleanclaim.plugin.hookspecs import PluginInfo
 
 RULE_MODULES = (
     "icd101", "icd102", "icd103", "icd104", "icd105", "icd106", "icd107",
-    "clm201", "clm202", "clm203", "clm204", "clm205", "eng001", "eng002",
+    "clm201", "clm202", "clm203", "clm204", "clm205", "clm206", "eng001", "eng002",
 )  # fmt: skip
 
 
