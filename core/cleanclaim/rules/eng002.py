@@ -1,4 +1,4 @@
-"""ENG002: the claim was judged against another fiscal year's dataset, as configured."""
+"""ENG002: the claim was judged against another fiscal year's dataset, as asked for."""
 
 from __future__ import annotations
 
@@ -17,15 +17,20 @@ def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
 RULE = Rule(
     id="ENG002",
     name="dataset-fallback",
-    summary="No ICD-10-CM dataset is packaged for the fiscal year of the date of service, and "
-    "the configuration's fallback-fiscal-year was used instead.",
-    why="Codes are valid per fiscal year; judging a FY2024 claim with FY2025 data can call a "
-    "code valid that was not yet effective, or invalid one that was later deleted. Without "
-    "the fallback such a claim is refused (exit 2), never silently judged with another year.",
-    example="fallback-fiscal-year = 2025 and a date of service of 2024-03-01 (FY2024).",
-    fix="Install a cleanclaim-refdata release that packages that fiscal year, or accept the "
-    "approximation knowingly.",
-    reference="DESIGN: datasets are chosen by the fiscal year of the date of service",
+    summary="No ICD-10-CM dataset serves the date of service (its fiscal year, or the update "
+    "that changed the code set on that date, is not packaged or installed), and the claim was "
+    "checked against the fallback fiscal year that --fallback-fy or the configuration's "
+    "fallback-fiscal-year asked for; the message says which of the two.",
+    why="Codes are valid per release; judging a FY2024 claim with FY2025 data can call a "
+    "code valid that was not yet effective, or invalid one that was later deleted, and the "
+    "October 2022 release misses the 42 codes the April 2023 update added. Without the "
+    "fallback such a claim is refused (exit 2), never silently judged with another code set.",
+    example="fallback-fiscal-year = 2025 and a date of service of 2024-03-01 (FY2024); or "
+    "--fallback-fy 2023 and a date of service of 2023-06-01 (the April 2023 update).",
+    fix="Add the missing CMS release with `cleanclaim datasets add FILE` (the tabular XML or "
+    "the ...-code-tables-tabular-index.zip), or accept the approximation knowingly.",
+    reference="HIPAA code-set rules: a code set is valid within the dates its maintainer "
+    "sets (45 CFR 162.1002, 162.1011)",
     check=check,
     default_severity="warning",
     groups=("engine",),
