@@ -28,6 +28,8 @@ import hashlib
 import json
 import lzma
 import re
+import shutil
+import tempfile
 import xml.etree.ElementTree as ET
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
@@ -35,6 +37,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+
+from cleanclaim_refdata.releases import (
+    ServiceWindow,
+    parse_release,
+    release_date,
+    service_window,
+)
 
 FORMAT_VERSION = 1
 SYSTEM = "ICD-10-CM"
@@ -434,89 +443,283 @@ def read_checksums(sources: Path) -> dict[str, str]:
     return out
 
 
-def build_one(source: Path, out_dir: Path, checksums: dict[str, str]) -> Path:
-    """Compile one source into ``out_dir/<dataset name>/`` and return that directory."""
-    info = parse_source_name(source)
-    raw = lzma.decompress(source.read_bytes())
-    xml_name = source.name.removesuffix(".xz")
-    digest = hashlib.sha256(raw).hexdigest()
-    expected = checksums.get(xml_name)
-    if expected is None:
-        raise ValueError(f"{xml_name}: not listed in SHA256SUMS.raw")
-    if digest != expected:
-        raise ValueError(f"{xml_name}: sha256 {digest} does not match SHA256SUMS.raw {expected}")
-    root = ET.fromstring(raw)
+class SourceError(ValueError):
+    """A file handed to the builder is not the ICD-10-CM source it was said to be (not a
+    tabular XML, a <version> of another year, an addenda of another base); the message says
+    what is wrong in words a user can act on."""
+
+
+def dataset_name(release: str, *, provisional: bool = False) -> str:
+    """``"2027"`` -> ``icd10cm-fy2027``, ``"2027-April"`` -> ``icd10cm-fy2027-april``."""
+    fy, april = parse_release(release)
+    return f"icd10cm-fy{fy}" + ("-april" if april else "") + ("-provisional" if provisional else "")
+
+
+def parse_tabular(xml: bytes, release: str, name: str) -> ET.Element:
+    """The root of an ICD-10-CM Tabular List XML of ``release``, or :class:`SourceError`."""
+    fy, _ = parse_release(release)
+    try:
+        root = ET.fromstring(xml)
+    except ET.ParseError as exc:
+        raise SourceError(f"{name}: not an XML file ({exc})") from None
+    if root.tag != "ICD10CM.tabular":
+        raise SourceError(
+            f"{name}: not an ICD-10-CM Tabular List XML (root element <{root.tag}>, "
+            "expected <ICD10CM.tabular>)"
+        )
     version = _text(root.find("version"))
-    if version != str(info.fiscal_year):
-        raise ValueError(f"{source.name}: <version> is {version!r}, expected {info.fiscal_year}")
+    if not version:
+        raise SourceError(f"{name}: an ICD-10-CM tabular XML without <version>")
+    if not root.findall("chapter"):
+        raise SourceError(f"{name}: an ICD-10-CM tabular XML without chapters")
+    if version != str(fy):
+        raise SourceError(
+            f"{name}: <version> is {version!r}, so it is not release {release} (fiscal year {fy})"
+        )
+    return root
+
+
+def compile_tabular(xml: bytes, release: str, name: str) -> _Compiler:
+    """Parse and compile one tabular XML: the one code path of every dataset."""
     comp = _Compiler()
-    comp.compile(root)
+    comp.compile(parse_tabular(xml, release, name))
+    return comp
+
+
+def _manifest_files(
+    comp: _Compiler,
+    *,
+    name: str,
+    release: str,
+    window: ServiceWindow,
+    source: dict[str, str],
+    verified: bool,
+    provisional: dict[str, Any] | None = None,
+) -> dict[str, bytes]:
+    """The three files of one dataset, manifest last (it names the others' digests)."""
     codes_doc, notes_doc, counts = comp.outputs()
     files = {"codes.json": _dump(codes_doc), "notes.json": _dump(notes_doc)}
-
-    digests = {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}
-    fy = info.fiscal_year
-    fy_start, fy_end = date(fy - 1, 10, 1), date(fy, 9, 30)
-    if info.april:
-        note = (
-            f"April {fy} update; packaged without the October {fy - 1} release, "
-            f"so it serves the whole fiscal year {fy}"
-        )
-    else:
-        note = f"October {fy - 1} release of fiscal year {fy}"
-    manifest = {
+    digests = {n: hashlib.sha256(data).hexdigest() for n, data in sorted(files.items())}
+    fy, _ = parse_release(release)
+    effective = release_date(release)
+    manifest: dict[str, Any] = {
         "format": FORMAT_VERSION,
-        "name": info.dataset_name,
+        "name": name,
         "system": SYSTEM,
         "fiscal_year": fy,
-        "release": info.release,
-        "release_date": info.release_date.isoformat(),
-        "effective_from": info.release_date.isoformat(),
-        "effective_to": fy_end.isoformat(),
-        "serves_from": fy_start.isoformat(),
-        "serves_to": fy_end.isoformat(),
-        "note": note,
-        "source": {"file": source.name, "xml": xml_name, "sha256": digest},
+        "release": release,
+        "release_date": effective.isoformat(),
+        "effective_from": effective.isoformat(),
+        "effective_to": window.serves_to.isoformat(),
+        "serves_from": window.serves_from.isoformat(),
+        "serves_to": window.serves_to.isoformat(),
+        "note": window.note,
+        "source": source,
         "files": digests,
         "sha256": dataset_digest(digests),
         "counts": counts,
+        "verified": verified,
     }
-    target = out_dir / info.dataset_name
-    target.mkdir(parents=True, exist_ok=True)
-    for name, data in files.items():
-        (target / name).write_bytes(data)
-    (target / "manifest.json").write_bytes(_dump(manifest))
+    if provisional is not None:
+        manifest["provisional"] = provisional
+    files["manifest.json"] = _dump(manifest)
+    return files
+
+
+def _install(out_dir: Path, name: str, files: dict[str, bytes]) -> Path:
+    """Write the dataset into a hidden temporary folder of ``out_dir`` and rename it into
+    place once whole, so a crash never leaves a partial dataset a reader would load (readers
+    skip names starting with a dot)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / name
+    tmp = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=out_dir))
+    try:
+        for file_name, data in files.items():
+            (tmp / file_name).write_bytes(data)
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{name}.old.", dir=out_dir))
+            target.rename(old / name)
+            tmp.rename(target)
+            shutil.rmtree(old)
+        else:
+            tmp.rename(target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     return target
 
 
-def adjust_service_windows(out_dir: Path, names: Iterable[str]) -> None:
-    """Where the October release and the April update of one year are both packaged, the
-    October release serves until March 31 and the update from April 1."""
-    manifests = {}
-    for name in names:
-        path = out_dir / name / "manifest.json"
-        manifests[name] = (path, json.loads(path.read_text(encoding="utf-8")))
-    by_year: dict[int, list[str]] = {}
-    for name, (_, m) in manifests.items():
-        by_year.setdefault(m["fiscal_year"], []).append(name)
-    for fy, group in by_year.items():
-        if len(group) < 2:
-            continue
-        for name in group:
-            path, m = manifests[name]
-            if m["release"].endswith("-April"):
-                m["serves_from"] = f"{fy}-04-01"
-                m["note"] = f"April {fy} update; serves April 1 to September 30 {fy}"
-            else:
-                m["serves_to"] = m["effective_to"] = f"{fy}-03-31"
-                m["note"] = f"October {fy - 1} release; serves until the April {fy} update"
-            path.write_bytes(_dump(m))
+def compile_release(
+    xml: bytes,
+    out_dir: Path,
+    *,
+    release: str,
+    source_name: str,
+    source_sha256: str,
+    verified: bool,
+) -> Path:
+    """Compile one tabular XML (already decompressed) into ``out_dir/<dataset name>/``, the
+    layout and digests of a packaged dataset, its service window from ``releases.toml``.
+
+    This is what ``cleanclaim datasets add`` runs on a user's download: it must refuse a
+    file of the wrong kind or year with :class:`SourceError` and never leave a partial
+    folder behind.
+    """
+    try:
+        parse_release(release)
+    except ValueError as exc:
+        raise SourceError(str(exc)) from None
+    comp = compile_tabular(xml, release, source_name)
+    name = dataset_name(release)
+    files = _manifest_files(
+        comp,
+        name=name,
+        release=release,
+        window=service_window(release),
+        source={"file": source_name, "xml": source_name, "sha256": source_sha256.lower()},
+        verified=verified,
+    )
+    return _install(out_dir, name, files)
+
+
+def _checked(path: Path, data: bytes, checksums: dict[str, str], listed_as: str) -> str:
+    digest = hashlib.sha256(data).hexdigest()
+    expected = checksums.get(listed_as)
+    if expected is None:
+        raise ValueError(f"{listed_as}: not listed in SHA256SUMS.raw")
+    if digest != expected:
+        raise ValueError(f"{listed_as}: sha256 {digest} does not match SHA256SUMS.raw {expected}")
+    return digest
+
+
+def _build_tabular(
+    source: Path, out_dir: Path, checksums: dict[str, str], alongside: Iterable[str]
+) -> tuple[Path, _Compiler]:
+    info = parse_source_name(source)
+    raw = lzma.decompress(source.read_bytes())
+    xml_name = source.name.removesuffix(".xz")
+    digest = _checked(source, raw, checksums, xml_name)
+    comp = compile_tabular(raw, info.release, source.name)
+    files = _manifest_files(
+        comp,
+        name=info.dataset_name,
+        release=info.release,
+        window=service_window(info.release, set(alongside)),
+        source={"file": source.name, "xml": xml_name, "sha256": digest},
+        verified=True,
+    )
+    return _install(out_dir, info.dataset_name, files), comp
+
+
+def build_one(
+    source: Path, out_dir: Path, checksums: dict[str, str], alongside: Iterable[str] = ()
+) -> Path:
+    """Compile one source into ``out_dir/<dataset name>/`` and return that directory.
+
+    ``alongside``: the other releases of the same fiscal year being packaged, which cut the
+    service window (an October release packaged with its April update serves until March 31).
+    """
+    return _build_tabular(source, out_dir, checksums, alongside)[0]
+
+
+_ADDENDA_NAME = re.compile(r"^icd10cm-order-addenda-FY(?P<fy>\d{4})\.txt$")
+
+
+def build_provisional(
+    addenda_path: Path,
+    base: tuple[SourceInfo, _Compiler],
+    out_dir: Path,
+    checksums: dict[str, str],
+    alongside: Iterable[str] = (),
+) -> Path:
+    """Build ``icd10cm-fy<YEAR>-provisional`` from the newest tabular of the year before
+    with the October order-file addenda of YEAR applied (:mod:`cleanclaim_refdata.addenda`).
+
+    The code set is exact; the instructional notes are the base year's, which the manifest's
+    ``provisional`` object says in a sentence a coder reads.
+    """
+    from cleanclaim_refdata.addenda import AddendaError, apply_addenda, parse_addenda
+
+    m = _ADDENDA_NAME.match(addenda_path.name)
+    if m is None:
+        raise ValueError(
+            f"{addenda_path.name}: not an addenda name (icd10cm-order-addenda-FY<YEAR>.txt)"
+        )
+    fy = int(m["fy"])
+    base_info, comp = base
+    if base_info.fiscal_year != fy - 1:
+        raise ValueError(f"{addenda_path.name}: the base must be of fiscal year {fy - 1}")
+    data = addenda_path.read_bytes()
+    digest = _checked(addenda_path, data, checksums, addenda_path.name)
+    try:
+        addenda = parse_addenda(data, addenda_path.name)
+        applied = apply_addenda(comp, addenda, addenda_path.name)
+    except AddendaError as exc:
+        raise SourceError(str(exc)) from None
+    release = str(fy)
+    name = dataset_name(release, provisional=True)
+    window = service_window(release, set(alongside))
+    new_blocks = ", ".join(
+        f"{cat} in {block}" for cat, block in sorted(applied.new_categories.items())
+    )
+    note = (
+        f"{window.note}; provisional: the FY{fy} code set from the CMS order-file addenda "
+        f"applied to the {base_info.release} tabular list ({len(applied.added)} codes added, "
+        f"{len(applied.deleted)} deleted, {len(applied.now_headers)} made headers, "
+        f"{len(applied.retitled)} retitled)"
+        + (f"; new categories placed in the block before them: {new_blocks}" if new_blocks else "")
+    )
+    provisional = {
+        "reason": (
+            f"The FY{fy} code set is exact, from the official FY{fy} order-file addenda, but "
+            f"the instructional notes (Excludes1, code first, use additional code, ...) are "
+            f"FY{fy - 1}'s, so notes new in FY{fy} are missing."
+        ),
+        "base": base_info.dataset_name,
+        "addenda": {"file": addenda_path.name, "sha256": digest},
+    }
+    files = _manifest_files(
+        comp,
+        name=name,
+        release=release,
+        window=ServiceWindow(window.serves_from, window.serves_to, note),
+        source={"file": addenda_path.name, "sha256": digest, "base": base_info.path.name},
+        verified=True,
+        provisional=provisional,
+    )
+    return _install(out_dir, name, files)
 
 
 def build_all(sources: Path, out_dir: Path) -> list[Path]:
-    """Compile every ``*.xml.xz`` in ``sources`` (in name order, so output is stable)."""
+    """Compile every ``*.xml.xz`` in ``sources`` (in name order, so output is stable), then
+    every ``icd10cm-order-addenda-FY<YEAR>.txt`` on the newest tabular of the year before."""
     checksums = read_checksums(sources)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    built = [build_one(src, out_dir, checksums) for src in sorted(sources.glob("*.xml.xz"))]
-    adjust_service_windows(out_dir, [p.name for p in built])
+    tabulars = [parse_source_name(src) for src in sorted(sources.glob("*.xml.xz"))]
+    addenda = sorted(sources.glob("icd10cm-order-addenda-FY*.txt"))
+    releases: dict[int, set[str]] = {}
+    for info in tabulars:
+        releases.setdefault(info.fiscal_year, set()).add(info.release)
+    for path in addenda:
+        m = _ADDENDA_NAME.match(path.name)
+        if m is None:
+            raise ValueError(
+                f"{path.name}: not an addenda name (icd10cm-order-addenda-FY<YEAR>.txt)"
+            )
+        releases.setdefault(int(m["fy"]), set()).add(m["fy"])
+    built: list[Path] = []
+    compiled: dict[int, tuple[SourceInfo, _Compiler]] = {}
+    for info in tabulars:
+        path, comp = _build_tabular(info.path, out_dir, checksums, releases[info.fiscal_year])
+        built.append(path)
+        newest = compiled.get(info.fiscal_year)
+        if newest is None or info.release_date > newest[0].release_date:
+            compiled[info.fiscal_year] = (info, comp)
+    for path in addenda:
+        fy = int(path.name[len("icd10cm-order-addenda-FY") :][:4])
+        base = compiled.pop(fy - 1, None)  # applied in place: one addenda per base
+        if base is None:
+            raise ValueError(
+                f"{path.name}: no tabular source of fiscal year {fy - 1} to apply it to"
+            )
+        built.append(build_provisional(path, base, out_dir, checksums, releases[fy]))
     return built
