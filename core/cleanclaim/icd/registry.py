@@ -364,10 +364,11 @@ class DatasetRegistry:
         ]
         if earlier:
             who = max(earlier, key=lambda r: r.effective).label
+            own = next((r.label for r in self._releases if r.release == info.release), "it")
             return (
                 f"serves from {window.start.isoformat()}, before it took effect on "
-                f"{info.effective_from.isoformat()}: {who} is not here and CMS's update "
-                "changed no code of it"
+                f"{info.effective_from.isoformat()}: {own} changed no code of {who}, "
+                "which is not here"
             )
         return f"serves from {window.start.isoformat()}, as its manifest says"
 
