@@ -12,7 +12,7 @@ from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from cleanclaim.models import Claim, Documentation, ServiceLine
+from cleanclaim.models import Claim, Documentation, ServiceLine, normalize_specialty
 
 if TYPE_CHECKING:
     from cleanclaim.contributions import DiagnosisPattern
@@ -82,6 +82,23 @@ class ClaimContext:
     @property
     def is_medicare(self) -> bool:
         return self.profile == "medicare"
+
+    @_lazy
+    def specialty(self) -> str | None:
+        """The billing specialty: the claim's own, or else the one specialty its billed
+        procedures declare (``Procedure.specialty``), or None when neither tells.
+
+        Rules scoped to specialties (``Rule.specialties``) run only on claims of theirs,
+        so that one specialty's billing rules never speak on another's claim."""
+        if self.claim.specialty:
+            return normalize_specialty(self.claim.specialty)
+        procedures = self.tables.procedures
+        declared = {
+            proc.specialty
+            for code in self.procedure_codes
+            if (proc := procedures.get(code)) is not None and proc.specialty
+        }
+        return declared.pop() if len(declared) == 1 else None
 
     @_lazy
     def documentation(self) -> Documentation:

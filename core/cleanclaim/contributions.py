@@ -18,7 +18,12 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from cleanclaim.models import Severity, normalize_diagnosis, normalize_procedure
+from cleanclaim.models import (
+    Severity,
+    normalize_diagnosis,
+    normalize_procedure,
+    normalize_specialty,
+)
 
 if TYPE_CHECKING:
     from cleanclaim.context import ClaimContext
@@ -133,7 +138,17 @@ class Procedure(_Contribution):
     unit_minutes: int | None = Field(
         default=None, ge=1, description="For a timed code: the minutes one unit stands for."
     )
+    specialty: str | None = Field(
+        default=None,
+        description="The one specialty that bills this code (98940: chiropractic); a claim "
+        "that gives no specialty and bills it is taken to be of that specialty.",
+    )
     source: str = ""
+
+    @field_validator("specialty")
+    @classmethod
+    def _specialty(cls, value: str | None) -> str | None:
+        return normalize_specialty(value) if value else None
 
 
 class PayerScoped(Dated):
@@ -350,6 +365,17 @@ class Rule:
     means every claim.  Like ``triggers``, for rules about certain diagnoses: the rule runs
     only when some diagnosis of the claim is covered by one of the patterns."""
 
+    specialties: frozenset[str] = frozenset()
+    """Specialties whose billing the rule belongs to; empty means every claim.  A rule with
+    specialties does not run on a claim of another specialty: the claim's ``specialty``,
+    or, when it gives none, the one specialty its procedures declare
+    (:attr:`Procedure.specialty`: a claim billing 98940 is chiropractic).  It still runs
+    when the specialty is unknown."""
+    excluded_specialties: frozenset[str] = frozenset()
+    """Specialties on whose claims the rule never runs (known as for ``specialties``):
+    for a rule that holds for every biller of a code but one (the therapy modifier rules
+    are not for chiropractors, whose therapy Medicare does not cover)."""
+
     diagnoses_only: bool = False
     """True when the rule's hits depend on nothing of the claim but its diagnosis list
     (besides the dataset of its date, the rule's options and the engine's tables).
@@ -361,7 +387,18 @@ class Rule:
     (the kernel's test ``test_diagnoses_only_rules_ignore_the_rest_of_the_claim`` shows
     how to check a plugin's rules)."""
 
+    def speaks_on(self, specialty: str | None) -> bool:
+        """True when the rule may run on a claim of ``specialty`` (None: unknown)."""
+        if specialty is None:
+            return True
+        if specialty in self.excluded_specialties:
+            return False
+        return not self.specialties or specialty in self.specialties
+
     def __post_init__(self) -> None:
+        for name in ("specialties", "excluded_specialties"):
+            given = getattr(self, name)
+            object.__setattr__(self, name, frozenset(normalize_specialty(s) for s in given))
         if not RULE_ID.match(self.id):
             raise ValueError(f"rule id {self.id!r} must look like ABC123")
         missing = [

@@ -100,9 +100,10 @@ class Engine:
         self.problems = problems
         self._overrides = overrides
         self.selection = RuleSelection(rules, overrides, config, tables)
-        #: hits of ``diagnoses_only`` rules per (plan token, dataset, diagnosis list).
+        #: hits of ``diagnoses_only`` rules per (plan token, dataset, diagnosis list,
+        #: specialty: a rule scoped to specialties may be skipped on some claims).
         self._remembered_hits: dict[
-            tuple[int, Dataset, tuple[str, ...]], tuple[tuple[ActiveRule, Hit], ...]
+            tuple[int, Dataset, tuple[str, ...], str | None], tuple[tuple[ActiveRule, Hit], ...]
         ] = {}
         self._lock = threading.Lock()
 
@@ -238,7 +239,7 @@ class Engine:
         findings: list[Finding] = [fallback_note] if fallback_note else []
         plan = selection.plan_for(profile, claim.date_of_service, ctx.procedure_codes)
         if plan.by_diagnoses:
-            key = (plan.token, dataset, tuple(claim.diagnoses))
+            key = (plan.token, dataset, tuple(claim.diagnoses), ctx.specialty)
             hits = self._remembered_hits.get(key)
             if hits is None:
                 hits, crashes = _run(plan.by_diagnoses, ctx)
@@ -346,6 +347,8 @@ def _run(
         if active.diagnosis_triggers and not _diagnosis_triggered(active, ctx):
             continue
         rule = active.rule
+        if (rule.specialties or rule.excluded_specialties) and not rule.speaks_on(ctx.specialty):
+            continue  # another specialty's claim (Rule.specialties)
         ctx.rule_id = rule.id
         try:
             for hit in rule.check(ctx, active.options):

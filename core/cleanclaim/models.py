@@ -90,6 +90,11 @@ def normalize_diagnosis(raw: str) -> str:
     return flat if len(flat) <= 3 else f"{flat[:3]}.{flat[3:]}"
 
 
+def normalize_specialty(raw: str) -> str:
+    """``Physical Therapy``, ``physical_therapy`` and ``physical-therapy`` are one specialty."""
+    return "-".join(raw.replace("_", " ").lower().split())
+
+
 def normalize_procedure(raw: str) -> str:
     """Upper-case CPT/HCPCS code without spaces (``g0283`` and ``G0283`` are one code)."""
     if raw.isalnum():  # the usual case: nothing for the regular expression to remove

@@ -9,14 +9,23 @@ from cleanclaim.engine import Engine
 
 
 def test_case_22_same_region_without_modifier(engine: Engine) -> None:
-    # Commercial: 98940 + 97140 without 59/XS, both linked to M99.03/M62.830.
+    # Commercial: 98940 + 97140 without 59/XS, both linked to M99.03/M62.830.  One problem
+    # (97140 bundled into the manipulation), one finding: the NCCI edit's (issue #13).
     report = engine.check(claim("98940", "97140", payer="commercial"))
+    assert not of(report, "DC108")
+    [edit] = of(report, "CLM203")
+    assert "97140" in edit.codes
+
+
+def test_same_region_without_modifier_and_without_an_edit_is_dc108s() -> None:
+    # No PTP edit pairs 98940 with 97530 here, so CLM203 is silent and DC108 speaks.
+    wider = build(Config(rules={"DC108": {"procedures": ["97530"]}}))
+    report = wider.check(claim("98940", "97530", payer="commercial"))
     [region] = of(report, "DC108")
     assert region.severity == "error"
     assert region.location == "lines[1].diagnosis_pointers"
-    assert {"97140", "98940", "M99.03", "M62.830"} <= set(region.codes)
-    [edit] = of(report, "CLM203")
-    assert "97140" in edit.codes
+    assert {"97530", "98940", "M99.03", "M62.830"} <= set(region.codes)
+    assert not of(report, "CLM203")
 
 
 def test_case_22_other_region_with_xs_passes(engine: Engine) -> None:

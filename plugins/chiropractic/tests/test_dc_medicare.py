@@ -220,8 +220,27 @@ def test_dc107_98943_when_specialty_absent_but_not_for_another(engine: Engine) -
 def test_dc107_other_dc_services_need_gy(engine: Engine) -> None:
     report = engine.check(claim("98940-AT", line("97140", 1), line("99213", 1)))
     assert {f.codes[0] for f in of(report, "DC107")} == {"97140", "99213"}
-    # Same lines without a chiropractic specialty: not judged (the biller may be a DO).
+    # Same lines without a specialty: the CMT line makes it look like a chiropractor's
+    # claim (likely, not certain): a warning, not an error.
     report = engine.check(claim("98940-AT", line("97140", 1), specialty=None))
+    [finding] = of(report, "DC107")
+    assert finding.severity == "warning" and "no specialty given" in finding.message
+    # Another specialty given: not judged.
+    report = engine.check(claim("98940-AT", line("97140", 1), specialty="primary-care"))
+    assert not of(report, "DC107")
+
+
+def test_dc107_therapy_modifier_on_a_chiropractors_line_does_not_pass(engine: Engine) -> None:
+    # Issue #13: GP, GY and XS on one chiropractic 97140 line must not pass.
+    report = engine.check(
+        claim("98940-AT", line("97140-GP-GY-XS", 2), diagnoses=("M99.03", "M54.2"))
+    )
+    [finding] = of(report, "DC107")
+    assert finding.severity == "warning" and "GP" in finding.codes
+    assert finding.suggestions == ["GY"]
+    assert report.status != "clean"
+    # GY and XS alone agree: quiet.
+    report = engine.check(claim("98940-AT", line("97140-GY-XS", 2), diagnoses=("M99.03", "M54.2")))
     assert not of(report, "DC107")
 
 

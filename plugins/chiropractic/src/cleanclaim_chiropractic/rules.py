@@ -13,6 +13,7 @@ from typing import Any
 
 from cleanclaim.context import ClaimContext
 from cleanclaim.contributions import Hit, Rule
+from cleanclaim.models import Severity, normalize_specialty
 from cleanclaim.rulekit import per_options, read_data, strings
 from cleanclaim_chiropractic.regions import (
     PACKAGE,
@@ -283,6 +284,15 @@ def check_at_with_ga(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[
 # --------------------------------------------------------------------------- DC107
 
 
+#: the therapy discipline modifiers (physical, occupational, speech-language therapy).
+THERAPY_MODIFIERS = frozenset({"GP", "GO", "GN"})
+THERAPY_MODIFIER_REFERENCE = (
+    "Medicare Claims Processing Manual (Pub 100-04) ch. 5 §20.1 (GP/GO/GN: services under "
+    "a therapy plan of care); Pub 100-02 ch. 15 §240.1.1 (a chiropractor is paid for manual "
+    "manipulation of the spine only)"
+)
+
+
 @per_options
 def _gy_options(
     options: Mapping[str, Any],
@@ -291,23 +301,50 @@ def _gy_options(
         str(options.get("modifier", "GY")),
         frozenset(strings(options.get("covered_procedures", ()))),
         frozenset(strings(options.get("noncovered_procedures", ()))),
-        frozenset(strings(options.get("specialties", ("chiropractic",)))),
+        frozenset(normalize_specialty(x) for x in strings(options.get("specialties", ()))),
     )
 
 
 def check_noncovered_gy(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     """Medicare: services a chiropractor bills other than spinal CMT need GY."""
     modifier, covered_codes, noncovered, specialties = _gy_options(options)
-    specialty = ctx.claim.specialty
+    specialty = ctx.specialty  # the claim's, or inferred from its CMT codes
     by_chiropractor = specialty in specialties
+    inferred = by_chiropractor and not ctx.claim.specialty
     for index, line in enumerate(ctx.lines):
+        code = line.procedure
+        therapy = sorted(ctx.line_modifiers[index] & THERAPY_MODIFIERS)
+        if by_chiropractor and therapy:
+            # GP/GO/GN say "furnished under a therapy plan of care", which a chiropractor
+            # cannot establish: it contradicts GY, so the claim must not pass with both.
+            yield Hit(
+                message=(
+                    f"{code} carries {', '.join(therapy)}, which marks a service furnished "
+                    "under a physical, occupational or speech therapy plan of care; a "
+                    f"chiropractor's claim has none: remove {', '.join(therapy)}"
+                    + (f" and keep {modifier}." if code not in covered_codes else ".")
+                ),
+                location=f"lines[{index}].modifiers",
+                codes=(code, *therapy),
+                suggestions=(modifier,) if code not in covered_codes else (),
+                reference=THERAPY_MODIFIER_REFERENCE,
+                severity="warning",
+            )
         if modifier in ctx.line_modifiers[index]:
             continue
-        code = line.procedure
+        guessed: Severity | None = None
         if code in noncovered and (specialty is None or by_chiropractor):
             why = "is not a Medicare benefit when a chiropractor bills it"
         elif by_chiropractor and code not in covered_codes:
             why = "is not payable by Medicare to a chiropractor (only spinal manipulation is)"
+            if inferred:
+                # the claim gives no specialty; its CMT lines make it look like a
+                # chiropractor's, which is likely, not certain: a warning.
+                why = (
+                    "is not payable by Medicare to a chiropractor, and this claim bills "
+                    "chiropractic manipulation with no specialty given"
+                )
+                guessed = "warning"
         else:
             continue
         yield Hit(
@@ -315,6 +352,7 @@ def check_noncovered_gy(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterat
                 f"{code} {why}: add {modifier} so it is processed as a non-covered service "
                 f"(with GX too when a voluntary ABN was given)."
             ),
+            severity=guessed,
             location=f"lines[{index}].modifiers",
             codes=(code,),
             suggestions=(modifier,),
@@ -322,6 +360,21 @@ def check_noncovered_gy(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterat
 
 
 # --------------------------------------------------------------------------- DC108
+
+
+#: modifiers that say a same-day service was distinct (another region): XS, 59 and kin.
+DISTINCT = frozenset({"59", "XS", "XE", "XP", "XU"})
+
+
+def _edited(ctx: ClaimContext, cmt_codes: Sequence[str], index: int) -> bool:
+    """True when an NCCI PTP edit in force pairs a CMT code with this line's code: the
+    kernel's CLM203 then reports the unmodified line, and DC108 would say it twice."""
+    code = ctx.lines[index].procedure
+    return any(
+        entry.edit.modifier_indicator != 9 and entry.edit.holds_on(ctx.day)
+        for cmt in cmt_codes
+        for entry in ctx.tables.edits_for(cmt, code)
+    )
 
 
 def check_manual_therapy_region(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
@@ -350,6 +403,8 @@ def check_manual_therapy_region(ctx: ClaimContext, options: Mapping[str, Any]) -
         pointed = ctx.line_diagnoses[index]
         if not pointed:
             continue  # CLM201 reports a line without diagnoses
+        if not ctx.line_modifiers[index] & DISTINCT and _edited(ctx, cmt_codes, index):
+            continue  # the NCCI edit (CLM203) already reports it: one finding per problem
         regions = {code: t.regions_of(code, extra) for code in pointed}
         if any(names and names.isdisjoint(manipulated) for names in regions.values()):
             continue

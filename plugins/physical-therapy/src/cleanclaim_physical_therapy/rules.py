@@ -19,6 +19,11 @@ from cleanclaim.rulekit import documentation_checks
 
 from cleanclaim_physical_therapy import policy
 
+#: specialties on whose claims the therapy-billing rules never speak: a chiropractor bills
+#: no therapy plan of care (Medicare does not cover a chiropractor's therapy, DC107 asks
+#: for GY instead of GP), is not subject to the therapy KX threshold and has no PTA.
+NOT_FOR = frozenset({"chiropractic"})
+
 ALWAYS_THERAPY = "always-therapy"
 DISCIPLINE_MODIFIERS = ("GP", "GO", "GN")
 OTHER_DISCIPLINES = frozenset({"GO", "GN"})
@@ -122,6 +127,7 @@ def check_discipline_modifier(ctx: ClaimContext, options: Mapping[str, Any]) -> 
 
 PT101 = Rule(
     id="PT101",
+    excluded_specialties=NOT_FOR,
     triggers=frozenset({ALWAYS_THERAPY}),
     name="therapy-discipline-modifier",
     summary="An always-therapy code (therapeutic exercise, manual therapy, PT evaluation, "
@@ -358,6 +364,7 @@ def _eight_minute(ctx: ClaimContext, services: list[_Timed]) -> Iterator[Hit]:
 
 PT103 = Rule(
     id="PT103",
+    excluded_specialties=NOT_FOR,
     triggers=frozenset({"timed"}),
     name="timed-units-minutes",
     summary="Units of timed (15-minute) therapy codes that the documented minutes do not "
@@ -421,6 +428,7 @@ def check_kx_threshold(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterato
 
 PT104 = Rule(
     id="PT104",
+    excluded_specialties=NOT_FOR,
     triggers=frozenset({ALWAYS_THERAPY}),
     name="therapy-kx-threshold",
     summary="A PT (or SLP) line without KX when the patient's therapy year to date "
@@ -492,6 +500,7 @@ PT105 = Rule(
 
 PT106 = Rule(
     id="PT106",
+    excluded_specialties=NOT_FOR,
     triggers=frozenset({ALWAYS_THERAPY}),
     name="spasm-back-pain-documentation",
     summary="A therapy claim with muscle spasm of the back, back or neck pain, or a back or "
@@ -556,6 +565,7 @@ def check_trauma_code(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator
 
 PT107 = Rule(
     id="PT107",
+    excluded_specialties=NOT_FOR,
     triggers=frozenset({ALWAYS_THERAPY}),
     name="trauma-on-nontraumatic-spasm",
     summary="A therapy claim codes non-traumatic muscle spasm of the back (M62.830) while "
