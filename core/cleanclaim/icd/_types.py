@@ -146,7 +146,7 @@ class KnownRelease:
         """How a message names it: ``the April 2023 update``, ``the FY2024 release``."""
         if self.april:
             return f"the April {self.effective.year} update"
-        return f"the FY{self.fiscal_year} release (October {self.fiscal_year - 1})"
+        return f"the FY{self.fiscal_year} release of October {self.fiscal_year - 1}"
 
     @property
     def short_summary(self) -> str:
