@@ -32,7 +32,9 @@ RULE = Rule(
     "no specialty rules looked at (a typo, or a specialty whose plugin is not installed).",
     example="A claim with 99499 when only the therapy plugins are installed.",
     fix="Check the code for a typo, or install the plugin for that specialty.",
-    reference="cleanclaim plugin catalog (cleanclaim plugins)",
+    reference="No payer rule: this says which lines no installed specialty plugin checked "
+    "(CPT and HCPCS Level II, the HIPAA procedure code sets of 45 CFR 162.1002, are not "
+    "shipped whole)",
     check=check,
     default_severity="info",
     groups=("claim",),

@@ -25,7 +25,8 @@ RULE = Rule(
     "has none.",
     fix="Report the failure to the plugin's authors (cleanclaim plugins lists its version); "
     "until it is fixed, ignore that rule in configuration if its findings are not needed.",
-    reference="cleanclaim engine isolation guarantee",
+    reference="No coding or payer rule: it says that one rule failed, so the claim was not "
+    "fully checked",
     check=check,
     groups=("engine",),
 )
