@@ -14,9 +14,10 @@ NO_TRAUMA = {"trauma": False, "mechanism": "bending to lift a box, no fall or im
 # -- PC104 -----------------------------------------------------------------------------------
 
 
-def test_pain_listed_before_spasm_is_a_warning(check: Check) -> None:
+def test_pain_listed_before_spasm_is_advice(check: Check) -> None:
+    # Guideline IV.G leaves the order to the condition chiefly responsible: info (#13).
     [finding] = of(check("20552", diagnoses=("M54.50", "M62.830")), "PC104")
-    assert finding.severity == "warning"
+    assert finding.severity == "info"
     assert finding.location == "diagnoses[0]"
     assert finding.codes == ["M54.50", "M62.830"]
     assert finding.suggestions == ["M62.830"]
@@ -30,7 +31,7 @@ def test_every_low_back_pain_code_counts(check: Check) -> None:
 
 def test_never_an_error_even_for_medicare(check: Check) -> None:
     report = check("20552", diagnoses=("M54.50", "M62.830"), payer="medicare")
-    assert [f.severity for f in of(report, "PC104")] == ["warning"]
+    assert [f.severity for f in of(report, "PC104")] == ["info"]
 
 
 def test_spasm_first_is_info_by_default(check: Check) -> None:
@@ -38,6 +39,12 @@ def test_spasm_first_is_info_by_default(check: Check) -> None:
     assert finding.severity == "info"
     assert finding.location == "diagnoses[1]"
     assert finding.suggestions == []
+
+
+def test_spasm_first_can_be_raised_to_a_warning() -> None:
+    engine = build(Config(rules={"PC104": {"when_condition_first": "warning"}}))
+    [finding] = of(engine.check(claim("99213", diagnoses=("M62.830", "M54.50"))), "PC104")
+    assert finding.severity == "warning"
 
 
 def test_spasm_first_can_be_switched_off() -> None:

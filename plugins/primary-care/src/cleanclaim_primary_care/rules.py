@@ -296,7 +296,7 @@ def check_sequencing(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[
                 location=f"diagnoses[{si}]",
                 codes=(symptom, condition),
                 reference=seq.source,
-                severity="info" if mode == "info" else None,
+                severity="warning" if mode == "warning" else None,
             )
 
 
@@ -603,7 +603,9 @@ RULES: tuple[Rule, ...] = (
             "it routinely comes with the coded condition; in outpatient care the condition "
             "chiefly responsible for the service is listed first. Payers match the "
             "first-listed diagnosis to the service, so a pain code first can make a spasm "
-            "treatment look unsupported. This is a judgement from the note, never an error."
+            "treatment look unsupported. Section IV.G leaves the order to the condition "
+            "chiefly responsible for the service, which only the note shows: advice (info), "
+            "never a warning or an error on its own."
         ),
         example="Diagnoses M54.50, M62.830 for a trigger point injection into the back muscles.",
         fix=(
@@ -612,7 +614,7 @@ RULES: tuple[Rule, ...] = (
         ),
         reference=f"{GUIDELINES} I.B.4, I.B.5 and Section IV.G",
         check=check_sequencing,
-        default_severity="warning",
+        default_severity="info",
         groups=("primary-care", "diagnoses"),
         options={"when_condition_first": "info"},
         option_docs={
