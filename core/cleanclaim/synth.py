@@ -23,15 +23,43 @@ from typing import Any
 
 __all__ = ["FAULTS", "FISCAL_YEARS", "generate", "generate_lines"]
 
+
+def _served() -> tuple[dict[int, tuple[date, date]], date]:
+    """The dates the packaged datasets serve, per fiscal year, and a date none serves.
+
+    Read from the registry (manifests and known releases only, no code data), so that every
+    packaged year -- today's included -- is covered as soon as refdata packages it, and
+    FY2023 only up to the April 2023 update it lacks.
+    """
+    from cleanclaim.icd import DatasetRegistry
+
+    years: dict[int, tuple[date, date]] = {}
+    unserved: date | None = None
+    for window in DatasetRegistry.packaged().windows():
+        if window.dataset is None:
+            unserved = unserved or window.start + timedelta(days=14)
+            continue
+        fy = window.dataset.fiscal_year
+        start, end = years.get(fy, (window.start, window.end))
+        if window.start == end + timedelta(days=1):  # contiguous: one range per year
+            end = window.end
+        years[fy] = (start, end)
+    return dict(sorted(years.items())), unserved or date(2019, 6, 1)
+
+
 #: Fiscal years packaged by cleanclaim-refdata, with the dates each one serves.
-FISCAL_YEARS: dict[int, tuple[date, date]] = {
-    2021: (date(2020, 10, 1), date(2021, 9, 30)),
-    2025: (date(2024, 10, 1), date(2025, 9, 30)),
-    2026: (date(2025, 10, 1), date(2026, 9, 30)),
+FISCAL_YEARS, _UNSERVED = _served()
+#: how often each year's dates come up: the newest (today's) year most, as in a clinic.
+_YEAR_WEIGHTS = {
+    fy: 5 if i == 0 else 3 if i == 1 else 2
+    for i, fy in enumerate(sorted(FISCAL_YEARS, reverse=True))
 }
 
-#: Low back pain: M54.5 until FY2021, M54.50 from FY2022 (the change that denies claims).
-_LOW_BACK = {2021: "M54.5", 2025: "M54.50", 2026: "M54.50"}
+
+def _low_back(fy: int) -> str:
+    """Low back pain: M54.5 until FY2021, M54.50 from FY2022 (the change that denies claims)."""
+    return "M54.5" if fy <= 2021 else "M54.50"
+
 
 _PAYERS = (
     ("medicare", 45),
@@ -95,7 +123,7 @@ def _pick(rng: random.Random, weighted: tuple[tuple[Any, int], ...]) -> Any:
 
 
 def _date(rng: random.Random) -> tuple[int, date]:
-    fy = rng.choices((2021, 2025, 2026), (2, 3, 5))[0]
+    fy = rng.choices(list(_YEAR_WEIGHTS), list(_YEAR_WEIGHTS.values()))[0]
     start, end = FISCAL_YEARS[fy]
     return fy, start + timedelta(days=rng.randrange((end - start).days + 1))
 
@@ -145,7 +173,7 @@ def _physical_therapy(rng: random.Random, fy: int, medicare: bool) -> dict[str, 
     first = rng.choice(_PT_DX)
     dx = [first]
     if first in ("M62.830", "M54.16") and rng.random() < 0.3:
-        dx.append(_LOW_BACK[fy])
+        dx.append(_low_back(fy))
     pointers = list(range(1, len(dx) + 1))
     lines = [
         _timed_line(rng, code, pointers, ["GP"])
@@ -176,7 +204,7 @@ def _chiropractic(rng: random.Random, fy: int, medicare: bool) -> dict[str, Any]
     # Medicare wants, for each subluxation, a condition of the same region it treats.
     for region in regions:
         if medicare or rng.random() < 0.5:
-            dx.append(_DC_CONDITION[region] if region != "lumbar" else _LOW_BACK[fy])
+            dx.append(_DC_CONDITION[region] if region != "lumbar" else _low_back(fy))
     cmt = "98940" if len(regions) <= 2 else "98941"
     mods = ["AT"] if medicare else []
     lines = [
@@ -258,8 +286,8 @@ def _inject(rng: random.Random, kind: str, fy: int, body: dict[str, Any]) -> Non
     if kind == "header":
         dx[0] = rng.choice(_HEADERS)
     elif kind == "deleted_code":
-        # M54.5 became a header on 2021-10-01; in FY2021 it was valid, so use FY2025+.
-        dx.append("M54.5" if fy != 2021 else "M54.50")
+        # M54.5 became a header on 2021-10-01; in FY2021 it was valid, and M54.50 was not.
+        dx.append("M54.5" if fy > 2021 else "M54.50")
     elif kind == "seventh_missing":
         dx.append("S39.012")
     elif kind == "typo":
@@ -270,8 +298,8 @@ def _inject(rng: random.Random, kind: str, fy: int, body: dict[str, Any]) -> Non
             dx.append(typo)
     elif kind == "excludes1":
         # Low back pain (M54.5-) is Excludes1 with a lumbar strain (S39.012-).
-        if _LOW_BACK[fy] not in dx:
-            dx.append(_LOW_BACK[fy])
+        if _low_back(fy) not in dx:
+            dx.append(_low_back(fy))
         dx.append("S39.012A")
     elif kind == "duplicate":
         dx.append(dx[0])
@@ -305,7 +333,7 @@ def _malformed(rng: random.Random, claim: dict[str, Any]) -> dict[str, Any]:
     elif kind == 1:
         bad["date_of_service"] = "2023-02-30"
     elif kind == 2:
-        bad["date_of_service"] = "2023-03-15"  # FY2023: no dataset is packaged
+        bad["date_of_service"] = _UNSERVED.isoformat()  # no packaged dataset serves it
     elif kind == 3 and bad["lines"]:
         bad["lines"][0]["units"] = "three"
     else:
@@ -320,8 +348,8 @@ def generate(
 
     About ``fault_rate`` of the claims carry one or two injected faults (listed in
     ``extensions.synth_faults``); ``malformed_rate`` of them are records the engine must
-    reject as invalid input (missing or impossible date, FY2023, wrong types, a misspelt
-    field).  The defaults give the "typical claims" the benchmarks time.
+    reject as invalid input (missing or impossible date, a date no dataset serves, wrong
+    types, a misspelt field).  The defaults give the "typical claims" the benchmarks time.
     """
     rng = random.Random(seed)
     kinds = list(FAULTS)
