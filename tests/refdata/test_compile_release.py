@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import lzma
+import re
 import time
 from pathlib import Path
 
