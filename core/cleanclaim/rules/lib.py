@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from cleanclaim.contributions import Rule
+from cleanclaim.contributions import Rule, UnitLimit
 from cleanclaim.plugin import PLUGIN_API, hookimpl
 from cleanclaim.plugin.hookspecs import PluginInfo
 
@@ -28,3 +28,12 @@ def cleanclaim_plugin_info() -> PluginInfo:
 def cleanclaim_rules() -> list[Rule]:
     # Imported inside the hook, as sqlfluff does, so that importing the kernel stays cheap.
     return [import_module(f"cleanclaim.rules.{name}").RULE for name in RULE_MODULES]
+
+
+@hookimpl
+def cleanclaim_unit_limits() -> list[UnitLimit]:
+    # The practitioner MUE values bundled with the kernel (data/mue_practitioner.toml):
+    # plugin-level data, so an official CMS MUE file still replaces them code by code.
+    from cleanclaim.ncci import bundled_mue
+
+    return list(bundled_mue().limits)
