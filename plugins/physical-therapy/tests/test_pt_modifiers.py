@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from cleanclaim.config import Config
 from cleanclaim.engine import Engine
 from pt_helpers import claim, line, of_rule, plugin_findings
+
+import cleanclaim_physical_therapy.plugin as pt_plugin
 
 # --------------------------------------------------------------------------- PT101
 
@@ -175,10 +178,50 @@ def test_pt104_quiet_with_kx_without_ytd_or_for_ot(engine: Engine) -> None:
     )
 
 
-def test_pt104_no_threshold_no_finding(engine: Engine) -> None:
+def test_pt104_a_year_before_the_data_says_so(engine: Engine) -> None:
     # FY2021 dataset serves 2020-10-01..2021-09-30; 2020 has no threshold in the data.
-    assert not of_rule(engine.check(claim(day="2020-12-31", therapy_year_to_date="9000")), "PT104")
-    assert of_rule(engine.check(claim(day="2021-01-04", therapy_year_to_date="2111")), "PT104")
+    [finding] = of_rule(engine.check(claim(day="2020-12-31", therapy_year_to_date="9000")), "PT104")
+    assert finding.severity == "info" and "No 2020 KX threshold is known" in finding.message
+    [finding] = of_rule(engine.check(claim(day="2021-01-04", therapy_year_to_date="2111")), "PT104")
+    assert finding.severity == "error"
+
+
+# January 2027: no CY2027 threshold could be confirmed from a CMS source, so the data stops
+# at 2026-12-31; the FY2026 code set stands in for the unpackaged FY2027 (issue #13).
+ENGINE_2027 = Engine.build(
+    plugins=[pt_plugin], installed=False, config=Config(fallback_fiscal_year=2026)
+)
+
+
+def test_pt104_january_2027_above_the_last_known_threshold_warns() -> None:
+    report = ENGINE_2027.check(claim(day="2027-01-05", therapy_year_to_date="2700"))
+    [finding] = of_rule(report, "PT104")
+    assert finding.severity == "warning"
+    assert "No 2027 KX threshold is known" in finding.message
+    assert "$2,480 for 2026" in finding.message
+    assert finding.suggestions == ["KX"]
+    assert "thresholds" in finding.message
+
+
+def test_pt104_january_2027_below_the_last_known_threshold_is_info() -> None:
+    report = ENGINE_2027.check(claim(day="2027-01-05", therapy_year_to_date="1000"))
+    [finding] = of_rule(report, "PT104")
+    assert finding.severity == "info"
+
+
+def test_pt104_january_2027_with_kx_is_quiet() -> None:
+    report = ENGINE_2027.check(
+        claim(line("97110", 2, 30, "GP", "KX"), day="2027-01-05", therapy_year_to_date="2700")
+    )
+    assert not of_rule(report, "PT104")
+
+
+def test_pt104_a_configured_threshold_is_used() -> None:
+    config = Config(fallback_fiscal_year=2026, rules={"PT104": {"thresholds": {"2027": "2550"}}})
+    engine = Engine.build(plugins=[pt_plugin], installed=False, config=config)
+    [finding] = of_rule(engine.check(claim(day="2027-01-05", therapy_year_to_date="2700")), "PT104")
+    assert finding.severity == "error" and "$2,550" in finding.message
+    assert not of_rule(engine.check(claim(day="2027-01-05", therapy_year_to_date="2500")), "PT104")
 
 
 def test_pt104_commercial_quiet(engine: Engine) -> None:

@@ -105,6 +105,12 @@ def kx_threshold_on(day: date) -> KXThreshold | None:
     return next((t for t in kx_thresholds() if t.holds_on(day)), None)
 
 
+def last_kx_threshold_before(day: date) -> KXThreshold | None:
+    """The latest threshold that ended before ``day`` (for a year the data does not know)."""
+    earlier = [t for t in kx_thresholds() if t.effective_to < day]
+    return max(earlier, key=lambda t: t.effective_to, default=None)
+
+
 @cache
 def replacements() -> dict[str, Replacement]:
     data = read_data(PACKAGE, "data/replacements.toml").get("replacement", [])
