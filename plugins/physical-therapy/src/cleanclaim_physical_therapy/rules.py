@@ -154,7 +154,7 @@ PT101 = Rule(
         "suggest": "The modifier suggested when none is present (default GP).",
         "skip_with_modifiers": "Lines carrying any of these are not checked (default GY: a "
         "service billed as not a Medicare benefit, e.g. 97140 by a chiropractor, is denied "
-        "whatever its discipline modifier; our choice, not CMS text [UNVERIFIED]).",
+        "whatever its discipline modifier; the tool's choice, not CMS text).",
     },
     example_claim=_example(line={"modifiers": None}),
 )
@@ -377,8 +377,8 @@ PT103 = Rule(
     "97140 7 minutes = 40 minutes: 3 units, billed 97110 x2 + 97140 x1.",
     fix="Bill the units the minutes support, distributed as the finding says, or correct the "
     "minutes if the record shows more time.",
-    reference="Medicare Claims Processing Manual Pub 100-04 Ch.5 §20.2 (as quoted by KMC "
-    "University, WebPT, AOTA; CMS distribution example via physicaltherapy.com)",
+    reference="Medicare Claims Processing Manual (Pub 100-04) ch. 5 §20.2 (counting minutes "
+    "for timed codes; the 8-minute rule and the distribution of units)",
     check=check_timed_units,
     groups=("therapy", "units"),
     options={"method": "eight-minute", "partial_minutes": "info"},
@@ -553,8 +553,8 @@ PT105 = Rule(
     example="Medicare: 97014 x1 for unattended electrical stimulation of the lower back.",
     fix="Bill G0283 (one untimed unit per session) instead of 97014.  Commercial payers "
     "usually accept 97014.",
-    reference="undeny.ai, pabau.com, codingahead (97014 vs G0283) [SECONDARY]; IOCE edit "
-    "'code not recognised by Medicare, alternate code exists'",
+    reference="CMS HCPCS file (G0283, unattended electrical stimulation); Integrated "
+    "Outpatient Code Editor edit 'code not recognized by Medicare, alternate code exists'",
     check=check_replaced_code,
     enabled_by_default=False,
     groups=("therapy", "codes"),
@@ -579,8 +579,8 @@ PT106 = Rule(
     "objective finding, no word on trauma and no treatment rationale.",
     fix="Document the missing element, or query the provider for it, before the claim goes "
     "out; each finding says what to ask.",
-    reference="documentation.toml: ICD-10-CM Official Guidelines I.B.2, I.C.19.a; Medicare "
-    "Benefit Policy Manual Pub 100-02 Ch.15 §220.2-220.3",
+    reference="ICD-10-CM Official Guidelines I.B.2, I.C.19.a; Medicare Benefit Policy Manual "
+    "(Pub 100-02) ch. 15 §220.2-220.3; each finding names its own",
     check=documentation_checks,
     default_severity="warning",
     groups=("therapy", "documentation"),
@@ -645,7 +645,7 @@ PT107 = Rule(
     fix="Code the strain of the documented site with the right 7th character (S39.012A or "
     "S39.012D for the lower back), or correct the documentation if there was no trauma.",
     reference="ICD-10-CM tabular: M62 (non-traumatic) vs S39.012/S16.1/S29.012; Official "
-    "Guidelines I.C.19.a; sites mapped in strain_sites.toml",
+    "Guidelines I.C.19.a",
     check=check_trauma_code,
     default_severity="warning",
     groups=("therapy", "diagnoses"),

@@ -569,8 +569,8 @@ RULES: tuple[Rule, ...] = (
             "modifier-25 visit includes a qualifying preventive service such as G0439."
         ),
         reference=(
-            "Noridian JF 'Complexity Add-on Code G2211'; CMS CY2024/CY2025 PFS; Transmittal "
-            "13015 (dated periods in data/g2211.toml)"
+            "Noridian JF 'Complexity Add-on Code G2211'; CMS CY2024 and CY2025 Medicare "
+            "Physician Fee Schedule final rules; CMS Transmittal 13015"
         ),
         check=check_g2211,
         default_severity="error",

@@ -168,8 +168,8 @@ URO101 = Rule(
     fix="Bill the primary code (90912 for the first 15 minutes) on the same claim and keep "
     "the add-on for the further 15-minute blocks; if only the first block was furnished, "
     "bill 90912 alone.",
-    reference="CPT add-on code convention (the primary codes of each add-on are listed in "
-    "the plugin's procedures.toml, from Procedure.primary_codes)",
+    reference="CPT add-on code convention: an add-on code is reported only with its "
+    "primary code on the same date",
     check=addon_without_primary,
     default_severity="error",
     groups=("urology", "add-on"),
@@ -194,8 +194,8 @@ URO102 = Rule(
     fix="Bill the code in force on the date of service: 90912 for the first 15 minutes of "
     "pelvic floor biofeedback and 90913 for each further 15 minutes (from 2020-01-01), "
     "90911 before that date.",
-    reference="CPT 2020 code changes as reported by secondary sources; the dates are data "
-    "(code_dates.toml) and the year is UNVERIFIED against the AMA's CPT changes book",
+    reference="CPT 2020 code set (90912 and +90913 replaced 90911); the year was read in "
+    "secondary reports and not confirmed against the AMA's CPT 2020 changes",
     check=code_outside_dates,
     default_severity="error",
     groups=("urology", "code-validity"),
@@ -221,8 +221,8 @@ URO103 = Rule(
     "51784 on 2025-09-01.",
     fix="Check the patient's history before billing a repeat; if the repeat is needed, "
     "document why (new symptoms, a change in treatment) and expect a medical review.",
-    reference="Novitas LCD L34977 and its billing and coding article (utilization "
-    "guidelines) [SECONDARY copy of a MAC article]",
+    reference="Novitas LCD L34977 billing and coding article (utilization guidelines); "
+    "read in a secondary copy, not confirmed on the Medicare Coverage Database",
     check=frequency_limits,
     default_severity="warning",
     enabled_by_default=False,
