@@ -113,8 +113,14 @@ def test_both_releases_of_a_year_split_it(tmp_path: Path) -> None:
         ("lumbago with sciatica (M54.4-)", [["M54.4", None, True]]),
         ("pain (R10.2)", [["R10.2", None, False]]),
         ("congenital malformations (Q00-Q99)", [["Q00", "Q99", True]]),
-        ("open fracture of pelvis (S32.1--S32.9 with 7th character B)", [["S32.1", "S32.9", True]]),
-        ("open fracture (S92.-with 7th character B)", [["S92", None, True]]),
+        (
+            "open fracture of pelvis (S32.1--S32.9 with 7th character B)",
+            [["S32.1", "S32.9", True, {"text": "with 7th character B", "at": 7, "values": ["B"]}]],
+        ),
+        (
+            "open fracture (S92.-with 7th character B)",
+            [["S92", None, True, {"text": "with 7th character B", "at": 7, "values": ["B"]}]],
+        ),
         ("localized abdominal pain (R10.1-R10.4-)", [["R10.1", "R10.4", True]]),
         ("vitamin B12 deficiency anaemia", []),
         ("sprain (ligament) (joint)", []),
@@ -194,9 +200,12 @@ def test_module_entry_point_builds(tmp_path: Path) -> None:
             "classified in subcategories S06.1- to S06.6-, and S06.81- to S06.89-",
             [["S06.1", "S06.6", True], ["S06.81", "S06.89", True]],
         ),
+        (  # a character qualifier closing the note narrows the run (Z85.6)
+            "leukemia in remission C91.0-C95.9 with 5th character 1",
+            [["C91.0", "C95.9", True, {"text": "with 5th character 1", "at": 5, "values": ["1"]}]],
+        ),
         # qualified, followed by more words or a parenthesis, or not a plain list: left out
         ("diabetic acidosis - see categories E08-E10, E11, E13 with ketoacidosis", []),
-        ("leukemia in remission C91.0-C95.9 with 5th character 1", []),
         ("pneumoconiosis with tuberculosis, any type in A15 (J65)", []),
         ("Conditions in S00-T88, except T74 and T76", []),
         ("Conditions in T74.11 or T76.11", []),

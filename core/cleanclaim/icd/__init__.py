@@ -15,6 +15,7 @@ from cleanclaim.icd._types import (
     KnownRelease,
     NoDatasetError,
     Note,
+    Qualifier,
     SearchHit,
     normalize_code,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "KnownRelease",
     "NoDatasetError",
     "Note",
+    "Qualifier",
     "SearchHit",
     "Window",
     "default_data_dir",

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Literal
 
 _STRIP = re.compile(r"[\s.]+")
 
@@ -44,8 +45,42 @@ class DatasetIntegrityError(RuntimeError):
 
 
 @dataclass(frozen=True, slots=True)
+class Qualifier:
+    """The words that narrow a reference: "(S62.- with 7th character B)".
+
+    ``position`` is a character position of the code written without its dot (1 = the
+    letter, 7 = the 7th character) or ``"final"``: the character that ends the code once
+    its 7th character and any placeholder X are set aside ("with fifth or sixth character
+    1-4": T36.0X1A, T51.91XA).  A code matches when, from that position on, it begins with
+    one of ``values``.  A qualifier the builder could not read (``readable`` false, e.g.
+    "B27.0-B27.9 with 1") matches every code of its range: a reader that reports on it
+    must say the qualifier was not read (ICD104 does so as a warning).
+    """
+
+    text: str
+    position: int | Literal["final"] | None = None
+    values: tuple[str, ...] = ()
+
+    @property
+    def readable(self) -> bool:
+        return self.position is not None
+
+    def matches(self, code: str) -> bool:
+        """Whether ``code`` (dotted or not) has the characters the qualifier names."""
+        if self.position is None:
+            return True
+        flat = code.replace(".", "")
+        if self.position == "final":
+            stem = (flat[:6] if len(flat) == 7 else flat).rstrip("X")
+            return stem[-1:] in self.values
+        tail = flat[self.position - 1 :]
+        return any(tail.startswith(v) for v in self.values)
+
+
+@dataclass(frozen=True, slots=True)
 class CodeRef:
-    """One code or range named in a note: ``M51.2-``, ``S30-S39``, ``R10.2``.
+    """One code or range named in a note: ``M51.2-``, ``S30-S39``, ``R10.2``, perhaps
+    narrowed by a :class:`Qualifier` (``S62.- with 7th character B``).
 
     ``descendants`` records the dash ("and all below").  :meth:`covers` treats every
     reference hierarchically, because a note that names a header applies to the codes
@@ -56,27 +91,43 @@ class CodeRef:
     start: str
     end: str | None = None
     descendants: bool = False
+    qualifier: Qualifier | None = None
 
     def covers(self, code: str) -> bool:
         c = normalize_code(code)
         if self.end is None:
-            return c.startswith(self.start)
-        return c[: len(self.start)] >= self.start and c[: len(self.end)] <= self.end
+            inside = c.startswith(self.start)
+        else:
+            inside = c[: len(self.start)] >= self.start and c[: len(self.end)] <= self.end
+        return inside and (self.qualifier is None or self.qualifier.matches(c))
+
+    @property
+    def readable(self) -> bool:
+        """False when the note qualifies this reference in words the builder could not read."""
+        return self.qualifier is None or self.qualifier.readable
 
     def __str__(self) -> str:
         if self.end is not None:
-            return f"{self.start}-{self.end}"
-        if self.descendants:
-            return f"{self.start}.-" if len(self.start) == 3 else f"{self.start}-"
-        return self.start
+            text = f"{self.start}-{self.end}"
+        elif self.descendants:
+            text = f"{self.start}.-" if len(self.start) == 3 else f"{self.start}-"
+        else:
+            text = self.start
+        return f"{text} {self.qualifier.text}" if self.qualifier is not None else text
 
 
 @dataclass(frozen=True, slots=True)
 class Note:
-    """A note's text as CMS wrote it, with the code references parsed out of it."""
+    """A note's text as CMS wrote it, with the code references parsed out of it.
+
+    ``conditional`` (code-first notes only): the note asks for its condition only when
+    there is one ("code first, if applicable, any causal condition"), so the code may be
+    first-listed when there is none.
+    """
 
     text: str
     refs: tuple[CodeRef, ...] = ()
+    conditional: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ from cleanclaim.icd._types import (
     DatasetInfo,
     DatasetIntegrityError,
     Note,
+    Qualifier,
     SearchHit,
     normalize_code,
 )
@@ -85,6 +86,7 @@ class _Notes:
     codes: dict[str, _RawNotes]
     blocks: dict[str, _RawNotes]
     chapters: dict[str, _RawNotes]
+    manifestations: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,9 +96,25 @@ class _SearchIndex:
     terms: dict[int, tuple[str, ...]]  # code index -> inclusion terms (for matched_term)
 
 
+def _qualifier(raw: dict[str, Any]) -> Qualifier:
+    return Qualifier(raw["text"], raw.get("at"), tuple(raw.get("values", ())))
+
+
+def _ref(r: list[Any]) -> CodeRef:
+    """``[start, end, descendants]``, with a qualifier object as a 4th element when the note
+    narrows the reference (see ``cleanclaim_refdata.notes``)."""
+    return CodeRef(r[0], r[1], bool(r[2]), _qualifier(r[3]) if len(r) > 3 else None)
+
+
 def _to_notes(items: list[list[Any]]) -> tuple[Note, ...]:
+    """``[text, refs]`` or ``[text, refs, {"conditional": true}]`` entries as notes."""
     return tuple(
-        Note(text, tuple(CodeRef(r[0], r[1], bool(r[2])) for r in refs)) for text, refs in items
+        Note(
+            item[0],
+            tuple(_ref(r) for r in item[1]),
+            len(item) > 2 and bool(item[2].get("conditional")),
+        )
+        for item in items
     )
 
 
@@ -175,7 +193,12 @@ class Dataset:
 
     def _load_notes(self) -> _Notes:
         doc = json.loads(self._read("notes.json"))
-        return _Notes(codes=doc["codes"], blocks=doc["blocks"], chapters=doc["chapters"])
+        return _Notes(
+            codes=doc["codes"],
+            blocks=doc["blocks"],
+            chapters=doc["chapters"],
+            manifestations=frozenset(doc.get("manifestations", ())),
+        )
 
     @property
     def _n(self) -> _Notes:
@@ -396,6 +419,16 @@ class Dataset:
     def excludes2(self, code: str) -> list[CodeRef]:
         """Excludes2 refs, inherited exactly as :meth:`excludes1`."""
         return self._inherited(code, "excludes2")
+
+    def is_manifestation(self, code: str) -> bool:
+        """True for a manifestation code (guideline I.A.13: its title, or its category's,
+        says "in diseases classified elsewhere"), which is never first-listed.
+
+        The builder lists them once per dataset; here it is one set look-up of the stored
+        code (a 7-character code is judged by its stem, as its title is the stem's).
+        """
+        hit = self._resolve(code)
+        return hit is not None and self._c.codes[hit[0]] in self._n.manifestations
 
     def notes_of(self, code: str, kind: str) -> tuple[Note, ...]:
         """A code's own notes of one kind (``excludes1``, ``code_first``, ...)."""

@@ -46,15 +46,29 @@ def excludes1_chain(ds: Dataset, code: str) -> Excludes:
 
 
 @lru_cache(maxsize=1 << 16)  # the same pairs recur claim after claim; datasets never change
-def _conflict(ds: Dataset, code: str, other: str) -> tuple[str, str] | None:
+def _conflict(ds: Dataset, code: str, other: str) -> tuple[str, str, bool] | None:
+    """(owner, note text, read) of the note on ``code`` that names ``other``.
+
+    A reference narrowed by a qualifier ("S62.- with 7th character B") names ``other`` only
+    when its characters match.  ``read`` is False when the only note naming ``other`` has a
+    qualifier the builder could not read ("B27.0-B27.9 with 1"): its range is taken as
+    written, and the caller reports it as a warning that says so.
+    """
+    unread: tuple[str, str, bool] | None = None
     for owner, text, refs in excludes1_chain(ds, code):
-        if any(ref.covers(other) for ref in refs):
-            return owner, text
-    return None
+        for ref in refs:
+            if ref.covers(other):
+                if ref.readable:
+                    return owner, text, True
+                unread = unread or (owner, text, False)
+    return unread
 
 
-def conflicts(ds: Dataset, diagnoses: tuple[str, ...]) -> tuple[tuple[str, str, str, str], ...]:
-    """(holder, excluded, owner, note) for every Excludes1 pair among a claim's diagnoses.
+def conflicts(
+    ds: Dataset, diagnoses: tuple[str, ...]
+) -> tuple[tuple[str, str, str, str, bool], ...]:
+    """(holder, excluded, owner, note, read) for every Excludes1 pair among a claim's
+    diagnoses (``read`` as :func:`_conflict` gives it).
 
     Not cached per list: ICD104 is ``diagnoses_only``, so the engine already remembers its
     hits per diagnosis list; the answer per pair of codes is cached below.
@@ -75,8 +89,23 @@ def conflicts(ds: Dataset, diagnoses: tuple[str, ...]) -> tuple[tuple[str, str, 
 
 
 def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
-    for holder, excluded, owner, text in conflicts(ctx.dataset, tuple(ctx.diagnoses)):
+    for holder, excluded, owner, text, read in conflicts(ctx.dataset, tuple(ctx.diagnoses)):
         index = ctx.diagnoses.index(excluded)
+        reference = f"ICD-10-CM Tabular List, Excludes1 at {owner}; Official Guidelines I.A.12.a"
+        if not read:
+            yield Hit(
+                message=(
+                    f"{holder} and {excluded} may not belong together: {owner} carries the "
+                    f"Excludes1 note '{text}', whose qualifier could not be read, so whether "
+                    f"it names {excluded} is not certain. Read the note in the Tabular List; "
+                    "if it does, keep the code the documentation supports."
+                ),
+                location=f"diagnoses[{index}]",
+                codes=(holder, excluded),
+                reference=reference,
+                severity="warning",
+            )
+            continue
         yield Hit(
             message=(
                 f"{holder} and {excluded} should not be reported together: {owner} carries "
@@ -86,7 +115,7 @@ def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
             ),
             location=f"diagnoses[{index}]",
             codes=(holder, excluded),
-            reference=f"ICD-10-CM Tabular List, Excludes1 at {owner}; Official Guidelines I.A.12.a",
+            reference=reference,
         )
 
 
@@ -95,7 +124,9 @@ RULE = Rule(
     name="excludes1-conflict",
     summary="Two diagnoses on the claim where one (or one of its ancestors) carries an "
     "Excludes1 note that names the other, directly or through a range such as M51.2- or "
-    "S30-S39. Excludes2 notes are never reported: both codes may be used.",
+    "S30-S39, honouring the note's qualifier ('S62.- with 7th character B' names open "
+    "fractures only). A note whose qualifier could not be read gives a warning that says so. "
+    "Excludes2 notes are never reported: both codes may be used.",
     why="Excludes1 means 'not coded here': the two conditions cannot be reported together "
     "(for example congenital versus acquired forms), and payers' editors reject the pair.",
     example="S39.012A (strain of lower back) with M54.50 (low back pain): M54.5 carries "

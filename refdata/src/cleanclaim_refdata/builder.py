@@ -38,6 +38,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from cleanclaim_refdata.notes import (
+    conditional_code_first,
+    is_manifestation_title,
+    parse_qualifier,
+    resolve_meaning,
+)
 from cleanclaim_refdata.releases import (
     ServiceWindow,
     parse_release,
@@ -72,6 +78,14 @@ _REF = re.compile(
     rf"(?:\s*-{{1,2}}\s*(?P<end>{_CODE})(?P<edash>\.?-)?)?(?![0-9A-Z])"
 )
 _PAREN = re.compile(r"\(([^()]*)")  # a few notes never close the parenthesis
+#: "(S00.- to S09.-)", "(M05.00 to M05.8A)": a range written with "to".
+_TO_RANGE = re.compile(rf"(?<=[0-9A-Z-])\s+to\s+(?={_CAT})")
+#: the word that starts a qualifier inside a parenthesis ("S92.-with 7th character B").
+_WITH = re.compile(r"with\b")
+#: a character qualifier just after the parenthesis: "(T36-T50) with fifth or sixth
+#: character 6"; prose ("(E11) with ketoacidosis") names no character and is left alone.
+_AFTER_PAREN = re.compile(r"\)\s*(with\b[^()]*?\bcharacters?\b[^(),;]*)")
+_TRAILING_QUALIFIER = re.compile(r"\s+(with\s+[^()]*\bcharacters?\b[^()]*)$")
 _TRAILING_RANGE = re.compile(rf"\s*\({_CAT}(?:-{_CAT})?\)\s*$")
 
 
@@ -109,22 +123,43 @@ def parse_source_name(path: Path) -> SourceInfo:
 
 
 def parse_refs(text: str) -> list[list[Any]]:
-    """Code references inside the parentheses of a note, as ``[start, end, descendants]``.
+    """Code references inside the parentheses of a note, as ``[start, end, descendants]``,
+    with a fourth element when the note qualifies them.
 
     Only parenthesised text is read: the notes' prose mentions things like "vitamin B12"
     that look like codes, but CMS always puts the referenced codes in parentheses:
-    ``(M51.2-)``, ``(S30-S39)``, ``(C49.-, C79.89)``, ``(S32.1--S32.9 with 7th character B)``.
+    ``(M51.2-)``, ``(S30-S39)``, ``(C49.-, C79.89)``, ``(S00.- to S09.-)``.
     A dash means "and all below"; a range covers everything from start to end inclusive.
+    Words after "with" in the parenthesis (``(S32.1--S32.9 with 7th character B)``), or a
+    character qualifier right after it (``(T36-T50) with fifth or sixth character 6``),
+    narrow the references before them: :func:`cleanclaim_refdata.notes.parse_qualifier`.
     """
     refs: list[list[Any]] = []
     for group in _PAREN.finditer(text):
-        for m in _REF.finditer(group.group(1)):
-            start = m["start"]
-            end = m["end"]
-            if end is not None:
-                refs.append([start, end, True])
-            else:
-                refs.append([start, None, m["sdash"] is not None])
+        inside = _TO_RANGE.sub("-", group.group(1))
+        found = list(_REF.finditer(inside))
+        if not found:
+            continue
+        qualifier_at = _WITH.search(inside, found[0].end())
+        own: list[list[Any]] = []
+        for m in found:
+            if qualifier_at is not None and m.start() >= qualifier_at.start():
+                break  # a code inside the qualifier's words is not a reference
+            start, end = m["start"], m["end"]
+            own.append(
+                [start, end, True] if end is not None else [start, None, m["sdash"] is not None]
+            )
+        words: str | None = None
+        if qualifier_at is not None:
+            words = inside[qualifier_at.start() :]
+        else:
+            after = _AFTER_PAREN.match(text, group.end())
+            if after is not None:
+                words = after.group(1)
+        if words is not None:
+            qualifier = parse_qualifier(words, own)
+            own = [[*ref, qualifier] for ref in own]
+        refs.extend(own)
     return refs
 
 
@@ -146,16 +181,24 @@ def parse_trailing_refs(text: str) -> list[list[Any]]:
 
     A few notes name their codes in the prose rather than in parentheses ("torticollis
     NOS M43.6", "tendinitis as classified in M75-M77").  Only a run of references that
-    closes the note is read: one followed by more words or by a parenthesis is usually
-    qualified ("E08-E10, E11, E13 with ketoacidosis", "C91.0-C95.9 with 5th character 1",
+    closes the note is read (or one followed only by a character qualifier, "C91.0-C95.9
+    with 5th character 1", read as :func:`parse_refs` reads one): one followed by more words
+    or by a parenthesis is usually qualified ("E08-E10, E11, E13 with ketoacidosis",
     "tuberculosis, any type in A15 (J65)"), and a note that says "except", "not" or "or"
     is not a plain list; both are left out rather than read wider than they are meant.
     """
+    words = _TRAILING_QUALIFIER.search(text)  # "... C91.0-C95.9 with 5th character 1"
+    if words is not None:
+        text = text[: words.start()]
     m = _TRAILING_REFS.search(text)
     if m is None or _NOT_A_PLAIN_LIST.search(text):
         return []  # "except T74", "not classifiable to", "T74.11 or T76.11"
     run = re.sub(r"\s+to\s+", "-", m.group(1))  # "S06.1- to S06.6-" -> "S06.1--S06.6-"
-    return parse_refs(f"({run})")
+    refs = parse_refs(f"({run})")
+    if words is not None:
+        qualifier = parse_qualifier(words.group(1), refs)
+        refs = [[*ref, qualifier] for ref in refs]
+    return refs
 
 
 def parse_seventh_exclusions(text: str) -> tuple[str, frozenset[str], frozenset[str]] | None:
@@ -184,15 +227,22 @@ def _text(el: ET.Element | None) -> str:
 
 
 def _notes_of(el: ET.Element) -> dict[str, list[list[Any]]]:
+    """The notes under ``el`` as ``[text, refs]`` per kind; a code-first note that asks for
+    its condition only when there is one (:func:`~cleanclaim_refdata.notes.conditional_code_first`,
+    judged on its whole ``<codeFirst>`` element) is ``[text, refs, {"conditional": true}]``."""
     out: dict[str, list[list[Any]]] = {}
     for child in el:
         kind = NOTE_KINDS.get(child.tag)
         if kind is None:
             continue
-        for note in child.findall("note"):
-            text = _text(note)
-            if text:
-                out.setdefault(kind, []).append([text, parse_refs(text)])
+        texts = [t for t in (_text(note) for note in child.findall("note")) if t]
+        extra = (
+            [{"conditional": True}]
+            if kind == "code_first" and conditional_code_first(texts)
+            else []
+        )
+        for text in texts:
+            out.setdefault(kind, []).append([text, parse_refs(text), *extra])
     return out
 
 
@@ -269,7 +319,32 @@ class _Compiler:
                     self.categories[_text(diag.find("name"))] = b_idx
                     self.visit(diag, None, None)
         self.add_trailing_refs()
+        self.resolve_meanings()
         self.put_ranges_in_tabular_order()
+
+    def resolve_meanings(self) -> None:
+        """Give "(S52.- with open fracture 7th character)" the 7th characters whose meaning
+        says so in the 7th-character tables of the codes the reference covers."""
+        for notes in self._note_sets():
+            for entries in notes.values():
+                for entry in entries:
+                    for ref in entry[1]:
+                        if len(ref) > 3 and "meaning" in ref[3]:
+                            tables = [
+                                self.seven_defs[e.seven]
+                                for name, e in self.codes.items()
+                                if e.seven is not None and _in_ref(name, ref)
+                            ]
+                            ref[3] = resolve_meaning(ref[3], tables)
+
+    def manifestations(self) -> list[str]:
+        """Every node whose title, or an ancestor's, makes it a manifestation code
+        (:func:`~cleanclaim_refdata.notes.is_manifestation_title`), sorted."""
+        found: set[str] = set()
+        for name, e in self.codes.items():  # document order: a parent before its children
+            if is_manifestation_title(e.desc) or (e.parent is not None and e.parent in found):
+                found.add(name)
+        return sorted(found)
 
     def add_trailing_refs(self) -> None:
         """Add the references that close a note's prose (:func:`parse_trailing_refs`),
@@ -364,6 +439,7 @@ class _Compiler:
             "blocks": self.block_notes,
             "chapters": self.chapter_notes,
             "placeholders": sorted(self.placeholders),
+            "manifestations": self.manifestations(),
             "seventh_exclusions": {
                 cat: {"chars": sorted(chars), "sixth": sorted(sixth)}
                 for cat, (chars, sixth) in sorted(self.exclusions.items())
@@ -389,7 +465,7 @@ def _in_tabular_order(
     ref: list[Any], order: list[str], position: dict[str, int], levels: dict[int, list[str]]
 ) -> list[list[Any]]:
     """``ref`` as references whose string ranges cover what the tabular order does."""
-    start, end = ref[0], ref[1]
+    start, end, qualifier = ref[0], ref[1], ref[3:]
     if end is None:
         return [ref]
     low, high = start.replace(".", ""), end.replace(".", "")
@@ -410,10 +486,21 @@ def _in_tabular_order(
         elif runs[-1]:
             runs.append([])
     return [
-        [_dotted(run[0]), _dotted(run[-1]), True] if len(run) > 1 else [_dotted(run[0]), None, True]
+        [_dotted(run[0]), _dotted(run[-1]), True, *qualifier]
+        if len(run) > 1
+        else [_dotted(run[0]), None, True, *qualifier]
         for run in runs
         if run
     ]
+
+
+def _in_ref(code: str, ref: list[Any]) -> bool:
+    """Whether ``code`` lies under ``ref``'s range, read as the kernel's ``CodeRef.covers``."""
+    start: str = ref[0]
+    end: str | None = ref[1]
+    if end is None:
+        return code.startswith(start)
+    return code[: len(start)] >= start and code[: len(end)] <= end
 
 
 def _dotted(flat: str) -> str:
