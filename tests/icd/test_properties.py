@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from cleanclaim.icd import Dataset, DatasetRegistry, normalize_code
 
-YEARS = [2021, 2025, 2026]
+#: every packaged fiscal year, read from the package (FY2023 and the provisional FY2027 too)
+YEARS = DatasetRegistry.packaged().fiscal_years()
 _SHAPE = re.compile(r"^[A-Z](\d[0-9A-Z]|A\d)(\.[0-9A-Z]{1,4})?$")
 
 

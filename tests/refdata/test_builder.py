@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -21,11 +23,18 @@ from cleanclaim_refdata.builder import (
     read_checksums,
 )
 from cleanclaim_refdata.cli import main as cli_main
+from cleanclaim_refdata.releases import service_window
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCES = REPO / "refdata" / "sources"
 DATA = REPO / "refdata" / "src" / "cleanclaim_refdata" / "data"
-NAMES = ["icd10cm-fy2021", "icd10cm-fy2023", "icd10cm-fy2025-april", "icd10cm-fy2026-april"]
+NAMES = [
+    "icd10cm-fy2021",
+    "icd10cm-fy2023",
+    "icd10cm-fy2025-april",
+    "icd10cm-fy2026-april",
+    "icd10cm-fy2027-provisional",
+]
 
 
 @pytest.fixture(scope="module")
@@ -48,11 +57,34 @@ def test_rebuild_is_byte_identical_to_committed(rebuilt: Path) -> None:
 def test_manifests(rebuilt: Path) -> None:
     sums = read_checksums(SOURCES)
     expected = {
-        "icd10cm-fy2021": (2021, "2021", "2020-10-01", "2020-10-01", 72621),
-        "icd10cm-fy2025-april": (2025, "2025-April", "2025-04-01", "2024-10-01", 74260),
-        "icd10cm-fy2026-april": (2026, "2026-April", "2026-04-01", "2025-10-01", 74719),
+        "icd10cm-fy2021": (2021, "2021", "2020-10-01", "2020-10-01", "2021-09-30", 72621),
+        "icd10cm-fy2023": (2023, "2023", "2022-10-01", "2022-10-01", "2023-03-31", 73639),
+        "icd10cm-fy2025-april": (
+            2025,
+            "2025-April",
+            "2025-04-01",
+            "2024-10-01",
+            "2025-09-30",
+            74260,
+        ),
+        "icd10cm-fy2026-april": (
+            2026,
+            "2026-April",
+            "2026-04-01",
+            "2025-10-01",
+            "2026-09-30",
+            74719,
+        ),
+        "icd10cm-fy2027-provisional": (
+            2027,
+            "2027",
+            "2026-10-01",
+            "2026-10-01",
+            "2027-09-30",
+            74879,
+        ),
     }
-    for name, (fy, release, rdate, serves_from, billable) in expected.items():
+    for name, (fy, release, rdate, serves_from, serves_to, billable) in expected.items():
         m = json.loads((rebuilt / name / "manifest.json").read_text())
         assert m["system"] == "ICD-10-CM"
         assert m["fiscal_year"] == fy
@@ -60,16 +92,49 @@ def test_manifests(rebuilt: Path) -> None:
         assert m["release_date"] == rdate
         assert m["effective_from"] == rdate
         assert m["serves_from"] == serves_from
-        assert m["serves_to"] == f"{fy}-09-30"
+        assert m["serves_to"] == m["effective_to"] == serves_to
         assert m["counts"]["billable"] == billable
         assert m["counts"]["chapters"] == 22
-        assert m["source"]["sha256"] == sums[m["source"]["xml"]]
+        assert m["verified"] is True
+        assert m["source"]["sha256"] == sums[m["source"].get("xml", m["source"]["file"])]
         if release.endswith("April"):
             assert "whole fiscal year" in m["note"]
-        import hashlib
-
+        if name.endswith("-provisional"):
+            assert m["provisional"]["base"] == "icd10cm-fy2026-april"
+            assert m["provisional"]["addenda"] == {
+                "file": "icd10cm-order-addenda-FY2027.txt",
+                "sha256": sums["icd10cm-order-addenda-FY2027.txt"],
+            }
+            assert "FY2026's" in m["provisional"]["reason"]
+        else:
+            assert "provisional" not in m
         for f, digest in m["files"].items():
             assert hashlib.sha256((rebuilt / name / f).read_bytes()).hexdigest() == digest
+
+
+def test_fy2023_serves_until_the_april_update_it_does_not_hold(rebuilt: Path) -> None:
+    m = json.loads((rebuilt / "icd10cm-fy2023" / "manifest.json").read_text())
+    assert "April 2023 update changed the code set" in m["note"]
+
+
+def test_the_addenda_is_checked_against_sha256sums(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(SOURCES / "icd10cm-tabular-FY2026-April.xml.xz", src)
+    (src / "icd10cm-order-addenda-FY2027.txt").write_bytes(
+        (SOURCES / "icd10cm-order-addenda-FY2027.txt").read_bytes().replace(b"\r\n", b"\n")
+    )
+    shutil.copy(SOURCES / "SHA256SUMS.raw", src)
+    with pytest.raises(ValueError, match=r"icd10cm-order-addenda-FY2027.txt: sha256 .* does not"):
+        build_all(src, tmp_path / "out")
+
+
+def test_the_addenda_file_is_kept_as_published() -> None:
+    data = (SOURCES / "icd10cm-order-addenda-FY2027.txt").read_bytes()
+    assert hashlib.sha256(data).hexdigest() == (
+        "d64c57ef4534e4f90336decf27a34ba42979c31cd88f6ea923b5b5edd3da6384"
+    )
+    assert data.count(b"\r\n") == data.count(b"\n")  # CRLF, as CMS publishes it
 
 
 def test_checksum_mismatch_is_refused(tmp_path: Path) -> None:
@@ -83,25 +148,11 @@ def test_checksum_mismatch_is_refused(tmp_path: Path) -> None:
 
 
 def test_both_releases_of_a_year_split_it(tmp_path: Path) -> None:
-    """October + April of one year: the update starts on April 1."""
-    from cleanclaim_refdata.builder import adjust_service_windows
-
-    for name, release in (("a-oct", "2025"), ("b-apr", "2025-April")):
-        (tmp_path / name).mkdir()
-        m = {
-            "fiscal_year": 2025,
-            "release": release,
-            "serves_from": "2024-10-01",
-            "serves_to": "2025-09-30",
-            "effective_to": "2025-09-30",
-            "note": "",
-        }
-        (tmp_path / name / "manifest.json").write_text(json.dumps(m))
-    adjust_service_windows(tmp_path, ["a-oct", "b-apr"])
-    oct_ = json.loads((tmp_path / "a-oct" / "manifest.json").read_text())
-    apr = json.loads((tmp_path / "b-apr" / "manifest.json").read_text())
-    assert oct_["serves_to"] == "2025-03-31"
-    assert apr["serves_from"] == "2025-04-01"
+    """October + April of one year packaged together: the update starts on April 1."""
+    oct_ = service_window("2025", {"2025", "2025-April"})
+    apr = service_window("2025-April", {"2025", "2025-April"})
+    assert (oct_.serves_from, oct_.serves_to) == (date(2024, 10, 1), date(2025, 3, 31))
+    assert (apr.serves_from, apr.serves_to) == (date(2025, 4, 1), date(2025, 9, 30))
 
 
 @pytest.mark.parametrize(
@@ -155,7 +206,7 @@ def test_pad_stem() -> None:
 
 def test_version_single_source() -> None:
     version = (REPO / "refdata/src/cleanclaim_refdata/VERSION").read_text().strip()
-    assert version == "2026.4.0"
+    assert version == "2027.0.0"
     assert cleanclaim_refdata.__version__ == cleanclaim_refdata.DATA_VERSION == version
     pyproject = (REPO / "refdata/pyproject.toml").read_text()
     assert "dependencies = []" in pyproject
