@@ -6,9 +6,12 @@ explicit fallback); ENG002 says whether the flag or the configuration asked for 
 
 from __future__ import annotations
 
+import json
 import pickle
+import shutil
 from datetime import date
-from importlib.resources import files
+from importlib.resources import as_file, files
+from pathlib import Path
 
 import pytest
 
@@ -64,7 +67,14 @@ def test_a_code_set_change_not_installed_is_refused_by_name() -> None:
         engine.check({**CLAIM, "date_of_service": "2023-06-01"})
 
 
-def test_an_update_that_changed_no_code_lets_its_year_be_served() -> None:
+def test_an_update_that_changed_no_code_lets_its_year_be_served(tmp_path: Path) -> None:
+    # a manifest that serves the whole year: the known releases decide whether it may
+    with as_file(files("cleanclaim_refdata") / "data" / "icd10cm-fy2023") as src:
+        shutil.copytree(src, tmp_path / "icd10cm-fy2023")
+    manifest = tmp_path / "icd10cm-fy2023" / "manifest.json"
+    doc = json.loads(manifest.read_text())
+    doc["serves_to"] = "2023-09-30"
+    manifest.write_text(json.dumps(doc))
     unchanged = KnownRelease(
         release="2023-April",
         fiscal_year=2023,
@@ -72,15 +82,19 @@ def test_an_update_that_changed_no_code_lets_its_year_be_served() -> None:
         effective=date(2023, 4, 1),
         changes_code_set=False,
     )
-    assert _registry(OCTOBER_2022, unchanged).for_date(date(2023, 6, 1)).info.release == "2023"
+    june = date(2023, 6, 1)
+    assert DatasetRegistry(tmp_path, releases=[OCTOBER_2022, unchanged]).for_date(june)
+    with pytest.raises(NoDatasetError, match="April 2023 update"):
+        DatasetRegistry(tmp_path, releases=[OCTOBER_2022, APRIL_2023]).for_date(june)
 
 
 def test_the_packaged_releases_refuse_june_2023() -> None:
     reg = DatasetRegistry.packaged()
-    if not any(r.release == "2023-April" for r in reg.releases):
-        pytest.skip("cleanclaim-refdata has no releases.toml yet")
     with pytest.raises(NoDatasetError, match="April 2023 update"):
         reg.for_date(date(2023, 6, 1))
+    assert reg.for_date(date(2023, 3, 31)).info.name == "icd10cm-fy2023"
+    with pytest.raises(InputError, match=r"2023-06-01.*the April 2023 update \(42 codes added"):
+        Engine.build(installed=False).check({**CLAIM, "date_of_service": "2023-06-01"})
 
 
 def test_fallback_year_from_the_configuration_is_used_and_said() -> None:

@@ -244,16 +244,25 @@ class DatasetRegistry:
         return ds
 
     def _years_listed(self) -> str:
-        parts = []
-        for i in self._infos:
-            window = ""
-            fy_start, fy_end = date(i.fiscal_year - 1, 10, 1), date(i.fiscal_year, 9, 30)
-            if i.serves_from > fy_start:
-                window += f" from {i.serves_from.isoformat()}"
-            if i.serves_to < fy_end:
-                window += f" to {i.serves_to.isoformat()}"
-            parts.append(f"FY{i.fiscal_year}{window}{i.marks}")
-        return ", ".join(dict.fromkeys(parts)) if parts else "none"
+        """``the packaged fiscal years FY2021, FY2023 to 2023-03-31, ... and the installed
+        FY2027``: what a refusal lists, windows and marks included."""
+
+        def listed(infos: list[DatasetInfo]) -> str:
+            parts = []
+            for i in infos:
+                window = ""
+                fy_start, fy_end = date(i.fiscal_year - 1, 10, 1), date(i.fiscal_year, 9, 30)
+                if i.serves_from > fy_start:
+                    window += f" from {i.serves_from.isoformat()}"
+                if i.serves_to < fy_end:
+                    window += f" to {i.serves_to.isoformat()}"
+                parts.append(f"FY{i.fiscal_year}{window}{i.marks}")
+            return ", ".join(dict.fromkeys(parts)) or "none"
+
+        packaged = [i for i in self._infos if not i.installed]
+        installed = [i for i in self._infos if i.installed]
+        text = f"the packaged fiscal years {listed(packaged)}"
+        return text + (f" and the installed {listed(installed)}" if installed else "")
 
     # -- choosing ----------------------------------------------------------------------------
 
@@ -287,7 +296,7 @@ class DatasetRegistry:
             what = f" ({release.short_summary})" if release.short_summary else ""
             head += f": {release.label}{what} is not installed"
         return NoDatasetError(
-            f"{head}. To check it, {HOW_TO_ADD}. Datasets here: {self._years_listed()}",
+            f"{head}. To check it, {HOW_TO_ADD}. Datasets here are {self._years_listed()}",
             missing=missing,
         )
 
@@ -317,7 +326,7 @@ class DatasetRegistry:
         if not candidates:
             raise NoDatasetError(
                 f"no ICD-10-CM dataset for fiscal year {fy}. To check it, {HOW_TO_ADD}. "
-                f"Datasets here: {self._years_listed()}"
+                f"Datasets here are {self._years_listed()}"
             )
         return self._dataset(max(candidates, key=lambda i: (i.release_date, i.installed)))
 
