@@ -33,14 +33,7 @@ COMMAND = [str(_BESIDE) if _BESIDE.exists() else (shutil.which("cleanclaim") or 
 # Cases that fail today: "<folder>/<file>" -> the issue and the mechanism that fixes it.
 # Remove an entry when its fix lands (the strict mark makes a passing case fail).
 KNOWN_FAILURES: dict[str, str] = {
-    "kernel/k09-today.json": "issue #12: FY2027 (2026-10-01 on) is not packaged yet",
-    "kernel/k10-fy2027-header.json": "issue #12: FY2027 (2026-10-01 on) is not packaged yet",
-    "trust/t-d12.json": "issue #13: PT101 demands GP on a chiropractor's Medicare 97140",
-    "trust/t-d14.json": "issue #13: DC104 counts only the M99.0- codes the CMT line points at",
-    "trust/t-e16.json": "issue #13: Excludes1 qualifier '(S62.- with 7th character B)' dropped",
-    "trust/t-p22.json": "issue #13: CLM202 errors from an unsourced PT diagnosis list",
-    "trust/t-s02.json": "issue #13: manifestations found by a literal title match only",
-    "trust/t-s08.json": "issue #13: ICD107 warns on a conditional 'code first, if applicable'",
+    "kernel/k10-fy2027-header.json": "issue #12: FY2027 dataset does not yet make D69.1 a header",
 }
 
 # The expectation keys of shared/conformance/README.md this module checks.

@@ -40,9 +40,7 @@ COMMAND = [str(_BESIDE) if _BESIDE.exists() else (shutil.which("cleanclaim") or 
 
 # Claims that get a false finding today: claim_id -> "issue #N: <mechanism>, <finding>".
 # Remove an entry when its fix lands (the strict mark makes a passing claim fail).
-KNOWN_FALSE_FINDINGS: dict[str, str] = {
-    "URO-01": "issue #13: ICD107 warns on R39.1's conditional 'code first, if applicable'",
-}
+KNOWN_FALSE_FINDINGS: dict[str, str] = {}
 
 # A "why" entry names at least one public source of these kinds.
 _OFFICIAL = re.compile(
