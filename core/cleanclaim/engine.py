@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from cleanclaim import __version__
+from cleanclaim import __version__, interrupts
 from cleanclaim.build import (
     BuildProblem,
     PluginRecord,
@@ -126,6 +126,7 @@ class Engine:
         """
         config = config or Config()
         strict = strict or strict_from_env()
+        interrupts.install()  # Ctrl-C is counted, so plugin code cannot fake or swallow it
         pm = new_manager()
         from cleanclaim.rules import lib as core_plugin
 
@@ -337,12 +338,25 @@ def _diagnosis_triggered(active: ActiveRule, ctx: ClaimContext) -> bool:
     return False
 
 
+#: set by a batch worker re-checking one claim after a worker died: called with (plugin,
+#: rule id) before each rule, so that a rule that kills its process can be named.
+RULE_WATCH: Callable[[str, str], None] | None = None
+
+
 def _run(
     rules: tuple[ActiveRule, ...], ctx: ClaimContext
 ) -> tuple[tuple[tuple[ActiveRule, Hit], ...], list[Finding]]:
-    """Run ``rules`` on one claim: their hits, and an ENG001 finding per rule that failed."""
+    """Run ``rules`` on one claim: their hits, and an ENG001 finding per rule that failed.
+
+    Plugin code is isolated with ``BaseException``: a rule's ``sys.exit()``, its own
+    ``KeyboardInterrupt`` or a stray ``GeneratorExit`` costs that rule, never the claim's
+    report or the process.  A real interrupt of the process (a signal, see
+    :mod:`cleanclaim.interrupts`) still stops it, even if the rule swallowed it.
+    """
     hits: list[tuple[ActiveRule, Hit]] = []
     crashes: list[Finding] = []
+    seen = interrupts.received
+    watch = RULE_WATCH
     for active in rules:
         if active.diagnosis_triggers and not _diagnosis_triggered(active, ctx):
             continue
@@ -350,14 +364,18 @@ def _run(
         if (rule.specialties or rule.excluded_specialties) and not rule.speaks_on(ctx.specialty):
             continue  # another specialty's claim (Rule.specialties)
         ctx.rule_id = rule.id
+        if watch is not None:
+            watch(active.source, rule.id)
         try:
             for hit in rule.check(ctx, active.options):
                 _check_hit(hit)
                 hits.append((active, hit))
         except DatasetIntegrityError:  # broken reference data: no rule can be trusted
             raise
-        except Exception as exc:  # one broken rule must not cost the claim its report
+        except BaseException as exc:  # one broken rule must not cost the claim its report
+            interrupts.reraise_if_real(exc, seen)
             crashes.append(_crash_finding(rule, active.source, exc))
+    interrupts.check_swallowed(seen)
     return tuple(hits), crashes
 
 
@@ -382,14 +400,37 @@ def _finding_order(finding: Finding) -> tuple[int, str, str, tuple[str, ...]]:
 
 def _check_hit(hit: Any) -> None:
     # Findings are built unvalidated (speed): a hit of the wrong shape would otherwise
-    # crash the sort or the report's JSON far from the rule; here it becomes ENG001.
-    if not isinstance(hit, Hit) or type(hit.message) is not str or type(hit.location) is not str:
+    # crash the sort or the report's JSON far from the rule -- or in a batch, lose the
+    # claim's line -- so every field a report carries is checked here; a bad one makes
+    # the rule's result ENG001 for this claim, and the batch goes on.
+    if not isinstance(hit, Hit):
         raise TypeError("rule yielded something that is not a Hit")
-    if hit.severity is not None and hit.severity not in SEVERITY_RANK:
+    if not (_is_text(hit.message) and _is_text(hit.location)):
+        raise TypeError("rule yielded a Hit whose message or location is not text")
+    severity = hit.severity
+    if severity is not None and (type(severity) is not str or severity not in SEVERITY_RANK):
         raise TypeError("rule yielded a Hit with an unknown severity")
+    if hit.reference is not None and not _is_text(hit.reference):
+        raise TypeError("rule yielded a Hit whose reference is not text")
+    for values in (hit.codes, hit.suggestions):
+        if type(values) not in (tuple, list) or not all(_is_text(v) for v in values):
+            raise TypeError("rule yielded a Hit whose codes or suggestions are not a list of text")
 
 
-def _crash_finding(rule: Rule, source: str, exc: Exception) -> Finding:
+def _is_text(value: Any) -> bool:
+    """A ``str`` that can be written as UTF-8 (a lone surrogate cannot)."""
+    if type(value) is not str:
+        return False
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _crash_finding(rule: Rule, source: str, exc: BaseException) -> Finding:
     # The exception text is left out on purpose: it may quote claim data (privacy).
     return Finding(
         rule=ENGINE_RULE,
@@ -403,6 +444,58 @@ def _crash_finding(rule: Rule, source: str, exc: Exception) -> Finding:
         codes=[],
         suggestions=[],
         reference=f"plugin {source}, rule {rule.id}",
+    )
+
+
+def lost_claim_report(
+    engine: Engine,
+    claim: Mapping[str, Any],
+    why: str,
+    plugin: str | None,
+    rule_id: str | None,
+) -> Report:
+    """The report of a claim whose checking process died (a batch worker ended by
+    ``os._exit`` or a segfault in a plugin's native code, twice: in its chunk and alone).
+
+    Only kernel code runs (validation, the dataset for the date), so this cannot die the
+    same way.  The report is an ENG001 error naming the rule that was running when the
+    process died, if it was known: the claim was not checked and must not pass as clean.
+    Raises :class:`InputError` as :meth:`Engine.check` would.
+    """
+    try:
+        valid = _validate_claim(claim)
+    except ValidationError as exc:
+        raise InputError(describe_validation(exc)) from None
+    try:
+        dataset = engine.datasets.for_date(valid.date_of_service)
+    except NoDatasetError as exc:
+        if engine.config.fallback_fiscal_year is None:
+            raise InputError(f"date_of_service: {exc}") from exc
+        dataset = engine.datasets.for_fiscal_year(engine.config.fallback_fiscal_year)
+    where = (
+        f"while rule {rule_id} of plugin {plugin!r} was running"
+        if plugin and rule_id
+        else "outside any rule"
+    )
+    finding = Finding(
+        rule=ENGINE_RULE,
+        severity="error",
+        message=(
+            f"The worker process checking this claim died ({why}) {where}, twice; "
+            "the claim was not checked."
+        ),
+        source="core",
+        location="",
+        codes=[],
+        suggestions=[],
+        reference=f"plugin {plugin}, rule {rule_id}" if plugin and rule_id else "",
+    )
+    return trusted(
+        Report,
+        claim_id=valid.claim_id,
+        status="error",
+        dataset=_dataset_used(dataset.info),
+        findings=[finding],
     )
 
 

@@ -151,7 +151,8 @@ def test_sigterm_leaves_only_whole_lines(tmp_path: Path, many: tuple[Path, list[
         stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + 60
-    while (not out.exists() or out.stat().st_size < 50_000) and time.monotonic() < deadline:
+    # Results go to a temporary file beside the output until the batch ends.
+    while _written(out) < 50_000 and time.monotonic() < deadline:
         time.sleep(0.02)
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=60)
@@ -197,3 +198,11 @@ def test_unwritable_output_is_exit_2_without_traceback(tmp_path: Path) -> None:
         err = proc.stderr.decode()
         assert_no_traceback(err)
         assert proc.returncode == 2 and err.startswith("cleanclaim: error:"), err
+
+
+def _written(out: Path) -> int:
+    """Bytes written so far by a batch writing ``out`` (to its temporary file until done)."""
+    temps = list(out.parent.glob(f".{out.name}.*.tmp"))
+    return sum(p.stat().st_size for p in temps if p.exists()) or (
+        out.stat().st_size if out.exists() else 0
+    )

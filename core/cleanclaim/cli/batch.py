@@ -14,30 +14,42 @@ The contract (docs/guides/batch.md):
   and the batch goes on.  Exit 1 when any record is ``error`` or ``invalid``; 2 only when
   the batch cannot run at all (usage, missing file, bad configuration).
 * Every chunk of results is written with one write while SIGINT/SIGTERM are held back, so
-  an interrupted batch leaves only whole lines behind.
+  an interrupted batch leaves only whole lines behind; ``--output`` is written beside the
+  target and renamed into place (:mod:`cleanclaim.cli.outfile`), and an output that is
+  the input is refused.
+* A record over :data:`MAX_RECORD_BYTES` is an ``invalid`` line, read in bounded pieces
+  and never held whole (JSONL and CSV), so memory stays bounded whatever the file holds.
+* Workers are our own processes, one pipe each (:class:`_Pool`): a worker that dies
+  (``os._exit``, a segfault in a plugin's native code, the OOM killer) is noticed, started
+  again, and its chunk re-checked claim by claim, so the one claim that kills a worker
+  gets an ENG001 report naming the rule that was running, and every other claim its own
+  report.  Every input record still gets exactly one output line.
 * A progress line goes to stderr only when stderr is a terminal; the summary always does.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
-import io
 import json
+import os
 import signal
 import sys
 import time
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from itertools import islice
+from dataclasses import dataclass, field
 from multiprocessing import get_context
-from multiprocessing.pool import AsyncResult, Pool
+from multiprocessing.connection import Connection, wait
+from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import IO, Any, ClassVar, Union
 
-from cleanclaim.cli.check import DuplicateKeyError, reject_duplicate_keys
+from cleanclaim import interrupts
+from cleanclaim.cli.check import MAX_CLAIM_BYTES, DuplicateKeyError, reject_duplicate_keys
 from cleanclaim.cli.errors import CliInputError
+from cleanclaim.cli.outfile import AtomicOutput, OutputWriteError, refuse_same_file
 from cleanclaim.config import Config
 from cleanclaim.engine import Engine, InputError
 from cleanclaim.models import shown
@@ -47,12 +59,29 @@ from cleanclaim.models import shown
 CHUNK = 1024
 #: chunks in flight per worker; bounds memory at ``workers * INFLIGHT * CHUNK`` records.
 INFLIGHT = 3
+#: a chunk also ends once it holds this many bytes, so that a window of chunks stays some
+#: tens of megabytes even when every record is near :data:`MAX_RECORD_BYTES`.
+CHUNK_BYTES = 8 * 1024 * 1024
+#: the largest record (a JSONL line, a CSV record) a batch checks: the same limit as one
+#: claim file for ``check CLAIM.json``, so the two agree.  A longer one is an ``invalid``
+#: line; it is read in pieces of this size and dropped, never held whole.
+MAX_RECORD_BYTES = MAX_CLAIM_BYTES
 #: the CSV column that holds one claim's JSON (see docs/guides/batch.md).
 CSV_COLUMN = "claim_json"
 _BOM = b"\xef\xbb\xbf"
 
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A record refused while reading (too long, not UTF-8, no claim cell): its errors."""
+
+    errors: tuple[str, ...]
+
+
+_TOO_LONG = Rejected((f"record longer than {MAX_RECORD_BYTES:,} bytes: not read",))
+
 #: (line number, raw record) as read; (result line, status, rule ids, claim id) as checked.
-Record = tuple[int, bytes | str]
+Record = tuple[int, bytes | str | Rejected]
 Result = tuple[str, str, tuple[str, ...], str | None]
 
 #: a unit of work: records (CSV, parsed by the parent) or a block of raw JSONL lines.
@@ -81,8 +110,10 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return data
 
 
-def check_record(engine: Engine, number: int, raw: bytes | str) -> Result:
-    """Check one record; never raises for bad input (it becomes an ``invalid`` result)."""
+def _parse(number: int, raw: bytes | str | Rejected) -> dict[str, Any] | Result:
+    """A record's claim object, or its ``invalid`` result."""
+    if isinstance(raw, Rejected):
+        return _invalid(number, list(raw.errors))
     try:
         data = json.loads(raw, object_pairs_hook=_unique_keys)
     except DuplicateKeyError as exc:
@@ -97,6 +128,14 @@ def check_record(engine: Engine, number: int, raw: bytes | str) -> Result:
         return _invalid(number, ["not valid JSON: a number is too long"])
     if not isinstance(data, dict):
         return _invalid(number, [f"a claim must be a JSON object, not {type(data).__name__}"])
+    return data
+
+
+def check_record(engine: Engine, number: int, raw: bytes | str | Rejected) -> Result:
+    """Check one record; never raises for bad input (it becomes an ``invalid`` result)."""
+    data = _parse(number, raw)
+    if isinstance(data, tuple):
+        return data
     try:
         report = engine.check(data)
     except InputError as exc:
@@ -138,20 +177,18 @@ def check_chunk(engine: Engine, chunk: Chunk) -> CheckedChunk:
     return CheckedChunk("\n".join(lines).encode("utf-8"), count, dict(statuses), dict(rules))
 
 
-def _check_chunk(chunk: Chunk) -> CheckedChunk:
-    """Worker entry point: check a chunk with this process's engine."""
-    engine = _ENGINE
-    assert engine is not None, "worker started without an engine"
-    return check_chunk(engine, chunk)
-
-
-def _init_worker(config: Config) -> None:
-    # The parent decides when the batch stops; a worker killed by the terminal's Ctrl-C
-    # would turn a clean interrupt into a BrokenProcessPool traceback.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    global _ENGINE
-    if _ENGINE is None:  # spawn start method: nothing inherited, build once here
-        _ENGINE = Engine.build(config=config)  # the parent's resolved configuration
+def _merge(parts: Iterable[CheckedChunk]) -> CheckedChunk:
+    """One chunk's results put back together from the results of its records."""
+    texts: list[bytes] = []
+    statuses: Counter[str] = Counter()
+    rules: Counter[str] = Counter()
+    count = 0
+    for part in parts:
+        texts.append(part.text)
+        statuses.update(part.statuses)
+        rules.update(part.rules)
+        count += part.count
+    return CheckedChunk(b"".join(texts), count, dict(statuses), dict(rules))
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -163,14 +200,18 @@ class JsonlBlock:
 
     The parent reads a block with one call and ships it whole; the worker numbers the
     lines and drops blank ones.  The parent shares the cores with the workers, so the
-    less Python it runs per claim, the closer N workers come to N times one.
+    less Python it runs per claim, the closer N workers come to N times one.  A line
+    over :data:`MAX_RECORD_BYTES` is ``None`` here: it was skipped while reading.
     """
 
     start: int
-    lines: list[bytes]
+    lines: list[bytes | None]
 
     def __iter__(self) -> Iterator[Record]:
         for number, line in enumerate(self.lines, start=self.start):
+            if line is None:
+                yield number, _TOO_LONG
+                continue
             if number == 1 and line.startswith(_BOM):
                 line = line[len(_BOM) :]
             line = line.rstrip()  # so error columns are the same as for the bare record
@@ -178,42 +219,151 @@ class JsonlBlock:
                 yield number, line
 
 
+def _skip_line(stream: IO[bytes]) -> tuple[int, bool]:
+    """Read the rest of a line in bounded pieces and drop it: the count of ``"`` in it (for
+    CSV), and whether anything was left to read."""
+    quotes = 0
+    read = False
+    while piece := stream.readline(MAX_RECORD_BYTES):
+        read = True
+        quotes += piece.count(b'"')
+        if piece.endswith(b"\n"):
+            break
+    return quotes, read
+
+
 def _jsonl_blocks(stream: IO[bytes], size: int) -> Iterator[JsonlBlock]:
     start = 1
-    while lines := list(islice(stream, size)):
+    lines: list[bytes | None] = []
+    held = 0
+    while True:
+        # Bounded: a line of 300 MB is read 10 MB at a time and dropped, never held.
+        line = stream.readline(MAX_RECORD_BYTES + 1)
+        if not line:
+            break
+        if len(line) > MAX_RECORD_BYTES and not line.endswith(b"\n"):
+            _skip_line(stream)  # more than the limit before its end: drop it unread
+            lines.append(None)
+        else:
+            lines.append(line)
+            held += len(line)
+        if len(lines) >= size or held >= CHUNK_BYTES:
+            yield JsonlBlock(start, lines)
+            start += len(lines)
+            lines, held = [], 0
+    if lines:
         yield JsonlBlock(start, lines)
-        start += len(lines)
+
+
+class _OversizedRecord(Exception):
+    """Raised through the CSV reader when a record passes :data:`MAX_RECORD_BYTES`."""
+
+
+class _CsvLines:
+    """The physical lines of a CSV file for :mod:`csv`, read with a bounded ``readline``.
+
+    ``csv.reader`` asks for one line at a time and stops at the end of a record, so
+    :meth:`mark` before each record lets this count the record's bytes and refuse it once
+    it passes the limit: the rest of the record is skipped (up to a line end outside
+    quotes: an even count of ``"`` since the record began) and reading starts over with a
+    fresh reader.  Lines are decoded strictly; a record with bytes that are not UTF-8 is
+    marked, so it becomes ``invalid`` instead of being checked with replaced characters
+    (which once turned a ``medicare`` claim into a commercial one).
+    """
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.stream = stream
+        self.line = 0  # physical lines consumed
+        self.first = True
+        self.mark()
+
+    def mark(self) -> None:
+        self.start = self.line + 1
+        self.size = 0
+        self.quotes = 0
+        self.bad_utf8: int | None = None
+
+    def __iter__(self) -> _CsvLines:
+        return self
+
+    def __next__(self) -> str:
+        raw = self.stream.readline(MAX_RECORD_BYTES + 1)
+        if not raw:
+            raise StopIteration
+        self.line += 1
+        self.size += len(raw)
+        self.quotes += raw.count(b'"')
+        if self.size > MAX_RECORD_BYTES:
+            if not raw.endswith(b"\n"):
+                self.quotes += _skip_line(self.stream)[0]
+            while self.quotes % 2:  # inside a quoted cell: the record goes on
+                quotes, read = _skip_line(self.stream)
+                if not read:
+                    break
+                self.line += 1
+                self.quotes += quotes
+            raise _OversizedRecord
+        if self.first:
+            self.first = False
+            if raw.startswith(_BOM):
+                raw = raw[len(_BOM) :]
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            if self.bad_utf8 is None:
+                self.bad_utf8 = exc.start
+            return raw.decode("utf-8", "replace")
 
 
 def _csv_records(stream: IO[bytes], origin: str) -> Iterator[Record]:
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
-    csv.field_size_limit(16 * 1024 * 1024)
-    reader = csv.reader(text)
-    header = next(reader, None)
+    csv.field_size_limit(MAX_RECORD_BYTES + 1)  # never reached: _CsvLines refuses first
+    lines = _CsvLines(stream)
+    reader = csv.reader(lines)
+    try:
+        header = next(reader, None)
+    except (_OversizedRecord, csv.Error):
+        raise CliInputError(f"{origin}: line 1: the CSV header cannot be read") from None
     if header is None:
         return
     names = [h.strip() for h in header]
     if CSV_COLUMN not in names:
         raise CliInputError(f"{origin}: line 1: CSV header has no {CSV_COLUMN!r} column")
     column = names.index(CSV_COLUMN)
-    start = reader.line_num + 1
-    for row in reader:
-        number, start = start, reader.line_num + 1
+    while True:
+        lines.mark()
+        number = lines.start
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except _OversizedRecord:
+            reader = csv.reader(lines)  # a fresh reader: the old one is mid-record
+            yield number, _TOO_LONG
+            continue
+        except csv.Error as exc:
+            reader = csv.reader(lines)
+            yield number, Rejected((f"not a CSV record: {exc}",))
+            continue
         if not row or not any(cell.strip() for cell in row):
             continue
-        if column >= len(row):
-            yield number, f"missing {CSV_COLUMN} cell"  # not JSON: reported as invalid
-            continue
-        yield number, row[column]
+        if lines.bad_utf8 is not None:
+            yield number, Rejected((f"not UTF-8 text (byte {lines.bad_utf8} of the line)",))
+        elif column >= len(row):
+            yield number, Rejected((f"no {CSV_COLUMN} cell in this row",))
+        else:
+            yield number, row[column]
 
 
 def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
     chunk: list[Record] = []
+    held = 0
     for record in records:
         chunk.append(record)
-        if len(chunk) == size:
+        raw = record[1]
+        held += len(raw) if isinstance(raw, str) else 0
+        if len(chunk) == size or held >= CHUNK_BYTES:
             yield chunk
-            chunk = []
+            chunk, held = [], 0
     if chunk:
         yield chunk
 
@@ -232,28 +382,260 @@ def _serial(engine: Engine, chunks: Iterator[Chunk]) -> Iterator[CheckedChunk]:
         yield check_chunk(engine, chunk)
 
 
-def _parallel(
-    engine: Engine, chunks: Iterator[Chunk], args: argparse.Namespace
-) -> Iterator[CheckedChunk]:
+#: bytes of the shared slot where a worker re-checking one claim names the running rule.
+_SLOT = 256
+
+
+def _worker_main(conn: Connection, config: Config, slot: Any) -> None:
+    """A worker: check the chunks sent down ``conn`` until told to stop or orphaned.
+
+    It never prints: a parent stopped by its PID closes the pipe, and the worker leaves
+    quietly (EOF, or a broken pipe on sending) instead of with a traceback.
+    """
+    # The parent decides when the batch stops; a worker killed by the terminal's Ctrl-C
+    # would turn a clean interrupt into lost chunks.  SIGTERM keeps its default: the
+    # parent uses it to end workers, which then die without a word.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        global _ENGINE
+        if _ENGINE is None:  # spawn start method: nothing inherited, build once here
+            _ENGINE = Engine.build(config=config)  # the parent's resolved configuration
+        engine = _ENGINE
+        from cleanclaim import engine as engine_module
+
+        def watch(source: str, rule_id: str) -> None:
+            slot.value = f"{source}\t{rule_id}".encode("utf-8", "replace")[: _SLOT - 1]
+
+        while True:
+            try:
+                job = conn.recv()
+            except (EOFError, OSError):
+                return
+            if job is None:
+                return
+            seq, index, records = job
+            # Re-checking one claim after a death: name each rule as it starts, so the
+            # parent can say which one was running if this worker dies too.
+            engine_module.RULE_WATCH = watch if index is not None else None
+            result = check_chunk(engine, records)
+            engine_module.RULE_WATCH = None
+            slot.value = b""
+            conn.send((seq, index, result))
+    except BaseException:
+        os._exit(70)
+
+
+@dataclass
+class _Job:
+    """A unit of work: a whole chunk (``index`` None) or one record of chunk ``seq``."""
+
+    seq: int
+    index: int | None
+    records: Chunk
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Connection
+    slot: Any
+    job: _Job | None = None
+
+
+@dataclass
+class _Pool:
+    """N worker processes, each fed one job at a time down its own pipe.
+
+    The parent knows which job each worker holds, so a worker's death (its process
+    sentinel fires, or its pipe ends) is never a lost task: the worker is started again
+    and the job re-checked record by record; a record whose worker dies again gets an
+    ENG001 report (:func:`_lost_claim`).  Results are put back in input order.
+    """
+
+    ctx: BaseContext
+    engine: Engine
+    size: int
+    workers: list[_Worker] = field(default_factory=list)
+
+    def start(self) -> None:
+        self.workers = [self._spawn() for _ in range(self.size)]
+
+    def _spawn(self) -> _Worker:
+        parent_end, child_end = self.ctx.Pipe()
+        slot = self.ctx.Array("c", _SLOT, lock=False)
+        process = self.ctx.Process(  # type: ignore[attr-defined]
+            target=_worker_main, args=(child_end, self.engine.config, slot), daemon=True
+        )
+        process.start()
+        child_end.close()
+        return _Worker(process, parent_end, slot)
+
+    def _replace(self, slot: int) -> _Worker:
+        worker = self.workers[slot]
+        worker.conn.close()
+        if worker.process.is_alive():
+            worker.process.kill()
+        worker.process.join()
+        self.workers[slot] = fresh = self._spawn()
+        return fresh
+
+    def run(self, chunks: Iterator[Chunk]) -> Iterator[CheckedChunk]:
+        limit = self.size * INFLIGHT
+        results: dict[int, CheckedChunk] = {}
+        splits: dict[int, list[CheckedChunk | None]] = {}
+        jobs: deque[_Job] = deque()
+        read = emitted = 0
+        exhausted = False
+        while True:
+            while not exhausted and read - emitted < limit:
+                chunk = next(chunks, None)
+                if chunk is None:
+                    exhausted = True
+                    break
+                jobs.append(_Job(read, None, chunk))
+                read += 1
+            for slot, worker in enumerate(self.workers):
+                if worker.job is None and jobs:
+                    if not worker.process.is_alive():  # died between jobs: nothing lost
+                        worker = self._replace(slot)
+                    self._send(worker, jobs.popleft())
+            while emitted in results:
+                yield results.pop(emitted)
+                emitted += 1
+            if exhausted and emitted == read:
+                return
+            busy = [w for w in self.workers if w.job is not None]
+            if not busy:
+                continue
+            handles: list[Any] = [w.conn for w in busy] + [w.process.sentinel for w in busy]
+            ready = set(wait(handles))
+            for worker in busy:
+                if worker.conn in ready or worker.process.sentinel in ready:
+                    self._collect(worker, results, splits, jobs)
+
+    def _send(self, worker: _Worker, job: _Job) -> None:
+        worker.job = job
+        # If it died, its sentinel says so in the next wait and the job is re-checked.
+        with contextlib.suppress(OSError, ValueError):
+            worker.conn.send((job.seq, job.index, job.records))
+
+    def _collect(
+        self,
+        worker: _Worker,
+        results: dict[int, CheckedChunk],
+        splits: dict[int, list[CheckedChunk | None]],
+        jobs: deque[_Job],
+    ) -> None:
+        job = worker.job
+        assert job is not None
+        ended = False
+        try:
+            if worker.conn.poll():
+                _seq, _index, checked = worker.conn.recv()
+                worker.job = None
+                _done(job, checked, results, splits)
+                return
+        except Exception:
+            ended = True
+        if not ended and worker.process.is_alive():
+            return  # woken for nothing
+        running = bytes(worker.slot.value).decode("utf-8", "replace")
+        worker.process.join(timeout=5)
+        why = _death(worker.process.exitcode)
+        self._replace(self.workers.index(worker))
+        if job.index is None:  # which claim killed it? each on its own, in order
+            records = list(job.records)
+            if not records:
+                results[job.seq] = _merge(())
+                return
+            splits[job.seq] = [None] * len(records)
+            for index in reversed(range(len(records))):
+                jobs.appendleft(_Job(job.seq, index, [records[index]]))
+        else:
+            number, raw = next(iter(job.records))
+            lost = _lost_claim(self.engine, number, raw, why, running)
+            _done(job, check_chunk_of(lost), results, splits)
+
+
+def _done(
+    job: _Job,
+    checked: CheckedChunk,
+    results: dict[int, CheckedChunk],
+    splits: dict[int, list[CheckedChunk | None]],
+) -> None:
+    if job.index is None:
+        results[job.seq] = checked
+        return
+    parts = splits[job.seq]
+    parts[job.index] = checked
+    if all(part is not None for part in parts):
+        results[job.seq] = _merge(part for part in parts if part is not None)
+        del splits[job.seq]
+
+
+def _death(code: int | None) -> str:
+    if code is not None and code < 0:
+        try:
+            return f"killed by {signal.Signals(-code).name}"
+        except ValueError:
+            return f"killed by signal {-code}"
+    return f"exit status {code}"
+
+
+def check_chunk_of(result: Result) -> CheckedChunk:
+    line, status, ids, _claim_id = result
+    return CheckedChunk((line + "\n").encode("utf-8"), 1, {status: 1}, dict(Counter(ids)))
+
+
+def _lost_claim(
+    engine: Engine, number: int, raw: bytes | str | Rejected, why: str, running: str
+) -> Result:
+    """The report of a claim whose worker died while checking it (twice: once in its
+    chunk, once alone): an ENG001 error naming the rule that was running, if any.
+
+    Only kernel code runs here (parsing, validation, the dataset for the date): the
+    claim gets the report line of its own, in its place, like any other."""
+    data = _parse(number, raw)
+    if isinstance(data, tuple):
+        return data
+    from cleanclaim.engine import lost_claim_report
+
+    source, _, rule_id = running.partition("\t")
+    try:
+        report = lost_claim_report(engine, data, why, source or None, rule_id or None)
+    except InputError as exc:
+        return _invalid(number, str(exc).split("; "))
+    return (
+        report.model_dump_json(),
+        report.status,
+        tuple(f.rule for f in report.findings),
+        report.claim_id,
+    )
+
+
+def _parallel(engine: Engine, chunks: Iterator[Chunk], workers: int) -> Iterator[CheckedChunk]:
     global _ENGINE
     fork = sys.platform.startswith("linux")
     ctx = get_context("fork" if fork else "spawn")
     if fork:
         _ENGINE = engine  # inherited by the forked workers: built once, in the parent
-    pool: Pool = ctx.Pool(args.workers, initializer=_init_worker, initargs=(engine.config,))
+    pool = _Pool(ctx, engine, workers)
     try:
-        pending: deque[AsyncResult[CheckedChunk]] = deque()
-        limit = args.workers * INFLIGHT
-        for chunk in chunks:
-            pending.append(pool.apply_async(_check_chunk, (chunk,)))
-            if len(pending) >= limit:
-                yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
-        pool.close()
+        pool.start()
+        yield from pool.run(chunks)
+        for worker in pool.workers:
+            with contextlib.suppress(OSError):
+                worker.conn.send(None)
+        for worker in pool.workers:
+            worker.process.join(timeout=5)
     finally:
-        pool.terminate()
-        pool.join()
+        for worker in pool.workers:  # SIGTERM: the worker's default, silent action
+            if worker.process.is_alive():
+                worker.process.terminate()
+        for worker in pool.workers:
+            worker.process.join()
+            worker.conn.close()
         _ENGINE = None
 
 
@@ -265,21 +647,34 @@ class _Writer:
 
     _held: ClassVar[frozenset[signal.Signals]] = frozenset({signal.SIGINT, signal.SIGTERM})
 
-    def __init__(self, out: IO[bytes]) -> None:
+    def __init__(self, out: AtomicOutput | IO[bytes], name: str) -> None:
         self.out = out
+        self.name = name
         self.can_mask = hasattr(signal, "pthread_sigmask")
 
     def write(self, data: bytes) -> None:
         if self.can_mask:
             old = signal.pthread_sigmask(signal.SIG_BLOCK, self._held)
             try:
-                self.out.write(data)
-                self.out.flush()
+                self._write(data)
             finally:
                 signal.pthread_sigmask(signal.SIG_SETMASK, old)
         else:  # pragma: no cover - Windows
+            self._write(data)
+
+    def _write(self, data: bytes) -> None:
+        if isinstance(self.out, AtomicOutput):
+            self.out.write(data)
+            return
+        try:
             self.out.write(data)
             self.out.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputWriteError(
+                f"{self.name}: cannot write the results: {exc.strerror or exc}"
+            ) from None
 
 
 class _Progress:
@@ -317,22 +712,46 @@ class _Progress:
         return f"[{'#' * filled}{'.' * (self.WIDTH - filled)}] {done:4.0%}  "
 
 
+#: exit status of a batch stopped by SIGTERM (128 + 15, as a shell reports it).
+EXIT_TERMINATED = 143
+
+
 def run_batch(args: argparse.Namespace) -> int:
-    """Run ``check --batch``; returns the exit status (0 clean, 1 errors or invalid)."""
+    """Run ``check --batch``; returns the exit status (0 clean, 1 errors or invalid).
+
+    SIGTERM is turned into :class:`cleanclaim.interrupts.Terminated` for the length of
+    the batch, so that stopping it by its PID ends the workers quietly and leaves the
+    whole lines written so far in place (exit 143), as Ctrl-C does (exit 130).
+    """
     from cleanclaim.cli.check import build_engine, summary_lines
 
     source = Path(args.batch)
     if not source.is_file():
         raise CliInputError(f"{args.batch}: no such file")
+    if args.output:
+        refuse_same_file(source, args.output)
+    restore = interrupts.install(sigterm=True)
+    try:
+        return _run_batch(args, source, build_engine, summary_lines)
+    except interrupts.Terminated:
+        print("cleanclaim: stopped (SIGTERM)", file=sys.stderr)
+        return EXIT_TERMINATED
+    finally:
+        restore()
+
+
+def _run_batch(
+    args: argparse.Namespace, source: Path, build_engine: Any, summary_lines: Any
+) -> int:
     engine = build_engine(args)  # fails fast on bad configuration, before any output
     as_csv = _is_csv(source, getattr(args, "input_format", None))
     statuses: Counter[str] = Counter()
     rules: Counter[str] = Counter()
     total = 0
     show_progress = sys.stderr.isatty()
-    out: IO[bytes] = open(args.output, "wb") if args.output else sys.stdout.buffer  # noqa: SIM115
-    try:
-        writer = _Writer(out)
+    out = AtomicOutput(args.output) if args.output else None
+    with out if out is not None else _nothing():
+        writer = _Writer(out if out is not None else sys.stdout.buffer, args.output or "<stdout>")
         with source.open("rb") as stream:
             progress = _Progress(stream, source.stat().st_size) if show_progress else None
             chunks: Iterator[Chunk] = (
@@ -341,7 +760,9 @@ def run_batch(args: argparse.Namespace) -> int:
                 else _jsonl_blocks(stream, CHUNK)
             )
             results = (
-                _parallel(engine, chunks, args) if args.workers > 1 else _serial(engine, chunks)
+                _parallel(engine, chunks, args.workers)
+                if args.workers > 1
+                else _serial(engine, chunks)
             )
             for checked in results:
                 writer.write(checked.text)
@@ -352,9 +773,14 @@ def run_batch(args: argparse.Namespace) -> int:
                     progress.update(total)
             if progress is not None:
                 progress.update(total, final=True)
-    finally:
-        if out is not sys.stdout.buffer:
-            out.close()
     for text in summary_lines(statuses, rules, total):
         print(text, file=sys.stderr)
     return 1 if statuses["error"] or statuses["invalid"] else 0
+
+
+class _nothing:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
