@@ -48,3 +48,47 @@ def test_unread_qualifier_is_a_warning_that_says_so(engine: Engine) -> None:
     [finding] = only(engine.check(claim("G63", "B27.01", day="2021-03-10")), "ICD104")
     assert finding.severity == "warning"
     assert "qualifier could not be read" in finding.message
+
+
+# -- ICD107: manifestations and code-first notes ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "etiology"),
+    [
+        ("M36.0", "C34.90"),  # category M36 "... in diseases classified elsewhere"
+        ("F02.80", "G30.9"),  # "Dementia in other diseases classified elsewhere"
+        ("G63", "E85.4"),  # code first amyloidosis (E85.-)
+    ],
+)
+def test_manifestation_first_is_an_error(engine: Engine, first: str, etiology: str) -> None:
+    [finding] = only(engine.check(claim(first, etiology)), "ICD107")
+    assert finding.severity == "error"
+    assert "manifestation" in finding.message
+    assert only(engine.check(claim(etiology, first)), "ICD107") == []
+
+
+def test_e85_4_and_g63_are_no_excludes1_pair(engine: Engine) -> None:
+    """The rule's catalog example must show one problem only."""
+    assert only(engine.check(claim("G63", "E85.4")), "ICD104") == []
+
+
+@pytest.mark.parametrize("code", ["R39.15", "N18.30", "R35.0"])
+def test_conditional_code_first_alone_lets_a_code_be_first(engine: Engine, code: str) -> None:
+    # R39.1 "code first, if applicable, any causal condition"; N18 "code first any associated".
+    assert only(engine.check(claim(code)), "ICD107") == []
+
+
+def test_code_first_condition_listed_after_is_a_warning(engine: Engine) -> None:
+    [finding] = only(engine.check(claim("N18.30", "E11.22")), "ICD107")
+    assert finding.severity == "warning"
+    assert finding.suggestions == ["E11.22"]
+    assert only(engine.check(claim("E11.22", "N18.30")), "ICD107") == []
+
+
+def test_code_first_warning_can_be_turned_off() -> None:
+    from cleanclaim.config import Config
+
+    config = Config.model_validate({"rules": {"ICD107": {"code_first_warning": False}}})
+    built = engine_with(config=config)
+    assert only(built.check(claim("N18.30", "E11.22")), "ICD107") == []

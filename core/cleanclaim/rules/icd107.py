@@ -2,39 +2,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from cleanclaim.context import ClaimContext
 from cleanclaim.contributions import Hit, Rule
-from cleanclaim.icd import CodeRef, Dataset
+from cleanclaim.icd import Dataset, Note
 
-MANIFESTATION = "in diseases classified elsewhere"
-
-
-#: (dataset, code) -> (description, code-first refs of the code and its ancestors).
-#: Datasets never change, so the answer is computed once per code instead of once per
-#: claim (a full lookup with notes is the costliest call on the per-claim path).
-_FACTS: dict[tuple[Dataset, str], tuple[str, tuple[CodeRef, ...]] | None] = {}
+#: (dataset, code) -> (description, manifestation?, code-first notes of the code and its
+#: ancestors).  Datasets never change, so the answer is computed once per code instead of
+#: once per claim (a full lookup with notes is the costliest call on the per-claim path).
+_Facts = tuple[str, bool, tuple[Note, ...]]
+_FACTS: dict[tuple[Dataset, str], _Facts | None] = {}
 _FACTS_LIMIT = 65536
 
 
-def _facts(dataset: Dataset, code: str) -> tuple[str, tuple[CodeRef, ...]] | None:
+def _facts(dataset: Dataset, code: str) -> _Facts | None:
     key = (dataset, code)
     try:
         return _FACTS[key]
     except KeyError:
         pass
     info = dataset.lookup(code)
-    facts: tuple[str, tuple[CodeRef, ...]] | None = None
+    facts: _Facts | None = None
     if info is not None:
         chain = [info, *(i for i in map(dataset.lookup, info.ancestors) if i is not None)]
-        refs = tuple(ref for i in chain for note in i.code_first for ref in note.refs)
-        facts = (info.description, refs)
+        notes = tuple(note for i in chain for note in i.code_first if note.refs)
+        facts = (info.description, dataset.is_manifestation(code), notes)
     if len(_FACTS) >= _FACTS_LIMIT:
         _FACTS.clear()
     _FACTS[key] = facts
     return facts
+
+
+def _covered(notes: tuple[Note, ...], codes: Sequence[str]) -> tuple[list[str], bool]:
+    """The claim's codes a code-first note names, and whether every such note is
+    conditional ("code first, if applicable, ...")."""
+    named = [c for c in codes if any(ref.covers(c) for note in notes for ref in note.refs)]
+    naming = [n for n in notes if any(ref.covers(c) for ref in n.refs for c in named)]
+    return named, all(n.conditional for n in naming)
 
 
 def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
@@ -53,25 +59,30 @@ def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     facts = _facts(ctx.dataset, first)
     if facts is None:
         return
-    description, refs = facts
-    etiology = [c for c in ctx.diagnoses[1:] if any(ref.covers(c) for ref in refs)]
-    if MANIFESTATION in description.lower():
+    description, manifestation, notes = facts
+    etiology, conditional = _covered(notes, ctx.diagnoses[1:])
+    if manifestation:
         yield Hit(
-            f"{first} ({description}) is a manifestation code and can never be "
-            "first-listed: the underlying condition (etiology) goes first.",
+            f"{first} ({description}) is a manifestation code ('in diseases classified "
+            "elsewhere', in its title or its category's) and can never be first-listed: the "
+            "underlying condition (etiology) goes first.",
             "diagnoses[0]",
             (first,),
             tuple(etiology),
             "ICD-10-CM Official Guidelines I.A.13",
         )
-    elif refs and options.get("code_first_warning", True):
+    elif etiology and options.get("code_first_warning", True):
+        # A code-first note alone never makes a code unfit to be first-listed (guidelines
+        # I.B.7, IV.D): only when the claim itself lists the condition the note names.
+        named = ", ".join(etiology)
+        when = f"if {first} is due to it" if conditional else "as the note asks"
         yield Hit(
-            f"{first} ({description}) carries a 'code first' note: the condition it names "
-            "is usually sequenced before it.",
+            f"{first} ({description}) carries a 'code first' note naming {named}, which the "
+            f"claim lists after it: {when}, sequence {named} first.",
             "diagnoses[0]",
             (first,),
             tuple(etiology),
-            "ICD-10-CM Official Guidelines I.A.13",
+            "ICD-10-CM Official Guidelines I.B.7 and I.A.13",
             severity="warning",
         )
 
@@ -79,22 +90,25 @@ def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
 RULE = Rule(
     id="ICD107",
     name="not-first-listed",
-    summary="The first-listed diagnosis is a manifestation code ('... in diseases classified "
-    "elsewhere') or an external-cause code (V00-Y99); as a warning, any code whose tabular "
-    "entry says 'code first'.",
+    summary="The first-listed diagnosis is a manifestation code (its title or its "
+    "category's says '... in diseases classified elsewhere': M36.0, F02.80, G63) or an "
+    "external-cause code (V00-Y99); as a warning, a code whose 'code first' note names a "
+    "condition the claim lists after it. A code-first note alone (R39.1's 'code first, if "
+    "applicable, any causal condition') never stops a code being first-listed.",
     why="Manifestation and external-cause codes describe a consequence or a circumstance, "
     "never the reason for the encounter; editors (MCE, IOCE) reject them in first position.",
-    example="G63 (polyneuropathy in diseases classified elsewhere) listed before E11.42.",
+    example="G63 (polyneuropathy in diseases classified elsewhere) listed before E85.4 "
+    "(organ-limited amyloidosis), the condition its 'code first amyloidosis (E85.-)' note names.",
     fix="List the underlying condition first and the manifestation after it; external cause "
     "codes go after the injury they explain.",
-    reference="ICD-10-CM Official Guidelines I.A.13 and I.C.20; Section IV.G",
+    reference="ICD-10-CM Official Guidelines I.A.13, I.B.7 and I.C.20; Section IV.G",
     check=check,
     options={"code_first_warning": True},
     option_docs={
-        "code_first_warning": "Also warn when the first code merely carries a 'code first' "
-        "note (no manifestation title)."
+        "code_first_warning": "Also warn when the first code's 'code first' note names a "
+        "condition the claim lists after it (no manifestation title)."
     },
     groups=("diagnosis",),
     diagnoses_only=True,
-    example_claim={"date_of_service": "2026-05-12", "diagnoses": ["G63", "E11.42"]},
+    example_claim={"date_of_service": "2026-05-12", "diagnoses": ["G63", "E85.4"]},
 )
