@@ -278,3 +278,12 @@ def test_unreadable_lines_are_named() -> None:
         parse_addenda("Add:  é".encode(), "mini")
     with pytest.raises(AddendaError, match="the closing summary has no headers before"):
         parse_addenda(_line("Add:", 1, "A02", "x").encode() + b"\r\nCodes\r\n  5 codes in a\r\n")
+
+
+def test_every_added_code_reads_as_the_order_file_titles_it(ds: Dataset, addenda: Addenda) -> None:
+    """Also for the 7-character codes, whose title the kernel composes from the stem and the
+    inherited 7th-character definition: a wrong inheritance would show here."""
+    adds = [ln for ln in addenda.lines if ln.action == "add"]
+    assert len(adds) == 253
+    assert [ln.code for ln in adds if ds.description(ln.code) != ln.long] == []
+    assert all(ds.is_billable(ln.code) == ln.billable for ln in adds)
