@@ -30,17 +30,6 @@ CLAIM = {
 }
 
 
-def _compile_available() -> bool:
-    import cleanclaim_refdata.builder as builder
-
-    return hasattr(builder, "compile_release")
-
-
-needs_compiler = pytest.mark.skipif(
-    not _compile_available(), reason="cleanclaim_refdata.builder.compile_release not there yet"
-)
-
-
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     rc = main(list(argv))
     out, err = capsys.readouterr()
@@ -55,8 +44,6 @@ def xml() -> bytes:
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data dir holding FY2021 added from the packaged source (once per module)."""
-    if not _compile_available():
-        pytest.skip("cleanclaim_refdata.builder.compile_release not there yet")
     folder = tmp_path_factory.mktemp("data")
     assert main(["datasets", "add", str(SOURCE), "--data-dir", str(folder)]) == 0
     return folder
@@ -69,7 +56,6 @@ def _empty(folder: Path) -> bool:
 # -- adding -----------------------------------------------------------------------------------
 
 
-@needs_compiler
 def test_add_official_source_lists_it_as_installed(
     installed: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -85,7 +71,6 @@ def test_add_official_source_lists_it_as_installed(
     assert rc == 0 and f"installed in {installed}" in out
 
 
-@needs_compiler
 def test_added_release_serves_check_batch_and_engine(
     installed: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -116,13 +101,11 @@ def test_added_release_serves_check_batch_and_engine(
     assert Engine.build(installed=False).check(CLAIM).dataset.origin == "packaged"
 
 
-@needs_compiler
 def test_data_dir_from_the_environment(installed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CLEANCLAIM_DATA_DIR", str(installed))
     assert Engine.build(installed=False).check(CLAIM).dataset.origin == "installed"
 
 
-@needs_compiler
 def test_adding_twice_is_refused(installed: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rc, _, err = run(capsys, "datasets", "add", str(SOURCE), "--data-dir", str(installed))
     assert rc == 2 and "already installed" in err and "datasets remove" in err
@@ -147,7 +130,6 @@ def test_tampered_copy_is_refused_and_nothing_written(
     assert _empty(folder)
 
 
-@needs_compiler
 def test_tampered_copy_with_allow_unverified_is_marked_everywhere(
     tmp_path: Path, xml: bytes, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -239,7 +221,6 @@ def test_missing_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[s
 # -- removing ---------------------------------------------------------------------------------
 
 
-@needs_compiler
 def test_remove_an_installed_dataset(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "data"
     assert main(["datasets", "add", str(SOURCE), "--data-dir", str(folder)]) == 0
@@ -319,3 +300,64 @@ def test_code_with_no_dataset_today_says_which_it_used(
     assert doc["dataset"]["fiscal_year"] == 2023
     assert "no dataset serves today (2024-01-10, FY2024)" in doc["remark"]
     assert "FY2023" in doc["remark"]
+
+
+# -- today: the provisional FY2027, and a full FY2027 replacing it -----------------------------
+
+TODAY_CLAIM = {**CLAIM, "claim_id": "T1", "date_of_service": "2026-12-01"}
+
+
+def test_a_claim_of_today_is_checked_against_the_provisional_fy2027_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    claim = tmp_path / "claim.json"
+    claim.write_text(json.dumps(TODAY_CLAIM))
+    rc, out, _ = run(capsys, "check", str(claim), "--format", "json", "--data-dir", str(tmp_path))
+    dataset = json.loads(out)["dataset"]
+    assert rc == 0 and dataset["fiscal_year"] == 2027
+    assert dataset["name"] == "icd10cm-fy2027-provisional" and dataset["verified"] is True
+    assert "notes new in FY2027 are missing" in dataset["provisional"]
+    rc, out, _ = run(capsys, "check", str(claim), "--data-dir", str(tmp_path))
+    assert [line for line in out.splitlines() if "provisional" in line] == [
+        line for line in out.splitlines() if line.startswith("  dataset FY2027 is provisional: ")
+    ]
+    assert out.count("provisional") == 1
+    # a full release says nothing of the kind
+    claim.write_text(json.dumps(CLAIM))
+    rc, out, _ = run(capsys, "check", str(claim), "--data-dir", str(tmp_path))
+    assert "provisional" not in out and "unverified" not in out
+    rc, out, _ = run(capsys, "datasets", "--data-dir", str(tmp_path))
+    assert "PROVISIONAL: " in out and "icd10cm-fy2027-provisional (packaged) (provisional)" in out
+    assert "2023-04-01 .. 2023-09-30  refused: the April 2023 update is not installed" in out
+
+
+def test_a_full_fy2027_zip_replaces_the_provisional_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No official FY2027 XML is reachable here: an XML that says <version>2027</version>,
+    # in the CMS zip layout, added unverified, stands in for the vendor's download.
+    xml = lzma.decompress(
+        (ROOT / "refdata" / "sources" / "icd10cm-tabular-FY2026-April.xml.xz").read_bytes()
+    )
+    xml = xml.replace(b"<version>2026</version>", b"<version>2027</version>", 1)
+    zipped = tmp_path / "2027-code-tables-tabular-index.zip"
+    with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("Table and Index/icd10cm-tabular-2027.xml", xml)
+        zf.writestr("Table and Index/icd10cm_index_2027.xml", b"<ICD10CM.index/>")
+    folder = tmp_path / "data"
+    rc, _, err = run(capsys, "datasets", "add", str(zipped), "--data-dir", str(folder))
+    assert rc == 2 and "not a known official CMS file" in err and _empty(folder)
+    rc, out, _ = run(
+        capsys, "datasets", "add", str(zipped), "--allow-unverified", "--data-dir", str(folder)
+    )
+    assert rc == 0 and "installed icd10cm-fy2027 (unverified)" in out
+    assert "serves 2026-10-01 .. 2027-09-30" in out
+    report = Engine.build(installed=False, config=Config(data_dir=folder)).check(TODAY_CLAIM)
+    assert (report.dataset.name, report.dataset.origin) == ("icd10cm-fy2027", "installed")
+    assert report.dataset.provisional is None and report.dataset.verified is False
+    rc, out, _ = run(capsys, "datasets", "--data-dir", str(folder), "--format", "json")
+    window = next(w for w in json.loads(out)["windows"] if w["from"] == "2026-10-01")
+    assert window["dataset"] == "icd10cm-fy2027" and window["origin"] == "installed"
+    monkeypatch.setattr(lookup, "_today", lambda: date(2026, 12, 1))
+    rc, out, _ = run(capsys, "code", "M62.830", "--data-dir", str(folder))
+    assert "FY2027 (unverified), release 2027, in force today" in out
