@@ -16,6 +16,7 @@ from typing import Any
 import pluggy
 from pydantic import BaseModel, ValidationError
 
+from cleanclaim import interrupts
 from cleanclaim.contributions import (
     DiagnosisPattern,
     DocumentationCheck,
@@ -121,9 +122,11 @@ def collect(pm: pluggy.PluginManager, problems: list[BuildProblem]) -> Contribut
         if info_impl is None:
             problems.append(BuildProblem(registered, "cleanclaim_plugin_info", "not implemented"))
             continue
+        seen = interrupts.received
         try:
             info = PluginInfo.model_validate(info_impl.function())
-        except Exception as exc:
+        except BaseException as exc:  # sys.exit() in a hook too: see _run in engine.py
+            interrupts.reraise_if_real(exc, seen)
             problems.append(BuildProblem(registered, "cleanclaim_plugin_info", _short(exc)))
             continue
         if info.api != PLUGIN_API:
@@ -138,6 +141,7 @@ def collect(pm: pluggy.PluginManager, problems: list[BuildProblem]) -> Contribut
         name = info.name
         out.infos[name] = info
         out.hooks_of[name] = sorted(impls)
+        interrupts.check_swallowed(seen)
         for hook_name, impl in sorted(impls.items()):
             if hook_name == "cleanclaim_plugin_info":
                 continue
@@ -151,7 +155,8 @@ def collect(pm: pluggy.PluginManager, problems: list[BuildProblem]) -> Contribut
                     item if isinstance(item, model) else model.model_validate(item)
                     for item in (result or [])
                 ]
-            except Exception as exc:  # malformed contributions are reported, not fatal
+            except BaseException as exc:  # malformed contributions are reported, not fatal
+                interrupts.reraise_if_real(exc, seen)
                 problems.append(BuildProblem(name, hook_name, _short(exc)))
                 continue
             out.by_hook.setdefault(hook_name, []).extend((item, name) for item in items)
@@ -181,7 +186,7 @@ def _add_rules(
         out.rules[rule.id] = RegisteredRule(rule, source)
 
 
-def _short(exc: Exception) -> str:
+def _short(exc: BaseException) -> str:
     if isinstance(exc, ValidationError):
         return describe_validation(exc)
     return f"{type(exc).__name__}: {exc}"

@@ -17,6 +17,7 @@ from types import ModuleType
 
 import pluggy
 
+from cleanclaim import interrupts
 from cleanclaim.plugin import ENTRY_POINT_GROUP, PROJECT_NAME
 from cleanclaim.plugin import hookspecs as hookspecs_module
 
@@ -72,12 +73,15 @@ def load_installed(
         if pm.has_plugin(ep.name):
             continue
         dist_name, version = _describe(ep)
+        seen = interrupts.received
         try:
             plugin = ep.load()
             register(pm, plugin, ep.name)
-        # SystemExit too: a plugin module that calls sys.exit() on import (a script turned
-        # into a plugin) would otherwise end the vendor's process without a word.
-        except (Exception, SystemExit) as exc:  # a broken plugin must not take the others down
+        # BaseException: a plugin module that calls sys.exit() on import (a script turned
+        # into a plugin) or raises KeyboardInterrupt would otherwise end the vendor's
+        # process without a word; a real Ctrl-C still stops it (cleanclaim.interrupts).
+        except BaseException as exc:  # a broken plugin must not take the others down
+            interrupts.reraise_if_real(exc, seen)
             failure = LoadFailure(ep.name, dist_name, version, f"{type(exc).__name__}: {exc}")
             if strict or strict_from_env():
                 raise PluginLoadError(
