@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import importlib
 import lzma
 import re
 import shutil
@@ -22,7 +21,6 @@ import zlib
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
-from typing import Any
 
 from cleanclaim.icd._types import DatasetInfo, DatasetIntegrityError
 from cleanclaim.icd.registry import read_manifests
@@ -51,21 +49,18 @@ class KnownFile:
 
 
 def known_file(sha256: str) -> KnownFile | None:
-    """The known official file with this sha256, or None (also when refdata predates the
-    list: then every file is unverified)."""
-    try:
-        module: Any = importlib.import_module("cleanclaim_refdata.releases")
-    except ImportError:
-        return None
-    found = module.known_file(sha256)
+    """The known official file with this sha256 (``known_files.toml`` of refdata), or None."""
+    from cleanclaim_refdata.releases import known_file as packaged_known_file
+
+    found = packaged_known_file(sha256)
     if found is None:
         return None
     return KnownFile(
-        sha256=str(found.sha256),
-        name=str(found.name),
-        kind=str(found.kind),
-        release=str(found.release),
-        provenance=str(getattr(found, "provenance", "")),
+        sha256=found.sha256,
+        name=found.name,
+        kind=found.kind,
+        release=found.release,
+        provenance=found.provenance,
     )
 
 
@@ -216,23 +211,22 @@ def install(
             f"{target_name} is already installed in {data_dir}; remove it first with "
             f"`cleanclaim datasets remove {target_name}`"
         )
-    builder: Any = importlib.import_module("cleanclaim_refdata.builder")
+    from cleanclaim_refdata.builder import SourceError, compile_release
+
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise InstallError(f"{data_dir}: cannot create the data directory ({exc})") from None
     try:
-        out = Path(
-            builder.compile_release(
-                xml,
-                data_dir,
-                release=chosen,
-                source_name=path.name,
-                source_sha256=sha_raw,
-                verified=known is not None,
-            )
+        out = compile_release(
+            xml,
+            data_dir,
+            release=chosen,
+            source_name=path.name,
+            source_sha256=sha_raw,
+            verified=known is not None,
         )
-    except builder.SourceError as exc:
+    except SourceError as exc:
         raise InstallError(f"{name}: {exc}") from None
     except SyntaxError as exc:  # xml.etree's ParseError: a truncated or broken XML
         raise InstallError(f"{name}: {member} is not well-formed XML ({exc})") from None

@@ -17,7 +17,6 @@ time that year is queried, so a batch of 2026 claims never pays for FY2021.
 from __future__ import annotations
 
 import functools
-import importlib
 import json
 import os
 import sys
@@ -76,23 +75,20 @@ def resolve_data_dir(explicit: Path | str | None = None) -> Path:
 
 @functools.cache
 def known_releases() -> tuple[KnownRelease, ...]:
-    """The releases CMS is known to have issued, from cleanclaim-refdata's ``releases.toml``
-    (none when the installed refdata predates it: then only the manifests' windows count)."""
-    try:
-        module: Any = importlib.import_module("cleanclaim_refdata.releases")
-    except ImportError:
-        return ()
+    """The releases CMS is known to have issued, from cleanclaim-refdata's ``releases.toml``."""
+    from cleanclaim_refdata.releases import known_releases as packaged_releases
+
     return tuple(
         KnownRelease(
-            release=str(r.release),
-            fiscal_year=int(r.fiscal_year),
-            april=bool(r.april),
+            release=r.release,
+            fiscal_year=r.fiscal_year,
+            april=r.april,
             effective=r.effective,
-            changes_code_set=bool(r.changes_code_set),
-            summary=str(r.summary),
-            source=str(r.source),
+            changes_code_set=r.changes_code_set,
+            summary=r.summary,
+            source=r.source,
         )
-        for r in module.known_releases()
+        for r in packaged_releases()
     )
 
 
