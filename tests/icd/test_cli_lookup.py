@@ -116,3 +116,19 @@ def test_datasets(capsys: pytest.CaptureFixture[str]) -> None:
     assert window["dataset"] == "icd10cm-fy2025-april" and window["note"]
     refused = next(w for w in doc["windows"] if w["from"] == "2021-10-01")
     assert refused["dataset"] is None and "FY2022" in refused["refused"]
+
+
+def test_diff_2026_2027_shows_added_deleted_headers_and_retitled(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    rc, out, _ = run(capsys, "diff", "2026", "2027", "--format", "json")
+    doc = json.loads(out)
+    assert rc == 0 and doc["to"]["provisional"]
+    assert {"D69.11", "D69.19"} <= set(doc["added"])
+    assert {"D69.1", "I42.0", "M72.2", "Z87.890"} <= set(doc["now_header"])
+    assert len(doc["renamed"]) == 4  # the addenda's four "Revise to:" titles
+    assert doc["deleted"]
+    rc, out, _ = run(capsys, "diff", "2026", "2027")
+    assert out.splitlines()[0] == "FY2026 (2026-April) -> FY2027 (2027) (provisional)"
+    assert "* D69.1     now a header: Qualitative platelet defects" in out
+    assert "+ D69.11" in out and "~ " in out and "retitled: 4" in out

@@ -337,8 +337,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
         )
         return 0
     print(
-        f"FY{a.info.fiscal_year} ({a.info.release}) -> FY{b.info.fiscal_year} "
-        f"({b.info.release})" + (f", codes starting {args.prefix}" if args.prefix else "")
+        f"FY{a.info.fiscal_year} ({a.info.release}){a.info.marks} -> FY{b.info.fiscal_year} "
+        f"({b.info.release}){b.info.marks}"
+        + (f", codes starting {args.prefix}" if args.prefix else "")
     )
     headers = sum(1 for _, was, now in d.billable_changed if was and not now)
     print(
