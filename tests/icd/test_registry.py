@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from datetime import date
 from importlib.resources import as_file, files
 from pathlib import Path
@@ -138,3 +139,42 @@ def test_diff_whole_years(reg: DatasetRegistry) -> None:
     assert all(a.is_valid(c) and not b.is_valid(c) for c in d.deleted)
     for code, old, new in d.renamed:
         assert a.description(code) == old and b.description(code) == new and old != new
+
+
+def test_default_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from cleanclaim.icd import default_data_dir, resolve_data_dir
+
+    monkeypatch.setenv("CLEANCLAIM_DATA_DIR", str(tmp_path / "env"))
+    assert default_data_dir() == tmp_path / "env"
+    assert resolve_data_dir(tmp_path / "flag") == tmp_path / "flag"
+    monkeypatch.delenv("CLEANCLAIM_DATA_DIR")
+    if sys.platform.startswith("linux"):
+        monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+        assert default_data_dir() == tmp_path / "xdg" / "cleanclaim" / "datasets"
+        monkeypatch.setenv("XDG_DATA_HOME", "relative/ignored")
+        assert default_data_dir() == Path.home() / ".local/share/cleanclaim/datasets"
+
+
+def test_installed_root_without_datasets_is_the_packaged_registry(tmp_path: Path) -> None:
+    assert DatasetRegistry.for_data_dir(tmp_path) is DatasetRegistry.packaged()
+    assert DatasetRegistry.for_data_dir(tmp_path / "missing") is DatasetRegistry.packaged()
+
+
+def test_a_broken_installed_manifest_is_named(tmp_path: Path) -> None:
+    (tmp_path / "icd10cm-fy2027").mkdir()
+    (tmp_path / "icd10cm-fy2027" / "manifest.json").write_text("{")
+    (tmp_path / ".icd10cm-fy2028.tmp").mkdir()  # a compile in progress is not a dataset
+    with pytest.raises(DatasetIntegrityError, match=r"icd10cm-fy2027/manifest\.json"):
+        DatasetRegistry.for_data_dir(tmp_path)
+
+
+def test_installed_dataset_wins_and_shares_packaged_loads(tmp_path: Path) -> None:
+    with as_file(files("cleanclaim_refdata") / "data" / "icd10cm-fy2025-april") as src:
+        shutil.copytree(src, tmp_path / "icd10cm-fy2025-april")
+    reg = DatasetRegistry.for_data_dir(tmp_path)
+    assert reg is DatasetRegistry.for_data_dir(tmp_path)  # same folder state: same registry
+    ds = reg.for_date(date(2025, 1, 2))
+    assert ds.info.origin == "installed" and ds.info.location == str(tmp_path.resolve())
+    packaged = DatasetRegistry.packaged()
+    assert reg.for_date(date(2026, 1, 2)) is packaged.for_date(date(2026, 1, 2))
+    assert packaged.for_date(date(2025, 1, 2)).info.origin == "packaged"
