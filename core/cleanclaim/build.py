@@ -111,6 +111,7 @@ def collect(pm: pluggy.PluginManager, problems: list[BuildProblem]) -> Contribut
         ((plugin_name(pm, plugin), plugin) for plugin in pm.get_plugins()),
         key=lambda item: (item[0] != "core", item[0]),
     )
+    described: list[tuple[str, dict[str, Any], PluginInfo]] = []
     for registered, plugin in ordered:
         impls = {
             impl.function.__name__: impl
@@ -129,6 +130,7 @@ def collect(pm: pluggy.PluginManager, problems: list[BuildProblem]) -> Contribut
             interrupts.reraise_if_real(exc, seen)
             problems.append(BuildProblem(registered, "cleanclaim_plugin_info", _short(exc)))
             continue
+        interrupts.check_swallowed(seen)
         if info.api != PLUGIN_API:
             problems.append(
                 BuildProblem(
@@ -138,10 +140,19 @@ def collect(pm: pluggy.PluginManager, problems: list[BuildProblem]) -> Contribut
                 )
             )
             continue
+        described.append((registered, impls, info))
+    for registered, impls, info in _owned(described, problems):
         name = info.name
+        if name != "core":
+            clash = _kernel_family_clash(out, info.rule_prefix)
+            if clash:
+                problems.append(
+                    _refused(registered, info, f"rule prefix {info.rule_prefix} {clash}")
+                )
+                continue
         out.infos[name] = info
         out.hooks_of[name] = sorted(impls)
-        interrupts.check_swallowed(seen)
+        seen = interrupts.received
         for hook_name, impl in sorted(impls.items()):
             if hook_name == "cleanclaim_plugin_info":
                 continue
@@ -160,7 +171,85 @@ def collect(pm: pluggy.PluginManager, problems: list[BuildProblem]) -> Contribut
                 problems.append(BuildProblem(name, hook_name, _short(exc)))
                 continue
             out.by_hook.setdefault(hook_name, []).extend((item, name) for item in items)
+        interrupts.check_swallowed(seen)
     return out
+
+
+def _owned(
+    described: list[tuple[str, dict[str, Any], PluginInfo]], problems: list[BuildProblem]
+) -> list[tuple[str, dict[str, Any], PluginInfo]]:
+    """The plugins that may load: each name and rule prefix has one owner.
+
+    ``core`` is the kernel's name.  A name or prefix belongs first to the plugin whose
+    entry point (what its distribution registered) carries that name, then to the first
+    by registered name; a plugin that takes a name or prefix already owned is left out,
+    with a problem naming both, so it cannot speak as another plugin or define rules in
+    another's namespace.  Prefixes clash when one starts the other (``PT`` and ``PTX``:
+    ``PTX101`` would fit both).
+    """
+    ranked = sorted(
+        described,
+        key=lambda item: (item[0] != "core", item[2].name != item[0], item[0]),
+    )
+    names: dict[str, str] = {}
+    prefixes: dict[str, str] = {}
+    kept: list[tuple[str, dict[str, Any], PluginInfo]] = []
+    for registered, impls, info in ranked:
+        if info.name == "core" and registered != "core":
+            problems.append(_refused(registered, info, "calls itself 'core', the kernel's name"))
+            continue
+        if info.name in names:
+            problems.append(
+                _refused(
+                    registered,
+                    info,
+                    f"takes the name {info.name!r}, owned by the plugin registered as "
+                    f"{names[info.name]!r}",
+                )
+            )
+            continue
+        clash = next(
+            (
+                (prefix, owner)
+                for prefix, owner in prefixes.items()
+                if prefix.startswith(info.rule_prefix) or info.rule_prefix.startswith(prefix)
+            ),
+            None,
+        )
+        if clash is not None and info.name != "core":
+            problems.append(
+                _refused(
+                    registered,
+                    info,
+                    f"rule prefix {info.rule_prefix} clashes with {clash[0]} "
+                    f"of plugin {clash[1]!r}",
+                )
+            )
+            continue
+        names[info.name] = registered
+        prefixes[info.rule_prefix] = info.name
+        kept.append((registered, impls, info))
+    return kept
+
+
+def _kernel_family_clash(out: Contributions, prefix: str) -> str:
+    """How ``prefix`` clashes with the letters of a kernel rule id (``ICD``, ``CLM``,
+    ``ENG``), or ``""``; the kernel's rules are collected first."""
+    for reg in out.rules.values():
+        if reg.source != "core":
+            continue
+        family = reg.rule.id.rstrip("0123456789")
+        if family.startswith(prefix) or prefix.startswith(family):
+            return f"clashes with the kernel's rule ids ({family})"
+    return ""
+
+
+def _refused(registered: str, info: PluginInfo, why: str) -> BuildProblem:
+    return BuildProblem(
+        info.name,
+        "cleanclaim_plugin_info",
+        f"plugin registered as {registered!r} {why}: refused, its contributions are left out",
+    )
 
 
 def _add_rules(

@@ -99,7 +99,9 @@ class Engine:
         self.load_failures = failures
         self.problems = problems
         self._overrides = overrides
-        self.selection = RuleSelection(rules, overrides, config, tables)
+        self.selection = RuleSelection(
+            rules, overrides, config, tables, frozenset(p.name for p in plugins)
+        )
         #: hits of ``diagnoses_only`` rules per (plan token, dataset, diagnosis list,
         #: specialty: a rule scoped to specialties may be skipped on some claims).
         self._remembered_hits: dict[
@@ -139,6 +141,11 @@ class Engine:
                 register(pm, plugin, getattr(plugin, "__name__", None))
         problems: list[BuildProblem] = []
         contributions = collect(pm, problems)
+        problems.extend(
+            _foreign_overrides(
+                contributions.by_hook.get("cleanclaim_payer_overrides", []), contributions.rules
+            )
+        )
         if strict and problems:
             raise EngineBuildError(
                 "; ".join(f"plugin {p.plugin}: {p.hook}: {p.error}" for p in problems)
@@ -303,6 +310,30 @@ def _dataset_used(info: DatasetInfo) -> DatasetUsed:
             verified=info.verified,
         )
     return used
+
+
+def _foreign_overrides(
+    overrides: Iterable[tuple[Any, str]], rules: Mapping[str, RegisteredRule]
+) -> Iterator[BuildProblem]:
+    """A plugin's payer override that names none of its own rules: said at build, since
+    it has no effect (a plugin's overrides apply to its own rules only; see
+    :class:`~cleanclaim.selection.RuleSelection`)."""
+    for override, source in overrides:
+        assert isinstance(override, PayerOverride)
+        own = [
+            reg
+            for reg in rules.values()
+            if reg.source == source
+            and (override.matches(reg.rule.id, reg.rule.groups) or override.rule == source)
+        ]
+        if not own:
+            yield BuildProblem(
+                source,
+                "cleanclaim_payer_overrides",
+                f"override of rule {override.rule!r} for payer {override.payer!r} names no rule "
+                "of this plugin and is ignored: a plugin's overrides apply to its own rules "
+                "only (another's rules are changed in the user's configuration)",
+            )
 
 
 def _check_fallback(config: Config, registry: DatasetRegistry) -> None:

@@ -76,11 +76,17 @@ class RuleSelection:
         overrides: list[tuple[PayerOverride, str]],
         config: Config,
         tables: EngineTables,
+        plugin_sources: frozenset[str] = frozenset(),
     ) -> None:
         self.rules = rules
         self.config = config
         self.tables = tables
         self._overrides = overrides
+        #: sources of overrides that came from a plugin (its name): those apply to that
+        #: plugin's own rules only, so no installed plugin can switch off or downgrade the
+        #: kernel's or another plugin's rules (``rule = "*"``, ``"core"``, ``"ICD*"``).
+        #: Changing another's rules is for the user's configuration and override files.
+        self._plugin_sources = plugin_sources
         self._known_payers = frozenset(o.payer for o, _ in overrides) | BUILTIN_PAYERS
         self._check_config()
         self._candidates = [
@@ -169,9 +175,11 @@ class RuleSelection:
             enabled = rule.enabled_by_default
             severity: Severity = rule.default_severity
             options: dict[str, Any] = dict(rule.options)
-            for override, _source in self._overrides:
+            for override, source in self._overrides:
                 if override.payer != profile or not override.holds_on(day):
                     continue
+                if source in self._plugin_sources and source != reg.source:
+                    continue  # a plugin's override never reaches another's rule
                 if not (override.matches(rule.id, rule.groups) or override.rule == reg.source):
                     continue
                 if override.enabled is not None:

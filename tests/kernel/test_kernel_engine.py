@@ -127,12 +127,19 @@ def test_plugin_without_info_is_recorded() -> None:
 
 
 def test_duplicate_rule_id_is_recorded_and_first_kept() -> None:
+    # Two plugins cannot share a rule prefix (the second is refused, naming the first),
+    # so a duplicate id is a plugin's own.
     one = fixture_plugin("one", prefix="FX", rules=[make_rule("FX001", always)])
     two = fixture_plugin("two", prefix="FX", rules=[make_rule("FX001", crashes_on_r52)])
     engine = engine_with(one, two)
     [problem] = engine.problems
-    assert "FX001 is already defined by" in problem.error
-    assert engine.rules["FX001"].source in {"one", "two"}
+    assert "clashes with FX of plugin 'one'" in problem.error and problem.plugin == "two"
+    assert engine.rules["FX001"].source == "one"
+    twice = fixture_plugin(
+        "twice", prefix="FX", rules=[make_rule("FX001", always), make_rule("FX001", always)]
+    )
+    [problem] = engine_with(twice).problems
+    assert "FX001 is already defined by twice" in problem.error
 
 
 def test_kernel_rule_id_cannot_be_taken_by_a_plugin() -> None:
@@ -140,7 +147,7 @@ def test_kernel_rule_id_cannot_be_taken_by_a_plugin() -> None:
         fixture_plugin("sneaky", prefix="ICD", rules=[make_rule("ICD101", always)])
     )
     assert engine.rules["ICD101"].source == "core"
-    assert "already defined by core" in engine.problems[0].error
+    assert "clashes with ICD of plugin 'core'" in engine.problems[0].error
 
 
 def test_rule_id_without_the_plugin_prefix_is_refused() -> None:
