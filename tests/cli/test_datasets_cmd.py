@@ -361,3 +361,23 @@ def test_a_full_fy2027_zip_replaces_the_provisional_one(
     monkeypatch.setattr(lookup, "_today", lambda: date(2026, 12, 1))
     rc, out, _ = run(capsys, "code", "M62.830", "--data-dir", str(folder))
     assert "FY2027 (unverified), release 2027, in force today" in out
+
+
+def test_june_2023_is_refused_naming_the_update_then_checked_with_the_flag(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    claim = tmp_path / "claim.json"
+    claim.write_text(json.dumps({**CLAIM, "date_of_service": "2023-06-01"}))
+    rc, _, err = run(capsys, "check", str(claim), "--data-dir", str(tmp_path))
+    assert rc == 2 and len(err.strip().splitlines()) == 1
+    assert "the April 2023 update (42 codes added, 7 deleted) is not installed" in err
+    assert "cleanclaim datasets add" in err and "--fallback-fy" in err
+    batch = tmp_path / "claims.jsonl"
+    batch.write_text(claim.read_text() + "\n")
+    rc, out, _ = run(
+        capsys, "check", "--batch", str(batch), "--fallback-fy", "2023", "--workers", "2"
+    )
+    (report,) = [json.loads(line) for line in out.splitlines()]
+    (eng002,) = [f for f in report["findings"] if f["rule"] == "ENG002"]
+    assert "--fallback-fy" in eng002["message"] and "April 2023 update" in eng002["message"]
+    assert report["dataset"]["fiscal_year"] == 2023
