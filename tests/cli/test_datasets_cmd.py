@@ -344,6 +344,7 @@ def test_a_full_fy2027_zip_replaces_the_provisional_one(
     with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("Table and Index/icd10cm-tabular-2027.xml", xml)
         zf.writestr("Table and Index/icd10cm_index_2027.xml", b"<ICD10CM.index/>")
+        zf.writestr("__MACOSX/Table and Index/._icd10cm-tabular-2027.xml", b"\0\5\x16\7")
     folder = tmp_path / "data"
     rc, _, err = run(capsys, "datasets", "add", str(zipped), "--data-dir", str(folder))
     assert rc == 2 and "not a known official CMS file" in err and _empty(folder)

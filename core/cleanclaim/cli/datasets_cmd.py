@@ -190,8 +190,9 @@ def cmd_add(args: argparse.Namespace) -> int:
     except InstallError as exc:
         raise CliInputError(str(exc)) from None
     reg = DatasetRegistry.for_data_dir(folder)
-    served = [w for w in reg.windows() if w.dataset is not None and w.dataset.name == info.name]
-    when = ", ".join(f"{w.start} .. {w.end}" for w in served if w.dataset == info) or "no date"
+    served = [f"{w.start} .. {w.end}" for w in reg.windows() if w.dataset == info]
+    # "no date": e.g. an October release whose dates an installed April update took over
+    when = ", ".join(served) or "no date (another dataset serves its dates)"
     print(f"installed {info.name}{info.marks} (FY{info.fiscal_year}, release {info.release})")
     print(f"  in {folder}")
     print(f"  serves {when}")

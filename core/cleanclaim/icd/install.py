@@ -27,7 +27,9 @@ from cleanclaim.icd.registry import read_manifests
 
 #: the largest tabular XML accepted (FY2026's is some 30 MB): a zip bomb stops here.
 MAX_XML_BYTES = 400 * 1024 * 1024
-_TABULAR_MEMBER = re.compile(r"(?:^|/)icd10cm[_-]tabular[_-](\d{4})\.xml$", re.IGNORECASE)
+#: the tabular XML inside a CMS zip, in any folder: icd10cm_tabular_2027.xml,
+#: icd10cm-tabular-2027.xml, icd10cm_tabular_April_2024.xml ...
+_TABULAR_MEMBER = re.compile(r"(?:^|/)icd10cm[^/]*tabular[^/]*\.xml$", re.IGNORECASE)
 _VERSION = re.compile(rb"<version>\s*(\d{4})\s*</version>")
 _RELEASE = re.compile(r"^(\d{4})(-April)?$")
 _HEAD = 65536
@@ -126,7 +128,14 @@ def _gunzip(raw: bytes, name: str) -> bytes:
 
 def _from_zip(raw: bytes, name: str) -> tuple[bytes, str]:
     with zipfile.ZipFile(BytesIO(raw)) as zf:
-        members = [i for i in zf.infolist() if _TABULAR_MEMBER.search(i.filename)]
+        members = [
+            i
+            for i in zf.infolist()
+            if _TABULAR_MEMBER.search(i.filename)
+            # a zip made on a Mac carries resource forks: __MACOSX/._icd10cm_tabular_2027.xml
+            and not i.filename.startswith("__MACOSX/")
+            and not i.filename.rsplit("/", 1)[-1].startswith("._")
+        ]
         if not members:
             listed = ", ".join(i.filename for i in zf.infolist()[:8]) or "nothing"
             raise InstallError(
