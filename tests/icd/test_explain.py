@@ -116,6 +116,17 @@ def test_expanded_code_names_the_span_of_packaged_years(registry_of: MakeRegistr
     assert verdict.suggestions == ("M54.50", "M54.51", "M54.59")
 
 
+def test_a_code_made_a_header_by_this_release_is_a_header(registry_of: MakeRegistry) -> None:
+    """D69.1 became a header on 2026-10-01: ICD102's kind, saying since when (k10)."""
+    reg = registry_of(2026, 2027)
+    verdict = explain(reg.for_fiscal_year(2027), reg, "D69.1")
+    assert verdict.kind == "header"
+    assert "became a category header on October 1, 2026" in verdict.message
+    assert verdict.suggestions == ("D69.11", "D69.19")
+    # a year earlier it was billable, so nothing is said
+    assert explain(reg.for_fiscal_year(2026), reg, "D69.1").kind == "ok"
+
+
 # -- a claim year that is not packaged (the fallback) ------------------------------------
 
 

@@ -344,7 +344,21 @@ def _in_year(ds: Dataset, registry: DatasetRegistry | None, code: str) -> Explan
                 exists_in=exists_in,
             )
         was_billable = [fy for fy, billable in status.items() if billable and fy < year]
+        if was_billable and max(was_billable) == year - 1:
+            # Made a header by this very release (D69.1 on 2026-10-01): the code is a
+            # header today, and the coder needs the new codes beneath it (ICD102).
+            return Explanation(
+                "header",
+                f"{_title(ds, code)} became a category header on October 1, {year - 1} "
+                f"(the start of FY{year}); it was billable until September 30, {year - 1}. "
+                "Report the more specific code the documentation supports "
+                "(guideline I.B.2).",
+                _descendants(ds, code),
+                exists_in=exists_in,
+            )
         if was_billable:
+            # Billable in an older release only (M54.5, billable in FY2021): the code is
+            # no longer valid on the date of service as billed, an ICD101 finding.
             last = max(was_billable)
             after = min(fy for fy in status if fy > last)
             return Explanation(
