@@ -46,6 +46,17 @@ def test_unmatched_codes_are_named_for_review(check: Check) -> None:
     doc = {"note": "suspected gout of the knee"}
     [finding] = of(check("99213", diagnoses=("M54.16",), documentation=doc), "PC106")
     assert "check that M54.16 was not coded from it" in finding.message
+    assert finding.severity == "info"  # it names nothing coded: advice, not a warning
+
+
+def test_a_prognosis_of_a_confirmed_diagnosis_is_advice_only(check: Check) -> None:
+    """Corpus claim PC-21: 'likely to improve' qualifies no diagnosis (guideline IV.H)."""
+    doc = {"note": "Right knee osteoarthritis confirmed on X-ray. Likely to improve."}
+    [finding] = of(check("99213", diagnoses=("M17.11",), documentation=doc), "PC106")
+    assert finding.severity == "info"
+    doc = {"note": "Likely osteoarthritis of the right knee."}
+    [finding] = of(check("99213", diagnoses=("M17.11",), documentation=doc), "PC106")
+    assert finding.severity == "warning"
 
 
 def test_quiet_when_only_symptoms_are_coded(check: Check) -> None:

@@ -437,6 +437,9 @@ def check_uncertain(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[H
             seen.add(key)
             target = _words(phrase[len(match.group(1)) :])
             matched = [c for c in coded if target & _words(_description(ctx, c))]
+            # A qualifier whose words name a coded diagnosis is a likely audit finding (the
+            # rule's warning); one that names nothing coded ("likely to improve", a
+            # prognosis) may qualify no diagnosis at all, so it is only advice.
             if matched:
                 tail = (
                     f"{_join(matched)} looks coded from it: remove it unless the diagnosis "
@@ -455,6 +458,7 @@ def check_uncertain(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[H
                 ),
                 location=location,
                 codes=tuple(matched or coded),
+                severity=None if matched else "info",
             )
 
 
