@@ -10,7 +10,7 @@ configuration.
 from __future__ import annotations
 
 import tomllib
-from importlib.abc import Traversable
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
