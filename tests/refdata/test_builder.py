@@ -57,7 +57,15 @@ def test_rebuild_is_byte_identical_to_committed(rebuilt: Path) -> None:
 def test_manifests(rebuilt: Path) -> None:
     sums = read_checksums(SOURCES)
     expected = {
-        "icd10cm-fy2021": (2021, "2021", "2020-10-01", "2020-10-01", "2021-09-30", 72621),
+        # the FY2021 XML is the January 2021 update (known_files.toml): it serves from then on
+        "icd10cm-fy2021": (
+            2021,
+            "2021-January",
+            "2021-01-01",
+            "2021-01-01",
+            "2021-09-30",
+            72621,
+        ),
         "icd10cm-fy2023": (2023, "2023", "2022-10-01", "2022-10-01", "2023-03-31", 73639),
         "icd10cm-fy2025-april": (
             2025,

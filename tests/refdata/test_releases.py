@@ -17,6 +17,9 @@ from cleanclaim_refdata.releases import (
     known_files,
     known_releases,
     parse_release,
+    release_date,
+    release_label,
+    release_month,
     service_window,
 )
 
@@ -85,6 +88,29 @@ def test_parse_release() -> None:
         parse_release("FY2027")
 
 
+def test_an_update_on_the_first_of_any_month() -> None:
+    assert parse_release("2021-January") == (2021, False)
+    assert release_month("2021-January") == 1 and release_month("2021") == 10
+    assert release_date("2021-January") == date(2021, 1, 1)
+    assert release_date("2021-November") == date(2020, 11, 1)  # before January: the year before
+    assert release_date("2023-April") == date(2023, 4, 1)
+    assert release_label("2021") == "the October 2020 release"
+    assert release_label("2021-January") == "the January 2021 update"
+    for bad in ("2021-October", "2021-january", "2021-Jan", "2021-"):
+        with pytest.raises(ValueError, match="expected '<YEAR>'"):
+            parse_release(bad)
+
+
+def test_the_january_2021_update_is_known_and_holds_the_packaged_fy2021_xml() -> None:
+    by = {r.release: r for r in known_releases()}
+    jan = by["2021-January"]
+    assert (jan.fiscal_year, jan.april, jan.effective) == (2021, False, date(2021, 1, 1))
+    assert jan.changes_code_set and jan.summary.startswith("6 codes added, 1 made a header")
+    assert "Z20.822" in jan.summary and "M35.8 became a header" in jan.summary
+    fy2021 = next(f for f in known_files() if f.name == "icd10cm-tabular-FY2021.xml")
+    assert fy2021.release == "2021-January"
+
+
 @pytest.mark.parametrize(
     ("release", "alongside", "start", "end", "words"),
     [
@@ -101,6 +127,17 @@ def test_parse_release() -> None:
         # an update nobody knows about yet is treated the same way
         ("2027-April", (), date(2027, 4, 1), date(2027, 9, 30), "another code set"),
         ("2027", (), date(2026, 10, 1), date(2027, 9, 30), "October 2026 release"),
+        # the January 2021 update changed the code set: the October 2020 release ends on
+        # December 31 and the update never serves 2020
+        ("2021", (), date(2020, 10, 1), date(2020, 12, 31), "January 2021 update changed"),
+        ("2021", ("2021-January",), date(2020, 10, 1), date(2020, 12, 31), "until the January"),
+        ("2021-January", (), date(2021, 1, 1), date(2021, 9, 30), "October 2020 release holds"),
+        ("2021-January", ("2021",), date(2021, 1, 1), date(2021, 9, 30), "January 1"),
+        # the April 2021 update changed no code: alone it reaches back to January 1, not
+        # over the January update that did
+        ("2021-April", (), date(2021, 1, 1), date(2021, 9, 30), "January 2021 update"),
+        ("2021-April", ("2021-January",), date(2021, 4, 1), date(2021, 9, 30), "April 1"),
+        ("2021-January", ("2021-April",), date(2021, 1, 1), date(2021, 3, 31), "until the April"),
     ],
 )
 def test_service_window(

@@ -45,9 +45,13 @@ from cleanclaim_refdata.notes import (
     resolve_meaning,
 )
 from cleanclaim_refdata.releases import (
+    MONTHS,
     ServiceWindow,
+    known_file,
     parse_release,
     release_date,
+    release_label,
+    release_month,
     service_window,
 )
 
@@ -91,25 +95,32 @@ _TRAILING_RANGE = re.compile(rf"\s*\({_CAT}(?:-{_CAT})?\)\s*$")
 
 @dataclass(frozen=True, slots=True)
 class SourceInfo:
-    """What a source file's name says about the release it holds."""
+    """What a source file holds: its name says the fiscal year and whether it is an April
+    update; ``listed_release``, when known_files.toml lists the file by its sha256, says
+    which release it really is (the FY2021 XML is the January 2021 update)."""
 
     path: Path
     fiscal_year: int
     april: bool
+    listed_release: str | None = None
 
     @property
     def dataset_name(self) -> str:
+        """From the file name, so a packaged dataset keeps its name when known_files.toml
+        corrects its release (``icd10cm-fy2021`` holds the January 2021 update)."""
         return f"icd10cm-fy{self.fiscal_year}" + ("-april" if self.april else "")
 
     @property
-    def release(self) -> str:
+    def named_release(self) -> str:
         return f"{self.fiscal_year}-April" if self.april else str(self.fiscal_year)
 
     @property
+    def release(self) -> str:
+        return self.listed_release or self.named_release
+
+    @property
     def release_date(self) -> date:
-        if self.april:
-            return date(self.fiscal_year, 4, 1)
-        return date(self.fiscal_year - 1, 10, 1)
+        return release_date(self.release)
 
 
 def parse_source_name(path: Path) -> SourceInfo:
@@ -120,6 +131,23 @@ def parse_source_name(path: Path) -> SourceInfo:
             "(icd10cm-tabular-FY<YEAR>[-April].xml.xz)"
         )
     return SourceInfo(path, int(m["fy"]), m["april"] is not None)
+
+
+def resolve_source(path: Path, checksums: dict[str, str]) -> SourceInfo:
+    """:func:`parse_source_name`, with the release known_files.toml gives the file by the
+    sha256 SHA256SUMS.raw lists for it (checked against the bytes when it is compiled)."""
+    info = parse_source_name(path)
+    digest = checksums.get(path.name.removesuffix(".xz"))
+    listed = known_file(digest) if digest else None
+    if listed is None or listed.release == info.named_release:
+        return info
+    fy, _ = parse_release(listed.release)
+    if fy != info.fiscal_year:
+        raise ValueError(
+            f"{path.name}: known_files.toml lists its sha256 as release {listed.release}, "
+            f"not of fiscal year {info.fiscal_year}"
+        )
+    return SourceInfo(path, info.fiscal_year, info.april, listed.release)
 
 
 def parse_refs(text: str) -> list[list[Any]]:
@@ -537,9 +565,12 @@ class SourceError(ValueError):
 
 
 def dataset_name(release: str, *, provisional: bool = False) -> str:
-    """``"2027"`` -> ``icd10cm-fy2027``, ``"2027-April"`` -> ``icd10cm-fy2027-april``."""
-    fy, april = parse_release(release)
-    return f"icd10cm-fy{fy}" + ("-april" if april else "") + ("-provisional" if provisional else "")
+    """``"2027"`` -> ``icd10cm-fy2027``, ``"2027-April"`` -> ``icd10cm-fy2027-april``,
+    ``"2021-January"`` -> ``icd10cm-fy2021-january``."""
+    fy, _ = parse_release(release)
+    month = release_month(release)
+    update = "" if month == 10 else f"-{MONTHS[month - 1].lower()}"
+    return f"icd10cm-fy{fy}{update}" + ("-provisional" if provisional else "")
 
 
 def parse_tabular(xml: bytes, release: str, name: str) -> ET.Element:
@@ -682,16 +713,26 @@ def _checked(path: Path, data: bytes, checksums: dict[str, str], listed_as: str)
 def _build_tabular(
     source: Path, out_dir: Path, checksums: dict[str, str], alongside: Iterable[str]
 ) -> tuple[Path, _Compiler]:
-    info = parse_source_name(source)
+    info = resolve_source(source, checksums)
     raw = lzma.decompress(source.read_bytes())
     xml_name = source.name.removesuffix(".xz")
     digest = _checked(source, raw, checksums, xml_name)
     comp = compile_tabular(raw, info.release, source.name)
+    window = service_window(info.release, set(alongside))
+    if info.release != info.named_release:
+        window = ServiceWindow(
+            window.serves_from,
+            window.serves_to,
+            f"{window.note}; the FY{info.fiscal_year} XML packaged here is "
+            f"{release_label(info.release)} (its code set is CMS's from "
+            f"{release_date(info.release).isoformat()}), so "
+            f"{release_label(info.named_release)} is not packaged",
+        )
     files = _manifest_files(
         comp,
         name=info.dataset_name,
         release=info.release,
-        window=service_window(info.release, set(alongside)),
+        window=window,
         source={"file": source.name, "xml": xml_name, "sha256": digest},
         verified=True,
     )
@@ -781,7 +822,7 @@ def build_all(sources: Path, out_dir: Path) -> list[Path]:
     """Compile every ``*.xml.xz`` in ``sources`` (in name order, so output is stable), then
     every ``icd10cm-order-addenda-FY<YEAR>.txt`` on the newest tabular of the year before."""
     checksums = read_checksums(sources)
-    tabulars = [parse_source_name(src) for src in sorted(sources.glob("*.xml.xz"))]
+    tabulars = [resolve_source(src, checksums) for src in sorted(sources.glob("*.xml.xz"))]
     addenda = sorted(sources.glob("icd10cm-order-addenda-FY*.txt"))
     releases: dict[int, set[str]] = {}
     for info in tabulars:

@@ -22,14 +22,33 @@ __all__ = [
     "KnownFile",
     "KnownRelease",
     "ServiceWindow",
+    "is_update",
     "known_file",
     "known_files",
     "known_releases",
     "parse_release",
+    "release_date",
+    "release_label",
+    "release_month",
     "service_window",
 ]
 
-_RELEASE = re.compile(r"^(?P<fy>\d{4})(?P<april>-April)?$")
+#: "<FY>" (the October release), "<FY>-April", "<FY>-January", ...: an update on the 1st.
+_RELEASE = re.compile(r"^(?P<fy>\d{4})(?:-(?P<month>[A-Z][a-z]+))?$")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 FILE_KINDS = frozenset({"tabular-xml", "tabular-zip", "order-zip", "codes-txt"})
 
 
@@ -68,18 +87,52 @@ class ServiceWindow:
     note: str
 
 
-def parse_release(release: str) -> tuple[int, bool]:
-    """``"2027"`` -> ``(2027, False)``, ``"2027-April"`` -> ``(2027, True)``."""
+def _parse(release: str) -> tuple[int, int]:
+    """``"2027"`` -> ``(2027, 10)``; ``"2021-January"`` -> ``(2021, 1)``."""
     m = _RELEASE.match(release)
-    if m is None:
-        raise ValueError(f"release {release!r}: expected '<YEAR>' or '<YEAR>-April'")
-    return int(m["fy"]), m["april"] is not None
+    month = 10
+    if m is not None and m["month"] is not None:
+        month = MONTHS.index(m["month"]) + 1 if m["month"] in MONTHS else 0
+    if m is None or (month in (0, 10) and m["month"] is not None):
+        raise ValueError(
+            f"release {release!r}: expected '<YEAR>' or '<YEAR>-April' (or '<YEAR>-<Month>', "
+            "e.g. 2021-January, for an update on the 1st of another month; October is '<YEAR>')"
+        )
+    return int(m["fy"]), month
+
+
+def parse_release(release: str) -> tuple[int, bool]:
+    """``"2027"`` -> ``(2027, False)``, ``"2027-April"`` -> ``(2027, True)``; any other
+    update (``"2021-January"``) -> ``(2021, False)``: see :func:`release_month`."""
+    fy, month = _parse(release)
+    return fy, month == 4
+
+
+def release_month(release: str) -> int:
+    """The month a release takes effect on the 1st of: 10 for an October release (``"2027"``),
+    4 for ``"2027-April"``, 1 for ``"2021-January"``."""
+    return _parse(release)[1]
+
+
+def is_update(release: str) -> bool:
+    """True for an update within the fiscal year (April, January, ...), False for the
+    October release that opens it."""
+    return release_month(release) != 10
 
 
 def release_date(release: str) -> date:
-    """October 1 before the fiscal year for an October release, April 1 for an update."""
-    fy, april = parse_release(release)
-    return date(fy, 4, 1) if april else date(fy - 1, 10, 1)
+    """October 1 before the fiscal year for an October release, the 1st of its month for an
+    update (January to September in the fiscal year's own calendar year, November and
+    December in the year before)."""
+    fy, month = _parse(release)
+    return date(fy - 1 if month >= 10 else fy, month, 1)
+
+
+def release_label(release: str) -> str:
+    """How a sentence names it: ``the October 2020 release``, ``the January 2021 update``."""
+    when = release_date(release)
+    kind = "update" if is_update(release) else "release"
+    return f"the {MONTHS[when.month - 1]} {when.year} {kind}"
 
 
 def _read(name: str) -> dict[str, Any]:
@@ -157,45 +210,93 @@ def known_file(sha256: str) -> KnownFile | None:
     return next((f for f in known_files() if f.sha256 == digest), None)
 
 
+def _day(d: date) -> str:
+    return f"{MONTHS[d.month - 1]} {d.day}"
+
+
+def _short(release: str) -> str:
+    """``October 2025 release``, ``April 2026 update``."""
+    return release_label(release).removeprefix("the ")
+
+
 def service_window(release: str, alongside: Collection[str] = ()) -> ServiceWindow:
     """The dates a dataset of ``release`` serves, given the releases of the same fiscal year
     packaged or built ``alongside`` it.
 
-    An October release serves from October 1 until the next update of its fiscal year that
-    changed the code set (packaged or not: the dates after it belong to another code set) or
-    one built alongside; otherwise to September 30.  An April update serves from April 1,
-    and from October 1 when the October release is not alongside and CMS's update is known
-    not to have changed the code set (then both hold the same codes).
+    A dataset serves from its effective date until the day before the next release of its
+    fiscal year that changed the code set (packaged or not: the dates after it belong to
+    another code set) or that is built alongside; otherwise to September 30.  It serves
+    back over earlier releases of its year only when every release in between, its own
+    included, is known to have changed no code and none of them is alongside (then they
+    all hold the same codes): the April 2026 update alone serves from October 1, 2025, but
+    the January 2021 update, which added six codes, does not serve 2020.  An update CMS is
+    not known to have issued counts as one that changed the code set.
     """
-    fy, april = parse_release(release)
+    fy, _ = parse_release(release)
     fy_start, fy_end = date(fy - 1, 10, 1), date(fy, 9, 30)
-    april_1 = date(fy, 4, 1)
-    known = {r.release: r for r in known_releases()}
-    if not april:
-        update = known.get(f"{fy}-April")
-        if f"{fy}-April" in alongside:
-            note = f"October {fy - 1} release; serves until the April {fy} update"
-            return ServiceWindow(fy_start, april_1 - timedelta(days=1), note)
-        if update is not None and update.changes_code_set:
-            note = (
-                f"October {fy - 1} release; serves until March 31, {fy}: the April {fy} "
-                f"update changed the code set ({update.summary.split(' (', 1)[0]})"
-            )
-            return ServiceWindow(fy_start, april_1 - timedelta(days=1), note)
-        return ServiceWindow(fy_start, fy_end, f"October {fy - 1} release of fiscal year {fy}")
-    update = known.get(release)
-    if str(fy) in alongside:
-        return ServiceWindow(
-            april_1, fy_end, f"April {fy} update; serves April 1 to September 30 {fy}"
-        )
-    if update is not None and not update.changes_code_set:
+    effective = release_date(release)
+    known = {r.release: r for r in known_releases() if r.fiscal_year == fy}
+    others = {r for r in known} | {a for a in alongside if parse_release(a)[0] == fy}
+    others.add(str(fy))  # every fiscal year opens with an October release
+    others.discard(release)
+    later = sorted((o for o in others if release_date(o) > effective), key=release_date)
+    earlier = sorted((o for o in others if release_date(o) < effective), key=release_date)
+
+    def changed(r: str) -> bool:
+        entry = known.get(r)
+        return entry is None or entry.changes_code_set
+
+    end, cut, cut_why = fy_end, None, ""
+    for nxt in later:
+        if nxt in alongside:
+            end, cut, cut_why = release_date(nxt) - timedelta(days=1), nxt, "alongside"
+            break
+        if changed(nxt):
+            end, cut, cut_why = release_date(nxt) - timedelta(days=1), nxt, "changed"
+            break
+    start, blocked_by, changer = effective, None, None
+    between = [release]  # releases whose effective date the window would reach back over
+    for prev in reversed(earlier):
+        changer = next((r for r in between if changed(r)), None)
+        if prev in alongside or changer is not None:
+            blocked_by = prev
+            break
+        start = release_date(prev)
+        between.append(prev)
+    own = _short(release)
+    if cut_why == "alongside":
+        note = f"{own}; serves until {release_label(str(cut))}"
+    elif cut_why == "changed":
+        entry = known.get(str(cut))
+        what = f" ({entry.summary.split(' (', 1)[0]})" if entry is not None else ""
         note = (
-            f"April {fy} update; without the October {fy - 1} release it serves the whole "
-            f"fiscal year {fy} (CMS's April update did not change the code set)"
+            f"{own}; serves until {_day(end)}, {end.year}: {release_label(str(cut))} changed "
+            f"the code set{what}"
         )
-        return ServiceWindow(fy_start, fy_end, note)
-    note = (
-        f"April {fy} update; serves April 1 to September 30 {fy} (the October {fy - 1} "
-        "release holds another code set)"
-    )
-    return ServiceWindow(april_1, fy_end, note)
+    elif start == effective == fy_start:
+        note = f"{own} of fiscal year {fy}"
+    elif start == fy_start:
+        month = MONTHS[effective.month - 1]
+        note = (
+            f"{own}; without {release_label(str(fy))} it serves the whole fiscal year {fy} "
+            f"(CMS's {month} update did not change the code set)"
+        )
+    elif blocked_by is not None and blocked_by in alongside:
+        note = f"{own}; serves {_day(start)} to {_day(end)} {end.year}"
+    elif changer is not None and changer != release:
+        note = (
+            f"{own}; serves {_day(start)} to {_day(end)} {end.year} (the dates before "
+            f"{release_label(changer)}, which changed the code set, belong to another code set)"
+        )
+    else:
+        entry = known.get(release)
+        what = ""
+        if entry is not None and entry.changes_code_set and not entry.april:
+            what = f": this update, {entry.summary.split(' (', 1)[0]}"
+        note = (
+            f"{own}; serves {_day(start)} to {_day(end)} {end.year} "
+            f"({release_label(str(blocked_by))} holds another code set{what})"
+        )
+    if cut_why and start != effective:
+        note += f"; serves from {start.isoformat()} (the releases before it changed no code)"
+    return ServiceWindow(start, end, note)
