@@ -44,8 +44,21 @@ def _input_error_types() -> tuple[type[BaseException], ...]:
     )
 
 
+#: what to say when the kernel was installed without its reference data (``pip install
+#: --no-deps``, a vendored wheel): the ICD-10-CM datasets live in that distribution.
+MISSING_REFDATA = (
+    "the ICD-10-CM datasets are not installed: cleanclaim needs the cleanclaim-refdata "
+    "distribution (pip install cleanclaim-refdata)"
+)
+
+
 def report_error(exc: BaseException) -> int:
     """Print an expected error as one line and return 2; re-raise anything else."""
+    if isinstance(exc, ModuleNotFoundError) and (exc.name or "").split(".")[0] == (
+        "cleanclaim_refdata"
+    ):
+        print(f"cleanclaim: error: {MISSING_REFDATA}", file=sys.stderr)
+        return EXIT_INPUT
     if isinstance(exc, _input_error_types()):
         print(f"cleanclaim: error: {exc}", file=sys.stderr)
         return EXIT_INPUT
