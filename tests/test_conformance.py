@@ -32,9 +32,7 @@ COMMAND = [str(_BESIDE) if _BESIDE.exists() else (shutil.which("cleanclaim") or 
 
 # Cases that fail today: "<folder>/<file>" -> the issue and the mechanism that fixes it.
 # Remove an entry when its fix lands (the strict mark makes a passing case fail).
-KNOWN_FAILURES: dict[str, str] = {
-    "kernel/k10-fy2027-header.json": "issue #12: FY2027 dataset does not yet make D69.1 a header",
-}
+KNOWN_FAILURES: dict[str, str] = {}
 
 # The expectation keys of shared/conformance/README.md this module checks.
 KNOWN_EXPECT_KEYS = {

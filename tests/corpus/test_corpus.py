@@ -40,9 +40,7 @@ COMMAND = [str(_BESIDE) if _BESIDE.exists() else (shutil.which("cleanclaim") or 
 
 # Claims that get a false finding today: claim_id -> "issue #N: <mechanism>, <finding>".
 # Remove an entry when its fix lands (the strict mark makes a passing claim fail).
-KNOWN_FALSE_FINDINGS: dict[str, str] = {
-    "PC-21": "issue #13: PC106 reads a prognosis ('likely to improve') as an uncertain diagnosis",
-}
+KNOWN_FALSE_FINDINGS: dict[str, str] = {}
 
 # A "why" entry names at least one public source of these kinds.
 _OFFICIAL = re.compile(
