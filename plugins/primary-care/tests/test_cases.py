@@ -1,7 +1,7 @@
 """The DOMAIN.md test cases 17, 18, 20 and 21 as case files (the run_cases.py format).
 
 The same files run through the command line with
-``python3 /work/shared/tools/run_cases.py plugins/primary-care/tests/cases/*.json``;
+``python3 ../shared/tools/run_cases.py plugins/primary-care/tests/cases/*.json``;
 here they run through a hermetic engine, with the exit status derived from the report
 (1 when any finding is an error, as the CLI does).
 """

@@ -9,7 +9,14 @@ from pc_support import Check, of
 
 from cleanclaim.engine import Engine
 
-P06 = Path("/work/shared/conformance/plugins/p06-pc-modifier-25.json")
+# the repository's copy of ../shared/conformance (tests/test_conformance.py keeps it in step)
+P06 = (
+    Path(__file__).resolve().parents[3]
+    / "tests"
+    / "conformance"
+    / "plugins"
+    / "p06-pc-modifier-25.json"
+)
 
 
 def test_fires_on_em_with_trigger_point_without_25(check: Check) -> None:
@@ -30,9 +37,7 @@ def test_fires_for_medicare_and_for_unknown_payers(check: Check) -> None:
 
 
 def test_conformance_case_p06(engine: Engine) -> None:
-    if not P06.exists():  # the shared cases live outside the repository
-        return
-    case = json.loads(P06.read_text())
+    case = json.loads(P06.read_text(encoding="utf-8"))
     report = engine.check(case["claim"])
     [finding] = of(report, "PC101")
     assert "99213" in finding.codes and "25" in finding.suggestions
