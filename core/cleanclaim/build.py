@@ -16,7 +16,7 @@ from typing import Any
 import pluggy
 from pydantic import BaseModel, ValidationError
 
-from cleanclaim import interrupts
+from cleanclaim import deadline, interrupts
 from cleanclaim.contributions import (
     DiagnosisPattern,
     DocumentationCheck,
@@ -102,8 +102,15 @@ def version_of(pm: pluggy.PluginManager, name: str) -> str:
     return "unregistered"
 
 
-def collect(pm: pluggy.PluginManager, problems: list[BuildProblem]) -> Contributions:
-    """Call every hook of every plugin once, attributing and validating each result."""
+def collect(
+    pm: pluggy.PluginManager, problems: list[BuildProblem], time_limit: float | None = None
+) -> Contributions:
+    """Call every hook of every plugin once, attributing and validating each result.
+
+    Each hook call may take ``time_limit`` seconds (the configuration's
+    ``build-time-limit``; see :mod:`cleanclaim.deadline` for where that holds): a plugin
+    whose hook runs longer is named in a build problem and left out whole.
+    """
     out = Contributions()
     # pm.get_plugins() is a set: without a fixed order a plugin could take a kernel rule
     # id (or win a duplicate) on some runs and not others.  The kernel goes first.
@@ -125,7 +132,12 @@ def collect(pm: pluggy.PluginManager, problems: list[BuildProblem]) -> Contribut
             continue
         seen = interrupts.received
         try:
-            info = PluginInfo.model_validate(info_impl.function())
+            with deadline.limited(time_limit):
+                answer = info_impl.function()
+            info = PluginInfo.model_validate(answer)
+        except deadline.Overrun:
+            problems.append(_too_slow(registered, "cleanclaim_plugin_info", time_limit))
+            continue
         except BaseException as exc:  # sys.exit() in a hook too: see _run in engine.py
             interrupts.reraise_if_real(exc, seen)
             problems.append(BuildProblem(registered, "cleanclaim_plugin_info", _short(exc)))
@@ -157,7 +169,8 @@ def collect(pm: pluggy.PluginManager, problems: list[BuildProblem]) -> Contribut
             if hook_name == "cleanclaim_plugin_info":
                 continue
             try:
-                result: Any = impl.function()
+                with deadline.limited(time_limit):
+                    result: Any = impl.function()
                 if hook_name == "cleanclaim_rules":
                     _add_rules(out, result, name, info, problems)
                     continue
@@ -166,6 +179,10 @@ def collect(pm: pluggy.PluginManager, problems: list[BuildProblem]) -> Contribut
                     item if isinstance(item, model) else model.model_validate(item)
                     for item in (result or [])
                 ]
+            except deadline.Overrun:  # hung: nothing of this plugin can be trusted
+                problems.append(_too_slow(name, hook_name, time_limit))
+                _leave_out(out, name)
+                break
             except BaseException as exc:  # malformed contributions are reported, not fatal
                 interrupts.reraise_if_real(exc, seen)
                 problems.append(BuildProblem(name, hook_name, _short(exc)))
@@ -173,6 +190,25 @@ def collect(pm: pluggy.PluginManager, problems: list[BuildProblem]) -> Contribut
             out.by_hook.setdefault(hook_name, []).extend((item, name) for item in items)
         interrupts.check_swallowed(seen)
     return out
+
+
+def _too_slow(plugin: str, hook: str, seconds: float | None) -> BuildProblem:
+    return BuildProblem(
+        plugin,
+        hook,
+        f"did not finish within the time limit of {deadline.describe(seconds or 0)} "
+        "(build-time-limit in the configuration): the plugin is left out",
+    )
+
+
+def _leave_out(out: Contributions, name: str) -> None:
+    """Take back everything plugin ``name`` contributed so far."""
+    out.infos.pop(name, None)
+    out.hooks_of.pop(name, None)
+    for rule_id in [r for r, reg in out.rules.items() if reg.source == name]:
+        del out.rules[rule_id]
+    for hook, items in out.by_hook.items():
+        out.by_hook[hook] = [(item, src) for item, src in items if src != name]
 
 
 def _owned(

@@ -70,6 +70,22 @@ class Config(BaseModel):
         description="Folder of datasets added with `cleanclaim datasets add` (default: "
         "$CLEANCLAIM_DATA_DIR, else the user's data directory).",
     )
+    time_limit: float = Field(
+        default=5.0,
+        alias="time-limit",
+        ge=0,
+        strict=True,
+        description="Seconds one claim may take; a rule still running then is stopped and "
+        "the claim gets an ENG001 error naming it (0: no limit).",
+    )
+    build_time_limit: float = Field(
+        default=60.0,
+        alias="build-time-limit",
+        ge=0,
+        strict=True,
+        description="Seconds each plugin's import and each of its build hooks may take; a "
+        "plugin still running then is named and left out (0: no limit).",
+    )
     base_dir: Path = Field(default=Path("."), exclude=True)
     #: who asked for the fallback year: ``"configuration"`` or ``"--fallback-fy"`` (ENG002
     #: says which, so a coder knows where to switch it off).  Not a setting of the file.

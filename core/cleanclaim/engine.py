@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from cleanclaim import __version__, interrupts
+from cleanclaim import __version__, deadline, interrupts
 from cleanclaim.build import (
     BuildProblem,
     PluginRecord,
@@ -135,12 +135,14 @@ class Engine:
         register(pm, core_plugin, "core")
         failures: list[LoadFailure] = []
         if installed:
-            failures = load_installed(pm, allow=config.plugins, strict=strict)
+            failures = load_installed(
+                pm, allow=config.plugins, strict=strict, time_limit=config.build_time_limit
+            )
         for plugin in plugins or ():
             if not pm.is_registered(plugin):
                 register(pm, plugin, getattr(plugin, "__name__", None))
         problems: list[BuildProblem] = []
-        contributions = collect(pm, problems)
+        contributions = collect(pm, problems, config.build_time_limit)
         problems.extend(
             _foreign_overrides(
                 contributions.by_hook.get("cleanclaim_payer_overrides", []), contributions.rules
@@ -219,8 +221,18 @@ class Engine:
         """Check one claim and return its report.
 
         Raises :class:`InputError` when the claim is invalid or no dataset is packaged
-        for its date of service; a rule that crashes becomes an ENG001 finding instead.
+        for its date of service; a rule that crashes becomes an ENG001 finding instead,
+        and so does a rule still running when the claim's time limit passes (the
+        configuration's ``time-limit``; main thread only, see :mod:`cleanclaim.deadline`).
         """
+        armed = deadline.start(self.config.time_limit)
+        try:
+            return self._check(claim, armed)
+        finally:
+            if armed:
+                deadline.stop()
+
+    def _check(self, claim: Claim | Mapping[str, Any], armed: bool) -> Report:
         if not isinstance(claim, Claim):
             try:
                 claim = _validate_claim(claim)
@@ -250,7 +262,7 @@ class Engine:
             key = (plan.token, dataset, tuple(claim.diagnoses), ctx.specialty)
             hits = self._remembered_hits.get(key)
             if hits is None:
-                hits, crashes = _run(plan.by_diagnoses, ctx)
+                hits, crashes = _run(plan.by_diagnoses, ctx, armed)
                 if crashes:  # a crash is not an answer to remember
                     findings.extend(crashes)
                 else:
@@ -259,7 +271,7 @@ class Engine:
                             self._remembered_hits.clear()
                         self._remembered_hits[key] = hits
             findings.extend(_finding(active, hit) for active, hit in hits)
-        hits, crashes = _run(plan.per_claim, ctx)
+        hits, crashes = _run(plan.per_claim, ctx, armed)
         findings.extend(_finding(active, hit) for active, hit in hits)
         findings.extend(crashes)
         if len(findings) > 1:
@@ -375,7 +387,7 @@ RULE_WATCH: Callable[[str, str], None] | None = None
 
 
 def _run(
-    rules: tuple[ActiveRule, ...], ctx: ClaimContext
+    rules: tuple[ActiveRule, ...], ctx: ClaimContext, armed: bool = False
 ) -> tuple[tuple[tuple[ActiveRule, Hit], ...], list[Finding]]:
     """Run ``rules`` on one claim: their hits, and an ENG001 finding per rule that failed.
 
@@ -383,12 +395,20 @@ def _run(
     ``KeyboardInterrupt`` or a stray ``GeneratorExit`` costs that rule, never the claim's
     report or the process.  A real interrupt of the process (a signal, see
     :mod:`cleanclaim.interrupts`) still stops it, even if the rule swallowed it.
+
+    With ``armed`` (the claim's time limit runs, :mod:`cleanclaim.deadline`), a rule
+    still running when it passes is interrupted and answered with ENG001 naming it, even
+    if it caught the interruption; the rules after it are not run (the finding says so).
     """
     hits: list[tuple[ActiveRule, Hit]] = []
     crashes: list[Finding] = []
     seen = interrupts.received
     watch = RULE_WATCH
-    for active in rules:
+    limit = deadline.state
+    for position, active in enumerate(rules):
+        if armed and limit.expired:
+            _add(crashes, _overrun_finding(active, rules[position:], running=False))
+            break
         if active.diagnosis_triggers and not _diagnosis_triggered(active, ctx):
             continue
         rule = active.rule
@@ -397,17 +417,41 @@ def _run(
         ctx.rule_id = rule.id
         if watch is not None:
             watch(active.source, rule.id)
+        mark = len(hits)
         try:
-            for hit in rule.check(ctx, active.options):
-                _check_hit(hit)
-                hits.append((active, hit))
+            try:
+                if armed:
+                    limit.in_plugin = True
+                for hit in rule.check(ctx, active.options):
+                    _check_hit(hit)
+                    hits.append((active, hit))
+            finally:  # an Overrun arriving here is caught just below, as in the rule
+                limit.in_plugin = False
+        except deadline.Overrun:
+            del hits[mark:]
+            _add(crashes, _overrun_finding(active, rules[position + 1 :], running=True))
+            break
         except DatasetIntegrityError:  # broken reference data: no rule can be trusted
             raise
         except BaseException as exc:  # one broken rule must not cost the claim its report
             interrupts.reraise_if_real(exc, seen)
+            if armed and limit.expired:  # it turned the interruption into another error
+                del hits[mark:]
+                _add(crashes, _overrun_finding(active, rules[position + 1 :], running=True))
+                break
             crashes.append(_crash_finding(rule, active.source, exc))
+        else:
+            if armed and limit.expired:  # it swallowed the interruption: its hits are partial
+                del hits[mark:]
+                _add(crashes, _overrun_finding(active, rules[position + 1 :], running=True))
+                break
     interrupts.check_swallowed(seen)
     return tuple(hits), crashes
+
+
+def _add(findings: list[Finding], finding: Finding | None) -> None:
+    if finding is not None:
+        findings.append(finding)
 
 
 def _finding(active: ActiveRule, hit: Hit) -> Finding:
@@ -469,6 +513,40 @@ def _crash_finding(rule: Rule, source: str, exc: BaseException) -> Finding:
         message=(
             f"Rule {rule.id} of plugin {source!r} failed on this claim "
             f"({type(exc).__name__}); the claim was not fully checked."
+        ),
+        source="core",
+        location="",
+        codes=[],
+        suggestions=[],
+        reference=f"plugin {source}, rule {rule.id}",
+    )
+
+
+def _overrun_finding(
+    active: ActiveRule, rest: tuple[ActiveRule, ...], *, running: bool
+) -> Finding | None:
+    """ENG001 for a claim whose time limit passed: the rule that was running (or the next
+    one, if it passed between two rules) and how many rules were left unrun.  One per
+    claim: None once said."""
+    limit = deadline.state
+    if limit.reported:
+        return None
+    limit.reported = True
+    rule, source = active.rule, active.source
+    seconds = deadline.describe(limit.seconds)
+    if running:
+        what = f"while rule {rule.id} of plugin {source!r} was running: the rule was stopped"
+        if rest:
+            what += f" and {len(rest)} later rule(s) were not run"
+    else:
+        unrun = f" and {len(rest) - 1} later rule(s) were" if len(rest) > 1 else " was"
+        what = f"before rule {rule.id} of plugin {source!r} ran: it{unrun} not run"
+    return Finding(
+        rule=ENGINE_RULE,
+        severity="error",
+        message=(
+            f"The claim's time limit of {seconds} passed {what}, so the claim was not fully "
+            "checked (time-limit in the configuration)."
         ),
         source="core",
         location="",

@@ -88,6 +88,9 @@ Result = tuple[str, str, tuple[str, ...], str | None]
 Chunk = Union[list[Record], "JsonlBlock"]
 
 _ENGINE: Engine | None = None
+#: in a worker: the shared value where it notes when it started its current record
+#: (``time.monotonic()``, 0 when idle), so the parent can stop a worker stuck past the limit.
+_BEAT: Any = None
 
 
 # -- checking one record ---------------------------------------------------------------------
@@ -166,7 +169,10 @@ def check_chunk(engine: Engine, chunk: Chunk) -> CheckedChunk:
     lines: list[str] = []
     statuses: Counter[str] = Counter()
     rules: Counter[str] = Counter()
+    beat = _BEAT
     for number, raw in chunk:
+        if beat is not None:
+            beat.value = time.monotonic()
         line, status, ids, _claim_id = check_record(engine, number, raw)
         lines.append(line)
         statuses[status] += 1
@@ -386,7 +392,7 @@ def _serial(engine: Engine, chunks: Iterator[Chunk]) -> Iterator[CheckedChunk]:
 _SLOT = 256
 
 
-def _worker_main(conn: Connection, config: Config, slot: Any) -> None:
+def _worker_main(conn: Connection, config: Config, slot: Any, beat: Any) -> None:
     """A worker: check the chunks sent down ``conn`` until told to stop or orphaned.
 
     It never prints: a parent stopped by its PID closes the pipe, and the worker leaves
@@ -397,8 +403,10 @@ def _worker_main(conn: Connection, config: Config, slot: Any) -> None:
     # parent uses it to end workers, which then die without a word.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
     try:
-        global _ENGINE
+        global _ENGINE, _BEAT
+        _BEAT = beat
         if _ENGINE is None:  # spawn start method: nothing inherited, build once here
             _ENGINE = Engine.build(config=config)  # the parent's resolved configuration
         engine = _ENGINE
@@ -421,9 +429,30 @@ def _worker_main(conn: Connection, config: Config, slot: Any) -> None:
             result = check_chunk(engine, records)
             engine_module.RULE_WATCH = None
             slot.value = b""
+            beat.value = 0.0
             conn.send((seq, index, result))
     except BaseException:
         os._exit(70)
+
+
+def _die_with_parent() -> None:
+    """Linux: this worker gets SIGKILL when the parent dies, even killed outright (``kill
+    -9``), so a worker stuck in a rule never outlives its batch."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() == 1:  # the parent died before the call
+            os._exit(70)
+
+
+def overrun_after(limit: float) -> float:
+    """Seconds after which the parent stops a worker still on one claim: twice the claim's
+    time limit and one more, well after the worker's own interruption (ENG001 at the
+    limit) should have come, so only a rule that cannot be interrupted gets there."""
+    return 2 * limit + 1
 
 
 @dataclass
@@ -440,7 +469,10 @@ class _Worker:
     process: Any
     conn: Connection
     slot: Any
+    beat: Any
     job: _Job | None = None
+    #: stopped by the parent: its claim ran past :func:`overrun_after`.
+    overran: bool = False
 
 
 @dataclass
@@ -464,12 +496,13 @@ class _Pool:
     def _spawn(self) -> _Worker:
         parent_end, child_end = self.ctx.Pipe()
         slot = self.ctx.Array("c", _SLOT, lock=False)
+        beat = self.ctx.Value("d", 0.0, lock=False)
         process = self.ctx.Process(  # type: ignore[attr-defined]
-            target=_worker_main, args=(child_end, self.engine.config, slot), daemon=True
+            target=_worker_main, args=(child_end, self.engine.config, slot, beat), daemon=True
         )
         process.start()
         child_end.close()
-        return _Worker(process, parent_end, slot)
+        return _Worker(process, parent_end, slot, beat)
 
     def _replace(self, slot: int) -> _Worker:
         worker = self.workers[slot]
@@ -509,10 +542,32 @@ class _Pool:
             if not busy:
                 continue
             handles: list[Any] = [w.conn for w in busy] + [w.process.sentinel for w in busy]
-            ready = set(wait(handles))
+            ready = set(wait(handles, timeout=self._stop_overruns(busy)))
             for worker in busy:
                 if worker.conn in ready or worker.process.sentinel in ready:
                     self._collect(worker, results, splits, jobs)
+
+    def _stop_overruns(self, busy: list[_Worker]) -> float | None:
+        """Kill each busy worker whose claim has run past :func:`overrun_after` (its death
+        is then handled like any other), and return how long to wait for the next one
+        that could (None: no time limit)."""
+        limit = self.engine.config.time_limit
+        if not limit:
+            return None
+        allowed = overrun_after(limit)
+        now = time.monotonic()
+        wake = allowed
+        for worker in busy:
+            started = worker.beat.value
+            if not started or worker.overran:
+                continue
+            left = started + allowed - now
+            if left <= 0:
+                worker.overran = True
+                worker.process.kill()
+            else:
+                wake = min(wake, left)
+        return max(wake, 0.05)
 
     def _send(self, worker: _Worker, job: _Job) -> None:
         worker.job = job
@@ -543,6 +598,12 @@ class _Pool:
         running = bytes(worker.slot.value).decode("utf-8", "replace")
         worker.process.join(timeout=5)
         why = _death(worker.process.exitcode)
+        if worker.overran:
+            limit = self.engine.config.time_limit
+            why = (
+                f"stopped after {overrun_after(limit):g} s on the claim: the claim's time limit "
+                f"is {limit:g} s (time-limit in the configuration)"
+            )
         self._replace(self.workers.index(worker))
         if job.index is None:  # which claim killed it? each on its own, in order
             records = list(job.records)

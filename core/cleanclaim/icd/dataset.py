@@ -24,6 +24,7 @@ from importlib.resources.abc import Traversable
 from itertools import combinations
 from typing import Any, Final
 
+from cleanclaim import deadline
 from cleanclaim.icd._types import (
     CodeInfo,
     CodeRef,
@@ -161,7 +162,8 @@ class Dataset:
             with self._lock:
                 value = getattr(self, attr)
                 if value is None:
-                    value = build()
+                    with deadline.paused():  # loading data is not the rule's time
+                        value = build()
                     setattr(self, attr, value)
         return value
 

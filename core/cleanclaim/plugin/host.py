@@ -17,7 +17,7 @@ from types import ModuleType
 
 import pluggy
 
-from cleanclaim import interrupts
+from cleanclaim import deadline, interrupts
 from cleanclaim.plugin import ENTRY_POINT_GROUP, PROJECT_NAME
 from cleanclaim.plugin import hookspecs as hookspecs_module
 
@@ -59,6 +59,7 @@ def load_installed(
     *,
     allow: Iterable[str] | None = None,
     strict: bool = False,
+    time_limit: float | None = None,
 ) -> list[LoadFailure]:
     """Register every installed entry-point plugin (the kernel's ``core`` always).
 
@@ -75,7 +76,15 @@ def load_installed(
         dist_name, version = _describe(ep)
         seen = interrupts.received
         try:
-            plugin = ep.load()
+            try:
+                with deadline.limited(time_limit):  # an import that hangs is left out
+                    plugin = ep.load()
+            except deadline.Overrun:
+                raise TimeoutError(
+                    f"import did not finish within the time limit of "
+                    f"{deadline.describe(time_limit or 0)} (build-time-limit in the "
+                    "configuration): left out"
+                ) from None
             register(pm, plugin, ep.name)
         # BaseException: a plugin module that calls sys.exit() on import (a script turned
         # into a plugin) or raises KeyboardInterrupt would otherwise end the vendor's

@@ -17,8 +17,9 @@ def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
 RULE = Rule(
     id="ENG001",
     name="rule-failed",
-    summary="A rule raised an exception on this claim; the finding names the plugin and the "
-    "rule. The claim still gets a report with every other rule's findings.",
+    summary="A rule raised an exception on this claim, or was still running when the "
+    "claim's time limit passed; the finding names the plugin and the rule. The claim still "
+    "gets a report with the other rules' findings.",
     why="A claim that was not fully checked must not look clean: the failure is an error so "
     "that the claim is held rather than sent.",
     example="A third-party plugin's rule that divides by the number of minutes when a line "

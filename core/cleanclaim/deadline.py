@@ -1,0 +1,162 @@
+"""Time limits on plugin code: a looping or very slow rule, hook or import never hangs.
+
+Python cannot stop a thread from outside: a watchdog thread can notice that a rule runs
+too long but cannot end it.  What can interrupt running Python code is a signal handler,
+which Python runs in the *main thread* between two bytecodes and which may raise.  So:
+
+* :func:`start` arms a real-time timer (``setitimer(ITIMER_REAL)``); when it fires, the
+  ``SIGALRM`` handler marks the limit as passed and, only while plugin code runs (between
+  :func:`enter` and :func:`leave`), raises :class:`Overrun`.  Raised anywhere else (the
+  kernel's own bookkeeping) it would break an invariant, so there it only marks, and the
+  engine stops before the next rule.  After firing, the timer repeats every
+  :data:`REPEAT` seconds, so a rule that catches the first :class:`Overrun` is
+  interrupted again.  :class:`Overrun` derives from ``BaseException``, so a rule's
+  ``except Exception`` does not catch it.
+* :func:`stop` disarms the timer; a signal already on its way then does nothing.
+
+The limits, said plainly (docs/promises.md):
+
+* Only the main thread is interrupted.  ``Engine.check`` from another thread runs without
+  a time limit, as it does where there is no ``SIGALRM`` (Windows) or where the
+  application has its own ``SIGALRM`` handler (which is never replaced).
+* Code inside one C call that does not return to Python (a native extension's loop) is
+  interrupted only when the call returns, and a rule that catches ``BaseException`` in a
+  loop keeps running.  In a batch with ``--workers N`` the parent stops such a worker
+  (it watches how long each worker's current claim has run) and answers the claim with
+  ENG001; in one process nothing can.
+* An interrupted rule may leave its own state half-updated; the kernel's lazily loaded
+  data is built aside and stored whole, so an interruption leaves it unloaded, not torn.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import FrameType
+
+#: seconds between further interruptions once the limit has passed (a rule that swallowed one).
+REPEAT = 0.05
+
+_HAS_TIMER = hasattr(signal, "setitimer") and hasattr(signal, "SIGALRM")
+_MAIN = threading.main_thread()
+#: ``signal.getsignal`` without its conversion to an enum (6 µs a claim, this 0.1 µs).
+_getsignal: Callable[[int], object] = getattr(__import__("_signal"), "getsignal", signal.getsignal)
+
+
+class Overrun(BaseException):
+    """Raised in plugin code when its time limit has passed.  Never raised to a caller of
+    cleanclaim: the engine and the build turn it into a finding or a build problem."""
+
+
+class _State:
+    __slots__ = ("active", "expired", "in_plugin", "reported", "seconds")
+
+    def __init__(self) -> None:
+        self.active = False
+        self.expired = False
+        self.in_plugin = False
+        #: the engine has said so in a finding (one per claim).
+        self.reported = False
+        self.seconds = 0.0
+
+
+#: the one limit that can be running (it lives on the main thread).
+state = _State()
+
+
+def _on_alarm(signum: int, frame: FrameType | None) -> None:
+    if not state.active:
+        return
+    state.expired = True
+    if state.in_plugin:
+        raise Overrun
+
+
+def _usable() -> bool:
+    """True when this thread can be interrupted: the main thread, SIGALRM unused or ours."""
+    if not _HAS_TIMER or threading.current_thread() is not _MAIN:
+        return False
+    handler = _getsignal(signal.SIGALRM)
+    if handler is _on_alarm:
+        return True
+    if handler != signal.SIG_DFL:
+        return False  # the application's own timer: left alone
+    signal.signal(signal.SIGALRM, _on_alarm)
+    return True
+
+
+def start(seconds: float | None) -> bool:
+    """Arm a limit of ``seconds`` (None or 0: none).  True when armed here; the caller must
+    then call :func:`stop`.  A limit already running (plugin code checking a claim inside
+    a rule) is left as it is, and False returned."""
+    if not seconds or state.active or not _usable():
+        return False
+    state.expired = False
+    state.in_plugin = False
+    state.reported = False
+    state.seconds = seconds
+    state.active = True
+    signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT)
+    return True
+
+
+def stop() -> None:
+    """Disarm the limit armed by :func:`start` (the handler is quiet from the first line)."""
+    state.active = False
+    state.in_plugin = False
+    signal.setitimer(signal.ITIMER_REAL, 0, 0)
+
+
+@contextmanager
+def limited(seconds: float | None) -> Iterator[bool]:
+    """Run the body as plugin code under a limit of ``seconds``: it may be interrupted by
+    :class:`Overrun` (which the caller catches, outside this block).  Yields whether a
+    limit was armed."""
+    armed = start(seconds)
+    try:
+        if armed:
+            state.in_plugin = True
+        yield armed
+    finally:
+        if armed:
+            try:
+                state.in_plugin = False
+            finally:  # an Overrun at the very start of this block still disarms
+                stop()
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """Run the body outside the limit: it is never interrupted and its time is not counted.
+
+    For the kernel's lazily loaded reference data (a dataset's notes, read by the first
+    claim that needs them): a load that takes a second on a busy machine must not turn a
+    correct claim's report into ENG001.  The limit resumes with the time that was left.
+    """
+    if not state.active or threading.current_thread() is not _MAIN:
+        yield
+        return
+    was_in_plugin = state.in_plugin
+    state.in_plugin = False  # from here no Overrun is raised
+    left, _ = signal.setitimer(signal.ITIMER_REAL, 0, 0)
+    try:
+        yield
+    finally:
+        if state.active:
+            if left > 0:
+                signal.setitimer(signal.ITIMER_REAL, left, REPEAT)
+            else:  # it had fired already: keep interrupting
+                signal.setitimer(signal.ITIMER_REAL, REPEAT, REPEAT)
+            state.in_plugin = was_in_plugin
+
+
+def expired_now() -> bool:
+    """True when the running limit has passed (for code that swallowed :class:`Overrun`)."""
+    return state.active and state.expired
+
+
+def describe(seconds: float) -> str:
+    """``0.5 s``, ``5 s``: the limit as the messages give it."""
+    return f"{seconds:g} s"
