@@ -49,7 +49,7 @@ def test_unpackaged_year_is_refused_naming_the_datasets_and_both_ways_through() 
         Engine.build(installed=False).check(CLAIM)
     msg = str(err.value)
     assert "fiscal year 2024" in msg
-    assert "FY2021, FY2023" in msg
+    assert "FY2021 from 2021-01-01, FY2023" in msg
     assert "cleanclaim datasets add" in msg
     assert "--fallback-fy" in msg and "fallback-fiscal-year" in msg
 

@@ -314,3 +314,47 @@ def test_python_m_cleanclaim_exit_status(tmp_path: Path, claim: Any, expected: i
     )
     assert done.returncode == expected, done.stderr
     assert "Traceback" not in done.stderr
+
+
+# -- FY2021: the packaged XML is the January 2021 update ---------------------------------------
+
+
+def test_a_claim_of_november_2020_is_refused_naming_the_october_release(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The packaged FY2021 dataset is the code set of 2021-01-01 (Z20.822 added, M35.8 a
+    header); judging a November 2020 claim with it would be a silent wrong answer."""
+    claim = {**CLEAN, "date_of_service": "2020-11-15", "diagnoses": ["Z20.822"]}
+    status, out, err = run(capsys, "check", write(tmp_path / "c.json", claim))
+    assert status == 2 and out == "" and "Traceback" not in err
+    assert "2020-11-15" in err and "the FY2021 release of October 2020" in err
+    assert "is not installed" in err and "cleanclaim datasets add" in err
+    assert "--fallback-fy" in err
+
+
+def test_a_claim_of_january_2021_is_served_by_fy2021(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    claim = {**CLEAN, "date_of_service": "2021-01-15"}
+    status, out, _ = run(capsys, "check", write(tmp_path / "c.json", claim), "--format", "json")
+    report = json.loads(out)
+    assert status == 0 and report["status"] == "clean"
+    assert report["dataset"]["name"] == "icd10cm-fy2021"
+    assert report["dataset"]["release"] == "2021-January"
+
+
+@pytest.mark.parametrize(
+    ("code", "day", "flagged"),
+    [
+        ("Z20.822", "2021-02-01", False),  # added on 2021-01-01: billable
+        ("M35.8", "2021-02-01", True),  # a header from 2021-01-01
+    ],
+)
+def test_the_january_2021_codes(
+    code: str, day: str, flagged: bool, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    claim = {**CLEAN, "date_of_service": day, "diagnoses": [code]}
+    status, out, _ = run(capsys, "check", write(tmp_path / "c.json", claim), "--format", "json")
+    rules = {f["rule"] for f in json.loads(out)["findings"]}
+    assert bool(rules & {"ICD101", "ICD102"}) is flagged, rules
+    assert status == (1 if flagged else 0)

@@ -59,14 +59,19 @@ def _empty(folder: Path) -> bool:
 def test_add_official_source_lists_it_as_installed(
     installed: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert (installed / "icd10cm-fy2021" / "manifest.json").is_file()
+    # the packaged FY2021 XML is known as the January 2021 update: it installs as such
+    assert (installed / "icd10cm-fy2021-january" / "manifest.json").is_file()
     rc, out, _ = run(capsys, "datasets", "--data-dir", str(installed), "--format", "json")
     doc = json.loads(out)
     ours = [d for d in doc["datasets"] if d["origin"] == "installed"]
-    assert [d["name"] for d in ours] == ["icd10cm-fy2021"]
-    assert ours[0]["verified"] is True
-    served = [w for w in doc["windows"] if w["from"] == "2020-10-01"]
-    assert served[0]["dataset"] == "icd10cm-fy2021" and served[0]["origin"] == "installed"
+    assert [d["name"] for d in ours] == ["icd10cm-fy2021-january"]
+    assert ours[0]["verified"] is True and ours[0]["release"] == "2021-January"
+    served = [w for w in doc["windows"] if w["from"] == "2021-01-01"]
+    assert served[0]["dataset"] == "icd10cm-fy2021-january"
+    assert served[0]["origin"] == "installed" and served[0]["to"] == "2021-09-30"
+    # ... and October to December 2020 stays refused: its code set is the October release's
+    october = [w for w in doc["windows"] if w["from"] == "2020-10-01"]
+    assert october[0]["to"] == "2020-12-31" and october[0]["dataset"] is None
     rc, out, _ = run(capsys, "datasets", "--data-dir", str(installed))
     assert rc == 0 and f"installed in {installed}" in out
 
@@ -136,9 +141,18 @@ def test_tampered_copy_with_allow_unverified_is_marked_everywhere(
     folder = tmp_path / "data"
     bad = _tampered(tmp_path, xml)
     rc, out, _ = run(
-        capsys, "datasets", "add", str(bad), "--allow-unverified", "--data-dir", str(folder)
+        capsys,
+        "datasets",
+        "add",
+        str(bad),
+        "--allow-unverified",
+        "--release",
+        "2021-January",
+        "--data-dir",
+        str(folder),
     )
     assert rc == 0 and "unverified" in out.lower()
+    assert "installed icd10cm-fy2021-january" in out and "2021-01-01 .. 2021-09-30" in out
     rc, out, _ = run(capsys, "datasets", "--data-dir", str(folder))
     assert "UNVERIFIED" in out
     claim = tmp_path / "claim.json"
@@ -147,6 +161,50 @@ def test_tampered_copy_with_allow_unverified_is_marked_everywhere(
     assert json.loads(out)["dataset"]["verified"] is False
     rc, out, _ = run(capsys, "check", str(claim), "--data-dir", str(folder))
     assert "is unverified" in out
+
+
+@pytest.mark.parametrize("release", ["2021-Jan", "2021-October", "FY2021"])
+def test_a_release_spelling_it_does_not_know_is_refused(
+    tmp_path: Path, xml: bytes, release: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "data"
+    bad = _tampered(tmp_path, xml)
+    rc, _, err = run(
+        capsys,
+        "datasets",
+        "add",
+        str(bad),
+        "--allow-unverified",
+        "--release",
+        release,
+        "--data-dir",
+        str(folder),
+    )
+    assert rc == 2 and f"--release {release!r}" in err and "2021-January" in err
+    assert "Traceback" not in err and _empty(folder)
+
+
+def test_an_unverified_october_release_serves_only_until_the_january_update(
+    tmp_path: Path, xml: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Released as "2021" (its <version>), a user's file is the October 2020 release: it
+    serves October to December 2020, and the packaged January update the rest."""
+    folder = tmp_path / "data"
+    rc, out, _ = run(
+        capsys,
+        "datasets",
+        "add",
+        str(_tampered(tmp_path, xml)),
+        "--allow-unverified",
+        "--data-dir",
+        str(folder),
+    )
+    assert rc == 0 and "installed icd10cm-fy2021 " in out
+    assert "serves 2020-10-01 .. 2020-12-31" in out
+    engine = Engine.build(installed=False, config=Config(data_dir=folder))
+    november = engine.check({**CLAIM, "date_of_service": "2020-11-15"}).dataset
+    assert (november.origin, november.verified) == ("installed", False)
+    assert engine.check(CLAIM).dataset.origin == "packaged"
 
 
 def test_truncated_zip_is_refused(
@@ -225,8 +283,9 @@ def test_remove_an_installed_dataset(tmp_path: Path, capsys: pytest.CaptureFixtu
     folder = tmp_path / "data"
     assert main(["datasets", "add", str(SOURCE), "--data-dir", str(folder)]) == 0
     capsys.readouterr()
-    rc, out, _ = run(capsys, "datasets", "remove", "icd10cm-fy2021", "--data-dir", str(folder))
-    assert rc == 0 and "removed icd10cm-fy2021" in out
+    name = "icd10cm-fy2021-january"
+    rc, out, _ = run(capsys, "datasets", "remove", name, "--data-dir", str(folder))
+    assert rc == 0 and f"removed {name}" in out
     assert _empty(folder)
     assert (
         Engine.build(installed=False, config=Config(data_dir=folder)).check(CLAIM).dataset.origin

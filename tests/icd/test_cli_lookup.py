@@ -73,7 +73,7 @@ def test_code_missing_placeholder_and_seventh(capsys: pytest.CaptureFixture[str]
 
 def test_code_bad_usage(capsys: pytest.CaptureFixture[str]) -> None:
     rc, _, err = run(capsys, "code", "M54.5", "--fy", "2024")
-    assert rc == 2 and "FY2021, FY2023" in err and "Traceback" not in err
+    assert rc == 2 and "FY2021 from 2021-01-01, FY2023" in err and "Traceback" not in err
     rc, _, err = run(capsys, "code", "M54.5", "--date", "2022-09-30")
     assert rc == 2 and "fiscal year 2022" in err
     rc, _, err = run(capsys, "code", "M54.5", "--date", "yesterday")

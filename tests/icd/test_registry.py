@@ -23,7 +23,7 @@ def test_packaged_is_cached_and_lists_years(reg: DatasetRegistry) -> None:
     assert DatasetRegistry.packaged() is reg
     assert {2021, 2023, 2025, 2026} <= set(reg.fiscal_years())
     infos = reg.available()
-    assert {"2021", "2023", "2025-April", "2026-April"} <= {i.release for i in infos}
+    assert {"2021-January", "2023", "2025-April", "2026-April"} <= {i.release for i in infos}
     assert all(i.origin == "packaged" and i.verified for i in infos)
     apr = next(i for i in infos if i.release == "2026-April")
     assert apr.system == "ICD-10-CM"
@@ -37,7 +37,8 @@ def test_packaged_is_cached_and_lists_years(reg: DatasetRegistry) -> None:
 @pytest.mark.parametrize(
     ("when", "fy"),
     [
-        (date(2020, 10, 1), 2021),
+        (date(2021, 1, 1), 2021),  # the packaged FY2021 is the January 2021 update
+        (date(2021, 1, 15), 2021),
         (date(2021, 9, 30), 2021),
         (date(2024, 10, 1), 2025),
         (date(2025, 3, 31), 2025),
@@ -51,7 +52,14 @@ def test_for_date(reg: DatasetRegistry, when: date, fy: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "when", [date(2021, 10, 1), date(2022, 9, 30), date(2024, 1, 10), date(2020, 9, 30)]
+    "when",
+    [
+        date(2021, 10, 1),
+        date(2022, 9, 30),
+        date(2024, 1, 10),
+        date(2020, 9, 30),
+        date(2020, 11, 15),
+    ],
 )
 def test_for_date_never_falls_back(reg: DatasetRegistry, when: date) -> None:
     with pytest.raises(NoDatasetError) as err:
@@ -60,14 +68,35 @@ def test_for_date_never_falls_back(reg: DatasetRegistry, when: date) -> None:
     assert when.isoformat() in msg
     fy = when.year + 1 if when.month >= 10 else when.year
     assert f"fiscal year {fy}" in msg
-    assert "FY2021, FY2023" in msg
+    assert "FY2021 from 2021-01-01, FY2023" in msg
     # both ways through are named
     assert "cleanclaim datasets add" in msg and "--fallback-fy" in msg
     assert "; " not in msg  # a batch splits an input error's text on "; "
 
 
+@pytest.mark.parametrize("when", [date(2020, 10, 1), date(2020, 11, 15), date(2020, 12, 31)])
+def test_october_to_december_2020_is_refused_naming_the_october_release(
+    reg: DatasetRegistry, when: date
+) -> None:
+    """The packaged FY2021 XML is the January 2021 update (six codes added, M35.8 made a
+    header): judging an October-December 2020 claim with it would be a silent wrong answer."""
+    with pytest.raises(NoDatasetError) as err:
+        reg.for_date(when)
+    msg = str(err.value)
+    assert "the FY2021 release of October 2020" in msg and "is not installed" in msg
+    assert "cleanclaim datasets add" in msg and "--fallback-fy" in msg
+    assert err.value.missing == "the FY2021 release of October 2020"
+    window = next(w for w in reg.windows() if w.start <= when <= w.end)
+    assert (window.start, window.end, window.dataset) == (
+        date(2020, 10, 1),
+        date(2020, 12, 31),
+        None,
+    )
+    assert window.reason == "refused: the FY2021 release of October 2020 is not installed"
+
+
 def test_for_fiscal_year_missing(reg: DatasetRegistry) -> None:
-    with pytest.raises(NoDatasetError, match=r"fiscal year 2024.*FY2021, FY2023"):
+    with pytest.raises(NoDatasetError, match=r"fiscal year 2024.*FY2021 from 2021-01-01, FY2023"):
         reg.for_fiscal_year(2024)
 
 

@@ -245,7 +245,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     a.add_argument(
         "--release",
         metavar="RELEASE",
-        help="the release of an unverified file: 2027 (October) or 2027-April "
+        help="the release of an unverified file: 2027 (October), or 2027-April, 2021-January "
+        "(an update on the 1st of that month) "
         "(default: the XML's <version>, October)",
     )
     _data_dir_argument(a)

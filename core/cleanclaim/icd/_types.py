@@ -194,9 +194,10 @@ class KnownRelease:
 
     @property
     def label(self) -> str:
-        """How a message names it: ``the April 2023 update``, ``the FY2024 release``."""
-        if self.april:
-            return f"the April {self.effective.year} update"
+        """How a message names it: ``the April 2023 update``, ``the January 2021 update``,
+        ``the FY2024 release of October 2023``."""
+        if self.april or self.effective.month != 10:
+            return f"the {self.effective:%B} {self.effective.year} update"
         return f"the FY{self.fiscal_year} release of October {self.fiscal_year - 1}"
 
     @property

@@ -31,7 +31,6 @@ MAX_XML_BYTES = 400 * 1024 * 1024
 #: icd10cm-tabular-2027.xml, icd10cm_tabular_April_2024.xml ...
 _TABULAR_MEMBER = re.compile(r"(?:^|/)icd10cm[^/]*tabular[^/]*\.xml$", re.IGNORECASE)
 _VERSION = re.compile(rb"<version>\s*(\d{4})\s*</version>")
-_RELEASE = re.compile(r"^(\d{4})(-April)?$")
 _HEAD = 65536
 
 
@@ -67,11 +66,17 @@ def known_file(sha256: str) -> KnownFile | None:
 
 
 def dataset_name(release: str) -> str:
-    """``2027`` -> ``icd10cm-fy2027``; ``2027-April`` -> ``icd10cm-fy2027-april``."""
-    m = _RELEASE.match(release)
-    if m is None:
-        raise InstallError(f"--release {release!r}: expected a year (2027) or YEAR-April")
-    return f"icd10cm-fy{m.group(1)}" + ("-april" if m.group(2) else "")
+    """``2027`` -> ``icd10cm-fy2027``; ``2027-April`` -> ``icd10cm-fy2027-april``;
+    ``2021-January`` -> ``icd10cm-fy2021-january`` (an update on the 1st of that month)."""
+    from cleanclaim_refdata.builder import dataset_name as release_dataset_name
+
+    try:
+        return release_dataset_name(release)
+    except ValueError:
+        raise InstallError(
+            f"--release {release!r}: expected a year (2027) for the October release, or "
+            "YEAR-Month (2027-April, 2021-January) for an update on the 1st of that month"
+        ) from None
 
 
 def _sha(data: bytes) -> str:
