@@ -179,8 +179,14 @@ def test_pt104_quiet_with_kx_without_ytd_or_for_ot(engine: Engine) -> None:
 
 
 def test_pt104_a_year_before_the_data_says_so(engine: Engine) -> None:
-    # FY2021 dataset serves 2020-10-01..2021-09-30; 2020 has no threshold in the data.
-    [finding] = of_rule(engine.check(claim(day="2020-12-31", therapy_year_to_date="9000")), "PT104")
+    # 2020 has no threshold in the data.  No packaged dataset serves 2020 (FY2021's is the
+    # January 2021 update, serving from 2021-01-01), so the date is checked on purpose
+    # against FY2021 with the explicit fallback.
+    fallback = Engine.build(
+        plugins=[pt_plugin], installed=False, config=Config(fallback_fiscal_year=2021)
+    )
+    report = fallback.check(claim(day="2020-12-31", therapy_year_to_date="9000"))
+    [finding] = of_rule(report, "PT104")
     assert finding.severity == "info" and "No 2020 KX threshold is known" in finding.message
     [finding] = of_rule(engine.check(claim(day="2021-01-04", therapy_year_to_date="2111")), "PT104")
     assert finding.severity == "error"

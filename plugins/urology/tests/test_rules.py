@@ -82,12 +82,13 @@ def test_uro102_fires_on_90911_after_deletion(engine: Engine) -> None:
 
 
 def test_uro102_fires_in_the_first_packaged_year(engine: Engine) -> None:
-    report = engine.check(claim("90911", day="2020-10-15"))
+    # the packaged FY2021 dataset is the January 2021 update: it serves from 2021-01-01
+    report = engine.check(claim("90911", day="2021-01-04"))
     assert only(report, "URO102").suggestions == ["90912", "90913"]
 
 
 def test_uro102_quiet_on_current_codes(engine: Engine) -> None:
-    for day in ("2020-10-15", "2026-05-12"):
+    for day in ("2021-01-04", "2026-05-12"):
         assert findings(engine.check(claim("90912", "90913", day=day)), "URO102") == []
 
 
