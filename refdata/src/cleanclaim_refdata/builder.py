@@ -723,10 +723,9 @@ def _build_tabular(
         window = ServiceWindow(
             window.serves_from,
             window.serves_to,
-            f"{window.note}; the FY{info.fiscal_year} XML packaged here is "
-            f"{release_label(info.release)} (its code set is CMS's from "
-            f"{release_date(info.release).isoformat()}), so "
-            f"{release_label(info.named_release)} is not packaged",
+            f"{window.note}; the FY{info.fiscal_year} XML packaged here is this update "
+            f"(its code set is CMS's from {release_date(info.release).isoformat()}), not "
+            f"{release_label(info.named_release)}",
         )
     files = _manifest_files(
         comp,

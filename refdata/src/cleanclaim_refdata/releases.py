@@ -292,7 +292,7 @@ def service_window(release: str, alongside: Collection[str] = ()) -> ServiceWind
         entry = known.get(release)
         what = ""
         if entry is not None and entry.changes_code_set and not entry.april:
-            what = f": this update, {entry.summary.split(' (', 1)[0]}"
+            what = f"; this update: {entry.summary.split(' (', 1)[0]}"
         note = (
             f"{own}; serves {_day(start)} to {_day(end)} {end.year} "
             f"({release_label(str(blocked_by))} holds another code set{what})"
