@@ -29,7 +29,8 @@ def _served() -> tuple[dict[int, tuple[date, date]], date]:
 
     Read from the registry (manifests and known releases only, no code data), so that every
     packaged year -- today's included -- is covered as soon as refdata packages it, and
-    FY2023 only up to the April 2023 update it lacks.
+    FY2023 only up to the April 2023 update it lacks, FY2021 only from the January 2021
+    update it is.
     """
     from cleanclaim.icd import DatasetRegistry
 
