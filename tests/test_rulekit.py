@@ -65,7 +65,9 @@ def test_config_naming_a_missing_rule_option_or_selector_is_refused() -> None:
 
     with pytest.raises(ConfigError, match=r"rules.NOPE101: no such rule"):
         Engine.build(installed=False, config=Config(rules={"NOPE101": {}}))
-    with pytest.raises(ConfigError, match=r"option\(s\) colour; allowed: code_first_warning"):
+    with pytest.raises(
+        ConfigError, match=r"ICD107.colour: no such option of ICD107; allowed: code_first"
+    ):
         Engine.build(installed=False, config=Config(rules={"ICD107": {"colour": 1}}))
     with pytest.raises(ConfigError, match=r"select: 'XYZ\*' matches no rule"):
         Engine.build(installed=False, config=Config(select=("XYZ*",)))

@@ -90,10 +90,37 @@ class Config(BaseModel):
     #: who asked for the fallback year: ``"configuration"`` or ``"--fallback-fy"`` (ENG002
     #: says which, so a coder knows where to switch it off).  Not a setting of the file.
     _fallback_source: str = PrivateAttr(default="configuration")
+    #: where the settings came from (the file, ``pyproject.toml [tool.cleanclaim]``), so a
+    #: mistake found only once the rules are known (a misspelt rule id in ``ignore``, a
+    #: bad option value) is reported with the file it is in.
+    _origin: str = PrivateAttr(default="configuration")
 
     @property
     def fallback_source(self) -> str:
         return self._fallback_source
+
+    @property
+    def origin(self) -> str:
+        """Where these settings came from: a file path, or ``configuration`` when built in
+        code (``Config(select=...)``)."""
+        return self._origin
+
+    def with_origin(self, origin: str) -> Config:
+        """A copy naming ``origin`` as where its settings came from (for error messages)."""
+        config = self.model_copy()
+        config._origin = origin
+        config._fallback_source = self._fallback_source
+        return config
+
+    @field_validator("default_payer")
+    @classmethod
+    def _default_payer(cls, value: str) -> str:
+        # normalised as a claim's payer is (Claim.payer), so "Medicare" finds the
+        # medicare profile instead of silently falling back to commercial
+        payer = value.strip().lower()
+        if not payer:
+            raise ValueError("an empty payer id; give one such as 'medicare' or 'commercial'")
+        return payer
 
     def with_fallback(self, year: int, source: str = "configuration") -> Config:
         """A copy whose fallback fiscal year is ``year``, asked for by ``source``."""
@@ -128,9 +155,11 @@ class Config(BaseModel):
                 f"{origin}: unknown setting(s) {', '.join(unknown)}; allowed: {', '.join(allowed)}"
             )
         try:
-            return cls.model_validate({**data, "base_dir": base_dir})
+            config = cls.model_validate({**data, "base_dir": base_dir})
         except ValidationError as exc:
             raise ConfigError(f"{origin}: {describe_validation(exc, whole='settings')}") from exc
+        config._origin = origin
+        return config
 
     @classmethod
     def load(cls, path: Path) -> Config:

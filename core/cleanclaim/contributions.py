@@ -342,6 +342,11 @@ class Rule:
     groups: tuple[str, ...] = ()
     options: Mapping[str, Any] = field(default_factory=dict)
     option_docs: Mapping[str, str] = field(default_factory=dict)
+    option_choices: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+    """The values an option may take, for an option that is one of a few words
+    (``{"method": ("eight-minute", "per-code")}``).  Configuration and payer override files
+    giving another value are refused naming these; without an entry an option's value
+    only has to be of its default's type."""
     example_claim: Mapping[str, Any] | None = None
     triggers: frozenset[str] = frozenset()
     """Procedure tags or codes the rule is about; empty means every claim.
@@ -406,3 +411,8 @@ class Rule:
         ]
         if missing:
             raise ValueError(f"rule {self.id} lacks catalog sections: {', '.join(missing)}")
+        for name, choices in self.option_choices.items():
+            if name not in self.options:
+                raise ValueError(f"rule {self.id}: option_choices names no option {name!r}")
+            if self.options[name] not in choices:
+                raise ValueError(f"rule {self.id}: option {name!r} defaults outside its choices")

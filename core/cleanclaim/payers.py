@@ -28,10 +28,22 @@ def load_override_file(path: Path) -> list[PayerOverride]:
         raise OverrideFileError(f"{path}: unknown table(s) {', '.join(unknown)}; allowed: override")
     out = []
     for number, record in enumerate(data.get("override", []), start=1):
-        record = {"source": str(path), **record}
-        try:
-            out.append(PayerOverride.model_validate(record))
+        where = f"{path}: override #{number}"
+        # An override changes what a claim is told; the public document it rests on (a CMS
+        # transmittal, the payer's manual) is what a reviewer checks it against, so it is
+        # required, as it is of a plugin's overrides.
+        if not isinstance(record, dict):
+            raise OverrideFileError(f"{where}: not a table; write [[override]] records")
+        try:  # the other fields first: a misspelt key says more than a missing source
+            override = PayerOverride.model_validate({"source": "-", **record})
         except ValidationError as exc:
             problems = describe_validation(exc, whole="record")
-            raise OverrideFileError(f"{path}: override #{number}: {problems}") from exc
+            raise OverrideFileError(f"{where}: {problems}") from exc
+        source = record.get("source")
+        if not isinstance(source, str) or not source.strip():
+            raise OverrideFileError(
+                f"{where}: source: required, the public document the override rests on "
+                '(source = "Acme Health provider manual 2025, therapy section")'
+            )
+        out.append(override)
     return out

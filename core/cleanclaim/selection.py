@@ -14,6 +14,7 @@ Three steps, each computed once and remembered, never per claim:
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import threading
 from bisect import bisect_right
@@ -126,27 +127,79 @@ class RuleSelection:
         )
 
     def _check_config(self) -> None:
-        """Refuse configuration that names what does not exist.
+        """Refuse configuration that names what does not exist or gives a value a rule
+        cannot take, naming the file, the key and what is allowed.
 
-        A misspelt rule id or option would otherwise be ignored, and a ``select`` that
-        matches nothing would give an engine that runs no rule and calls every claim clean.
+        A misspelt rule id in ``ignore`` (``PT1O6``) or an option value no rule reads
+        (``method = "per_code"``) would otherwise be ignored: the configuration looks as if
+        it works, and a ``select`` that matches nothing gives an engine that runs no rule
+        and calls every claim clean.
         """
-        for selector in self.config.select:
-            if not any(self.matches(selector, reg) for reg in self.rules.values()):
-                raise ConfigError(
-                    f"select: {selector!r} matches no rule of the loaded plugins "
-                    "(give a rule id, glob, group or plugin name; see `cleanclaim rules`)"
-                )
-        for rule_id, options in self.config.rules.items():
+        cfg = self.config
+        where = cfg.origin
+        for key, selectors in (
+            ("select", cfg.select),
+            ("ignore", cfg.ignore),
+            ("severity", tuple(cfg.severity)),
+        ):
+            for selector in selectors:
+                if not any(self.matches(selector, reg) for reg in self.rules.values()):
+                    raise ConfigError(f"{where}: {key}: {self._no_rule(selector)}")
+        for rule_id, options in cfg.rules.items():
             reg = self.rules.get(rule_id)
             if reg is None:
-                raise ConfigError(f"rules.{rule_id}: no such rule among the loaded plugins")
-            unknown = sorted(set(options) - set(reg.rule.options))
-            if unknown:
-                allowed = ", ".join(sorted(reg.rule.options)) or "none"
                 raise ConfigError(
-                    f"rules.{rule_id}: unknown option(s) {', '.join(unknown)}; allowed: {allowed}"
+                    f"{where}: rules.{rule_id}: no such rule: {self._no_rule(rule_id)}"
                 )
+            for name, value in options.items():
+                problem = option_problem(reg.rule, name, value)
+                if problem:
+                    raise ConfigError(f"{where}: rules.{rule_id}.{name}: {problem}")
+        for override, source in self._overrides:
+            if source in self._plugin_sources:
+                continue  # a plugin's own overrides are checked when it is built
+            self._check_file_override(override, source)
+
+    def _check_file_override(self, override: PayerOverride, source: str) -> None:
+        """An override from the user's file names a rule that exists, with options it has."""
+        what = f"{source}: override of rule {override.rule!r} for payer {override.payer!r}"
+        matched = [
+            reg
+            for reg in self.rules.values()
+            if override.matches(reg.rule.id, reg.rule.groups) or override.rule == reg.source
+        ]
+        if not matched:
+            raise ConfigError(f"{what}: rule: {self._no_rule(override.rule)}")
+        for name, value in override.options.items():
+            key = name.replace("-", "_")
+            having = [reg for reg in matched if key in reg.rule.options]
+            if not having:
+                allowed = sorted({o for reg in matched for o in reg.rule.options})
+                raise ConfigError(
+                    f"{what}: options.{name}: no such option; allowed: "
+                    f"{', '.join(allowed) or 'none'}"
+                )
+            for reg in having:
+                problem = option_problem(reg.rule, key, value)
+                if problem:
+                    raise ConfigError(f"{what}: options.{name}: {problem}")
+
+    def _no_rule(self, selector: str) -> str:
+        """Why ``selector`` is refused, with the closest rule ids and names."""
+        names = sorted(
+            {reg.rule.id for reg in self.rules.values()}
+            | {reg.rule.name for reg in self.rules.values()}
+        )
+        close = difflib.get_close_matches(selector.upper(), names, n=3, cutoff=0.6)
+        close += [
+            n for n in difflib.get_close_matches(selector, names, n=3, cutoff=0.6) if n not in close
+        ]
+        hint = f"; did you mean {' or '.join(close[:3])}?" if close else ""
+        return (
+            f"{selector!r} matches no rule of the loaded plugins{hint} (give a rule id such "
+            "as ICD104, a rule name, a glob such as ICD*, a group or a plugin name; "
+            "`cleanclaim rules` lists them)"
+        )
 
     def _selected(self, reg: RegisteredRule) -> bool:
         cfg = self.config
@@ -249,6 +302,38 @@ class RuleSelection:
             str(value) for name in rule.trigger_options for value in _as_tuple(options.get(name))
         )
         return (static or frozenset()) | _codes_for(named, self.tables)
+
+
+def option_problem(rule: Rule, name: str, value: Any) -> str | None:
+    """Why ``value`` cannot be option ``name`` of ``rule`` (None: it can).
+
+    A value must be one of the rule's declared ``option_choices`` when it has them, else of
+    its default's type (a number for a number, a list for a list): a rule handed a value of
+    another shape would quietly behave as if the option were not set.
+    """
+    if name not in rule.options:
+        allowed = ", ".join(sorted(rule.options)) or "none"
+        return f"no such option of {rule.id}; allowed: {allowed}"
+    choices = rule.option_choices.get(name)
+    if choices is not None:
+        if value in choices and type(value) is type(rule.options[name]):
+            return None
+        return f"{value!r} is not allowed; allowed: {', '.join(repr(c) for c in choices)}"
+    default = rule.options[name]
+    if default is None:
+        return None
+    kinds: tuple[tuple[type | tuple[type, ...], str], ...] = (
+        (bool, "true or false"),
+        ((int, float), "a number"),
+        (str, "a string"),
+        ((list, tuple), "a list"),
+        ((dict, Mapping), "a table"),
+    )
+    for kind, words in kinds:
+        if isinstance(default, kind):
+            ok = isinstance(value, kind) and (isinstance(value, bool) == isinstance(default, bool))
+            return None if ok else f"{value!r} is not {words} (the default is {default!r})"
+    return None
 
 
 def _freeze(value: Any) -> Any:

@@ -79,7 +79,10 @@ def test_an_override_of_none_of_its_own_rules_is_a_build_problem() -> None:
 
 def test_the_users_override_file_still_reaches_kernel_rules(tmp_path: Path) -> None:
     path = tmp_path / "overrides.toml"
-    path.write_text('[[override]]\npayer = "commercial"\nrule = "ICD*"\nenabled = false\n')
+    path.write_text(
+        '[[override]]\npayer = "commercial"\nrule = "ICD*"\nenabled = false\n'
+        'source = "payer manual"\n'
+    )
     engine = Engine.build(installed=False, config=Config(payer_overrides=[path]))
     assert not any(r.startswith("ICD") for r in _kernel_errors(engine, "commercial"))
 

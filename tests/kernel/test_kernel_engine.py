@@ -240,7 +240,7 @@ def test_user_override_file_is_applied_after_plugin_overrides(tmp_path: Path) ->
     file = tmp_path / "overrides.toml"
     file.write_text(
         '[[override]]\npayer = "medicare"\nrule = "FX001"\nenabled = true\nseverity = "warning"\n'
-        'reason = "our Medicare contractor does check it"\n',
+        'reason = "our Medicare contractor does check it"\nsource = "contractor LCD"\n',
         encoding="utf-8",
     )
     plugin_says_off = _override(payer="medicare", rule="FX001", enabled=False)
@@ -254,7 +254,8 @@ def test_user_override_file_is_applied_after_plugin_overrides(tmp_path: Path) ->
 def test_override_file_for_a_new_payer_makes_it_a_profile(tmp_path: Path) -> None:
     file = tmp_path / "acme.toml"
     file.write_text(
-        '[[override]]\npayer = "Acme"\nrule = "FX002"\nenabled = false\n', encoding="utf-8"
+        '[[override]]\npayer = "Acme"\nrule = "FX002"\nenabled = false\nsource = "Acme manual"\n',
+        encoding="utf-8",
     )
     engine = engine_with(fx_plugin(), config=Config(payer_overrides=(file,)))
     assert engine.profile_of("acme") == "acme"

@@ -382,6 +382,7 @@ PT103 = Rule(
     check=check_timed_units,
     groups=("therapy", "units"),
     options={"method": "eight-minute", "partial_minutes": "info"},
+    option_choices={"method": ("eight-minute", "per-code"), "partial_minutes": ("info", "ignore")},
     option_docs={
         "method": "'eight-minute' (Medicare: units from the total timed minutes of the visit, "
         "then distributed over the codes) or 'per-code' (each code on its own: a unit needs "

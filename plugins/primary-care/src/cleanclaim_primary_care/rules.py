@@ -621,6 +621,7 @@ RULES: tuple[Rule, ...] = (
         default_severity="info",
         groups=("primary-care", "diagnoses"),
         options={"when_condition_first": "info"},
+        option_choices={"when_condition_first": ("info", "warning", "off")},
         option_docs={
             "when_condition_first": (
                 "What to report when the spasm is already listed before the pain: 'info' "

@@ -228,6 +228,7 @@ URO103 = Rule(
     enabled_by_default=False,
     groups=("urology", "frequency"),
     options={"window": "rolling", "window_days": 365, "limits": {}},
+    option_choices={"window": WINDOWS},
     option_docs={
         "window": "How 'a year' is counted: 'rolling' (the date of service and the "
         "window_days - 1 days before it, the default) or 'calendar-year' (January 1 of the "
