@@ -35,7 +35,8 @@ def test_compiles_what_the_packaged_build_does(fy2023_xml: bytes, tmp_path: Path
     )
     seconds = time.perf_counter() - t
     assert out == tmp_path / "icd10cm-fy2023"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["icd10cm-fy2023"]  # no temp left
+    # no temp left; index.json records the manifest's digest (tests/hardening)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["icd10cm-fy2023", "index.json"]
     built = build_one(
         SOURCES / "icd10cm-tabular-FY2023.xml.xz", tmp_path / "packaged", read_checksums(SOURCES)
     )
@@ -80,7 +81,7 @@ def test_replaces_an_installed_copy_whole(fy2023_xml: bytes, tmp_path: Path) -> 
     )
     names = sorted(p.name for p in (tmp_path / "icd10cm-fy2023").iterdir())
     assert names == ["codes.json", "manifest.json", "notes.json"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["icd10cm-fy2023"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["icd10cm-fy2023", "index.json"]
 
 
 @pytest.mark.parametrize(

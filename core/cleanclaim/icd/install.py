@@ -267,4 +267,7 @@ def remove(name: str, data_dir: Path) -> Path:
         have = ", ".join(sorted(installed)) or "none"
         raise InstallError(f"no installed dataset {name} in {data_dir} (installed: {have})")
     shutil.rmtree(target)
+    from cleanclaim_refdata.builder import write_index
+
+    write_index(data_dir)  # its manifest's digest goes too (cleanclaim.icd.manifests)
     return target

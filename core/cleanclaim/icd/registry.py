@@ -32,6 +32,7 @@ from typing import Any
 
 from cleanclaim.icd._types import DatasetInfo, DatasetIntegrityError, KnownRelease, NoDatasetError
 from cleanclaim.icd.dataset import Dataset
+from cleanclaim.icd.manifests import ManifestCheck, validate_fields
 
 #: dates :meth:`DatasetRegistry.for_date` remembers before it starts over (ten years of days).
 _DATES_REMEMBERED = 4096
@@ -134,12 +135,18 @@ def read_manifests(root: Traversable | Path, origin: str) -> list[tuple[DatasetI
     out: list[tuple[DatasetInfo, Traversable]] = []
     if not root.is_dir():
         return out
+    digests = ManifestCheck(root, origin)  # the manifest itself is checked too
     for entry in sorted(root.iterdir(), key=lambda e: e.name):
         manifest = entry / "manifest.json"
         if entry.name.startswith(".") or not entry.is_dir() or not manifest.is_file():
             continue
+        where = f"{root}/{entry.name}/manifest.json"
         try:
-            info = _info(json.loads(manifest.read_bytes()), origin, str(root))
+            raw = manifest.read_bytes()
+            digests.check_bytes(entry.name, raw)
+            doc = json.loads(raw)
+            validate_fields(doc, entry.name, where)
+            info = _info(doc, origin, str(root))
         except (ValueError, KeyError, TypeError, AssertionError) as exc:
             raise DatasetIntegrityError(
                 f"{root}/{entry.name}/manifest.json: not a readable dataset manifest ({exc})"

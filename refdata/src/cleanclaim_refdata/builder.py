@@ -667,6 +667,58 @@ def _install(out_dir: Path, name: str, files: dict[str, bytes]) -> Path:
     return target
 
 
+#: the file of a data directory naming the sha256 of each dataset's manifest.json.
+INDEX_FILE = "index.json"
+
+
+def manifest_digests(root: Path) -> dict[str, str]:
+    """The sha256 of every dataset's ``manifest.json`` under ``root``, by folder name
+    (folders starting with a dot are compiles in progress, not datasets)."""
+    return {
+        manifest.parent.name: hashlib.sha256(manifest.read_bytes()).hexdigest()
+        for manifest in sorted(root.glob("*/manifest.json"))
+        if not manifest.parent.name.startswith(".")
+    }
+
+
+def write_index(out_dir: Path) -> Path:
+    """Write ``out_dir/index.json``: the digest of every manifest there, so that a reader
+    checks the manifest itself and not only the files it names (an edited ``serves_to``
+    would otherwise make one year's codes answer another's claims).  Written beside and
+    renamed into place, so a reader never sees half of it."""
+    digests = manifest_digests(out_dir)
+    if not digests:  # the last dataset was removed: an empty folder, as before any add
+        (out_dir / INDEX_FILE).unlink(missing_ok=True)
+        return out_dir / INDEX_FILE
+    doc = {"format": FORMAT_VERSION, "manifests": digests}
+    fd, tmp = tempfile.mkstemp(prefix=f".{INDEX_FILE}.", dir=out_dir)
+    try:
+        with open(fd, "wb") as handle:
+            handle.write(_dump(doc))
+        Path(tmp).replace(out_dir / INDEX_FILE)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return out_dir / INDEX_FILE
+
+
+def write_digest_module(data_dir: Path, module: Path) -> Path:
+    """Write the packaged manifests' digests into the package's code
+    (``cleanclaim_refdata/manifests.py``): what the kernel checks packaged manifests
+    against.  Run by ``cleanclaim-refdata build`` after building the package's data."""
+    digests = manifest_digests(data_dir)
+    lines = "".join(f'    "{name}": "{digest}",\n' for name, digest in digests.items())
+    module.write_text(
+        "# ruff: noqa: E501\n"
+        '"""The sha256 of every packaged dataset\'s manifest.json (written by\n'
+        "``cleanclaim-refdata build``; do not edit): the kernel refuses a packaged manifest\n"
+        'whose bytes differ."""\n\n'
+        "MANIFEST_SHA256: dict[str, str] = {\n" + lines + "}\n",
+        encoding="utf-8",
+    )
+    return module
+
+
 def compile_release(
     xml: bytes,
     out_dir: Path,
@@ -697,7 +749,9 @@ def compile_release(
         source={"file": source_name, "xml": source_name, "sha256": source_sha256.lower()},
         verified=verified,
     )
-    return _install(out_dir, name, files)
+    target = _install(out_dir, name, files)
+    write_index(out_dir)  # the manifest's own digest, checked by every later reader
+    return target
 
 
 def _checked(path: Path, data: bytes, checksums: dict[str, str], listed_as: str) -> str:

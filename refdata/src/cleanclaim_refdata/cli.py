@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cleanclaim_refdata import DATA_VERSION
-from cleanclaim_refdata.builder import build_all
+from cleanclaim_refdata.builder import build_all, write_digest_module
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_OUT = _PACKAGE_DIR / "data"
@@ -47,6 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ValueError, OSError) as exc:
         print(f"cleanclaim-refdata: {exc}", file=sys.stderr)
         return 1
+    if args.out.resolve() == DEFAULT_OUT:  # the package's own data: its code names them
+        write_digest_module(args.out, _PACKAGE_DIR / "manifests.py")
     for path in built:
         print(path)
     return 0
