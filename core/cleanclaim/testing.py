@@ -65,6 +65,10 @@ def finding_matches(finding: Mapping[str, Any], matcher: Mapping[str, Any]) -> b
     return all(w.lower() in message for w in matcher.get("message_contains", []))
 
 
+#: the expectations :func:`check_report` reads from a report.
+_REPORT_KEYS = ("findings", "status", "not_rules", "not_findings", "not_sources_with_error")
+
+
 def check_report(report: Mapping[str, Any], expect: Mapping[str, Any]) -> list[str]:
     """Problems of a report (as JSON data) against a case's expectations."""
     problems = []
@@ -78,6 +82,10 @@ def check_report(report: Mapping[str, Any], expect: Mapping[str, Any]) -> list[s
                 for f in findings
             ]
             problems.append(f"no finding matches {matcher}; got {got}")
+    for matcher in expect.get("not_findings", []):
+        for f in findings:
+            if finding_matches(f, matcher):
+                problems.append(f"unexpected finding {f.get('rule')} ({f.get('severity')})")
     for rule in expect.get("not_rules", []):
         if any(f.get("rule") == rule for f in findings):
             problems.append(f"unexpected finding {rule}")
@@ -135,7 +143,7 @@ def run_case_cli(
     for text in expect.get("stderr_contains", []):
         if text.lower() not in output.lower():
             problems.append(f"output lacks {text!r}")
-    if any(k in expect for k in ("findings", "status", "not_rules", "not_sources_with_error")):
+    if any(k in expect for k in _REPORT_KEYS):
         try:
             report = json.loads(proc.stdout)
         except json.JSONDecodeError:
