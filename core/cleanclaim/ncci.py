@@ -32,54 +32,124 @@ from typing import Any
 from cleanclaim.contributions import ProcedureEdit, UnitLimit
 
 _CODE = re.compile(r"^[A-Z0-9]{4}[A-Z0-9]$")
+#: a cell that starts a data row: five ASCII letters or digits (a CPT or HCPCS code).
+_ROW_START = re.compile(r"^[A-Za-z0-9]{5}$")
+#: an MUE value: a plain whole number (ASCII digits only: ``"²".isdigit()`` is True).
+_UNITS = re.compile(r"^[0-9]{1,6}$")
+#: NCCI began on January 1, 1996; no edit is effective or deleted before that.
+NCCI_START = date(1996, 1, 1)
 
 
 class NcciFileError(ValueError):
     """An NCCI file that cannot be read; the message names the file and line."""
 
 
-def _rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+def decode(data: bytes) -> str:
+    """The text of an NCCI file in whichever encoding it came: UTF-16 (Excel's "Unicode
+    text", with a BOM or, when every other byte of the start is NUL, without), UTF-8 with
+    or without a BOM, else Latin-1 (Excel's "Text (tab delimited)" on Windows, close
+    enough for the only non-ASCII character CMS files carry, the copyright sign)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    head = data[:4096]
+    if len(head) >= 4 and head[1::2].count(0) > len(head) // 4:
+        return data.decode("utf-16-le", "replace")
+    if len(head) >= 4 and head[0::2].count(0) > len(head) // 4:
+        return data.decode("utf-16-be", "replace")
     try:
-        text = path.read_text(encoding="utf-8-sig", errors="replace")
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def _rows(path: Path, what: str) -> Iterator[tuple[int, list[str]]]:
+    """The data rows of ``path``: the lines before the first one are CMS's copyright and
+    header lines, and skipped; after it every non-blank line must be a data row (a
+    mistyped code is an error, never a row skipped in silence).  No data row at all is an
+    error too: an empty table would pass every claim."""
+    try:
+        if path.exists() and not path.is_file():
+            raise NcciFileError(f"{path}: not a file (a folder, a FIFO or a device)")
+        data = path.read_bytes()
     except OSError as exc:
-        raise NcciFileError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    delimiter = "\t" if "\t" in text[:4096] else ","
-    for number, row in enumerate(csv.reader(text.splitlines(), delimiter=delimiter), start=1):
+        raise NcciFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    text = decode(data)
+    delimiter = "\t" if "\t" in text[:65536] else ","
+    started = False
+    reader = csv.reader(text.splitlines(), delimiter=delimiter)
+    number = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            raise NcciFileError(f"{path}:{number + 1}: not a row of a {what} file") from None
+        number = reader.line_num
         cells = [cell.strip() for cell in row]
-        if cells and _CODE.match(cells[0].upper()):
+        if not any(cells):
+            continue
+        if _ROW_START.match(cells[0]):
+            started = True
+            cells[0] = cells[0].upper()
             yield number, cells
+        elif started:
+            raise NcciFileError(
+                f"{path}:{number}: not a {what} row (the first cell is not a 5-character "
+                "procedure code)"
+            )
+    if not started:
+        raise NcciFileError(
+            f"{path}: no {what} rows found (rows of a procedure code and the columns of the "
+            f"CMS {what} file, tab- or comma-separated)"
+        )
 
 
-def _date(text: str, path: Path, number: int) -> date | None:
+def _shown(value: str) -> str:
+    """A cell as an error quotes it: short ones as they are, a long one by its length."""
+    return repr(value) if len(value) <= 12 else f"a cell of {len(value):,} characters"
+
+
+def _date(text: str, path: Path, number: int, what: str) -> date | None:
+    """A date of the file, or None for ``*`` or blank (what CMS writes for "none")."""
     text = text.strip()
     if text in ("", "*"):
         return None
     for fmt in ("%Y%m%d", "%m/%d/%Y", "%Y-%m-%d"):
         try:
-            return datetime.strptime(text, fmt).date()
+            day = datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise NcciFileError(f"{path}:{number}: {text!r} is not a date (YYYYMMDD)")
+        if not NCCI_START <= day <= date(9998, 12, 31):
+            raise NcciFileError(
+                f"{path}:{number}: {what} {day.isoformat()} is not a date of NCCI (which began "
+                "on 1996-01-01; CMS writes * or leaves it blank for none)"
+            )
+        return day
+    raise NcciFileError(f"{path}:{number}: {_shown(text)} is not a date (YYYYMMDD, * for none)")
 
 
 def load_ptp_file(path: Path) -> list[ProcedureEdit]:
     """Read a CMS PTP file.  The deletion date is the first day the edit no longer applies."""
     edits: list[ProcedureEdit] = []
-    for number, cells in _rows(path):
+    for number, cells in _rows(path, "PTP"):
         if len(cells) < 6 or not _CODE.match(cells[1].upper()):
             raise NcciFileError(f"{path}:{number}: expected 6 or 7 columns of a PTP row")
         indicator = cells[5]
         if indicator not in ("0", "1", "9"):
             raise NcciFileError(
-                f"{path}:{number}: modifier indicator {indicator!r} is not 0, 1 or 9"
+                f"{path}:{number}: modifier indicator {_shown(indicator)} is not 0, 1 or 9"
             )
-        deleted = _date(cells[4], path, number)
+        effective = _date(cells[3], path, number, "effective date")
+        deleted = _date(cells[4], path, number, "deletion date")
+        if effective is not None and deleted is not None and deleted < effective:
+            raise NcciFileError(f"{path}:{number}: deletion date before the effective date")
         edits.append(
             ProcedureEdit(
                 column1=cells[0],
-                column2=cells[1],
+                column2=cells[1].upper(),
                 modifier_indicator=int(indicator),
-                effective_from=_date(cells[3], path, number),
+                effective_from=effective,
                 effective_to=deleted - timedelta(days=1) if deleted else None,
                 source=f"CMS NCCI PTP file {path.name}, line {number}",
                 rationale=cells[6] if len(cells) > 6 else "",
@@ -91,13 +161,17 @@ def load_ptp_file(path: Path) -> list[ProcedureEdit]:
 def load_mue_file(path: Path) -> list[UnitLimit]:
     """Read a CMS MUE file (practitioner, outpatient hospital or DME layout)."""
     limits: list[UnitLimit] = []
-    for number, cells in _rows(path):
-        if len(cells) < 3 or not cells[1].isdigit():
+    for number, cells in _rows(path, "MUE"):
+        if len(cells) < 3:
             raise NcciFileError(f"{path}:{number}: expected code, MUE value, MAI")
+        if not _UNITS.match(cells[1]):
+            raise NcciFileError(
+                f"{path}:{number}: the MUE value is not a whole number of at most 6 digits"
+            )
         mai = cells[2][:1]
         if mai not in ("1", "2", "3"):
             raise NcciFileError(
-                f"{path}:{number}: adjudication indicator {cells[2]!r} is not 1, 2 or 3"
+                f"{path}:{number}: adjudication indicator does not start with 1, 2 or 3"
             )
         limits.append(
             UnitLimit(
