@@ -9,6 +9,8 @@ configuration.
 
 from __future__ import annotations
 
+import os
+import stat
 import tomllib
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -192,14 +194,43 @@ def read_toml(
     """A TOML file as a dict; a missing or malformed one raises ``error`` naming ``origin``.
 
     One reading for every file the kernel takes: configuration, payer override files and
-    plugins' packaged data.
+    plugins' packaged data.  A file on disk must be a regular file of at most
+    :data:`MAX_TOML_BYTES`: a FIFO would hang the read and ``/dev/zero`` end in a
+    MemoryError, so both are refused naming the file, before anything is read.
     """
     try:
-        return tomllib.loads(source.read_text(encoding="utf-8"))
+        if isinstance(source, Path):
+            text = _read_bounded(source, origin, what, error)
+        else:
+            text = source.read_text(encoding="utf-8")
+        return tomllib.loads(text)
     except FileNotFoundError as exc:
         raise error(f"{origin}: {what} not found") from exc
+    except IsADirectoryError as exc:
+        raise error(f"{origin}: {what} is a folder, not a file") from exc
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise error(f"{origin}: not valid TOML: {exc}") from exc
+    except OSError as exc:
+        raise error(f"{origin}: cannot read the {what}: {exc.strerror or exc}") from exc
+
+
+#: the largest TOML file read (configuration, payer overrides): far above any real one.
+MAX_TOML_BYTES = 4 * 1024 * 1024
+
+
+def _read_bounded(path: Path, origin: str, what: str, error: type[ValueError]) -> str:
+    """A regular file's text, opened without blocking (a FIFO) and read to a bound."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a FIFO, device or socket"
+            raise error(f"{origin}: the {what} is {kind}, not a regular file")
+        data = handle.read(MAX_TOML_BYTES + 1)
+    if len(data) > MAX_TOML_BYTES:
+        raise error(f"{origin}: the {what} is larger than {MAX_TOML_BYTES:,} bytes")
+    return data.decode("utf-8")
 
 
 def _has_tool_section(path: Path) -> bool:

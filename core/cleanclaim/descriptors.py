@@ -11,25 +11,52 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+#: the largest descriptor file read (the full CPT code set is a few megabytes).
+MAX_DESCRIPTOR_BYTES = 64 * 1024 * 1024
+
 
 class DescriptorFileError(ValueError):
-    """The descriptor file cannot be read; names the file and line."""
+    """The descriptor file cannot be read; names the file and line, never its contents
+    (pointed at the wrong file, an error must not print a line of it)."""
 
 
 def load_descriptors(path: Path) -> dict[str, str]:
+    """Code -> descriptor.  UTF-8 (with or without a BOM), UTF-16 and Latin-1 are read
+    (:func:`cleanclaim.ncci.decode`); a first line that is not a code is a header."""
+    from cleanclaim.ncci import decode
+
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        if path.exists() and not path.is_file():
+            raise DescriptorFileError(f"{path}: not a file (a folder, a FIFO or a device)")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_DESCRIPTOR_BYTES + 1)
     except OSError as exc:
-        raise DescriptorFileError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        raise DescriptorFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_DESCRIPTOR_BYTES:
+        raise DescriptorFileError(f"{path}: larger than {MAX_DESCRIPTOR_BYTES:,} bytes")
+    text = decode(data)
     delimiter = "\t" if "\t" in text[:4096] else ","
     out: dict[str, str] = {}
-    for number, row in enumerate(csv.reader(text.splitlines(), delimiter=delimiter), start=1):
+    reader = csv.reader(text.splitlines(), delimiter=delimiter)
+    number = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            raise DescriptorFileError(f"{path}:{number + 1}: not a CSV or tab row") from None
+        number = reader.line_num
         if not row or not row[0].strip():
             continue
         code = row[0].strip().upper()
-        if len(code) != 5 or not code.isalnum():
+        if len(code) != 5 or not (code.isascii() and code.isalnum()):
             if number == 1:
                 continue  # a header line
-            raise DescriptorFileError(f"{path}:{number}: {row[0]!r} is not a CPT code")
+            raise DescriptorFileError(
+                f"{path}:{number}: the first cell is not a 5-character CPT or HCPCS code"
+            )
         out[code] = row[1].strip() if len(row) > 1 else ""
+    if not out:
+        raise DescriptorFileError(f"{path}: no rows of a code and its descriptor")
     return out
