@@ -11,6 +11,7 @@ carry their own data use ``extensions``.
 from __future__ import annotations
 
 import re
+import string
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeVar
@@ -77,6 +78,17 @@ def describe_validation(exc: ValidationError, whole: str = "claim") -> str:
     return "; ".join(parts)
 
 
+#: upper case for ASCII letters only: ``str.upper`` also maps ``ſ`` to ``S``, ``ı`` to
+#: ``I`` and ``ﬀ`` to ``FF``, which made look-alike letters real codes (``ſ39.012A``).
+_ASCII_UPPER = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
+
+
+def ascii_upper(text: str) -> str:
+    """``text`` with its ASCII letters upper-cased and every other character as it was
+    (so a code with a look-alike letter keeps it, and its shape check refuses it)."""
+    return text.upper() if text.isascii() else text.translate(_ASCII_UPPER)
+
+
 def normalize_diagnosis(raw: str) -> str:
     """Dotted upper-case form of an ICD-10-CM code, whatever spacing or dot it came with.
 
@@ -86,7 +98,7 @@ def normalize_diagnosis(raw: str) -> str:
     flat = raw.replace(".", "")
     # Fast path (the usual case): without dots it is alphanumeric, so it holds no
     # whitespace and the regular expression would remove nothing more.
-    flat = flat.upper() if flat.isalnum() else _CODE_CHARS.sub("", raw).upper()
+    flat = ascii_upper(flat) if flat.isalnum() else ascii_upper(_CODE_CHARS.sub("", raw))
     return flat if len(flat) <= 3 else f"{flat[:3]}.{flat[3:]}"
 
 
@@ -98,8 +110,8 @@ def normalize_specialty(raw: str) -> str:
 def normalize_procedure(raw: str) -> str:
     """Upper-case CPT/HCPCS code without spaces (``g0283`` and ``G0283`` are one code)."""
     if raw.isalnum():  # the usual case: nothing for the regular expression to remove
-        return raw.upper()
-    return _CODE_CHARS.sub("", raw).upper()
+        return ascii_upper(raw)
+    return ascii_upper(_CODE_CHARS.sub("", raw))
 
 
 class _Strict(BaseModel):

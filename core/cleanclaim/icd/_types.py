@@ -8,12 +8,14 @@ data it was handed.
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
 _STRIP = re.compile(r"[\s.]+")
+_ASCII_UPPER = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
 
 
 def normalize_code(raw: str) -> str:
@@ -22,7 +24,9 @@ def normalize_code(raw: str) -> str:
     Claims carry codes with or without the dot and in any case; every query normalises
     first so that ``is_billable("m62830")`` and ``is_billable("M62.830")`` agree.
     """
-    flat = _STRIP.sub("", raw).upper()
+    flat = _STRIP.sub("", raw)
+    # ASCII case only: str.upper maps look-alikes (``ſ``, ``ı``) to real letters.
+    flat = flat.upper() if flat.isascii() else flat.translate(_ASCII_UPPER)
     return flat if len(flat) <= 3 else f"{flat[:3]}.{flat[3:]}"
 
 
