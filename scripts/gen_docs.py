@@ -27,7 +27,7 @@ from typing import Any
 
 from cleanclaim.contributions import Rule
 from cleanclaim.engine import Engine, InputError, RegisteredRule
-from cleanclaim.models import Claim, Report
+from cleanclaim.schemas import MODELS, json_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -236,7 +236,7 @@ def index_page(rules: list[RegisteredRule]) -> str:
 
 
 def schema_page(name: str, schema: Mapping[str, Any]) -> str:
-    title = "Claim" if name == "claim" else "Report"
+    title = {"claim": "Claim", "report": "Report", "invalid": "Invalid batch record"}[name]
     return "\n".join(
         [
             GENERATED,
@@ -260,8 +260,8 @@ def generate(out: Path, engine: Engine | None = None) -> list[Path]:
     files: dict[Path, str] = {Path("rules/index.md"): index_page(rules)}
     for reg in rules:
         files[Path(f"rules/{reg.rule.id}.md")] = rule_page(engine, reg)
-    for name, model in (("claim", Claim), ("report", Report)):
-        schema = model.model_json_schema()
+    for name in MODELS:
+        schema = json_schema(name)
         files[Path(f"reference/schemas/{name}.json")] = json.dumps(schema, indent=2) + "\n"
         files[Path(f"reference/schemas/{name}.md")] = schema_page(name, schema)
     rules_dir = out / "rules"

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from cleanclaim.models import DatasetUsed, Finding, Report, trusted
+from cleanclaim.models import (
+    REPORT_SCHEMA_VERSION,
+    DatasetUsed,
+    Finding,
+    PayerUsed,
+    Report,
+    trusted,
+)
 
 
 def test_trusted_equals_model_construct() -> None:
@@ -25,5 +32,14 @@ def test_trusted_equals_model_construct() -> None:
     used = DatasetUsed(
         system="ICD-10-CM", fiscal_year=2026, release="2026-April", release_date=date(2026, 4, 1)
     )
-    report = {"claim_id": "X", "status": "error", "dataset": used, "findings": [fast]}
+    payer = PayerUsed(payer=None, profile="commercial", note="no payer given: commercial defaults")
+    report = {
+        "claim_id": "X",
+        "status": "error",
+        "dataset": used,
+        "findings": [fast],
+        "payer": payer,
+        "cleanclaim_version": "0.1.0",
+        "schema_version": REPORT_SCHEMA_VERSION,
+    }
     assert trusted(Report, **report).model_dump_json() == Report(**report).model_dump_json()

@@ -39,10 +39,12 @@ from cleanclaim.icd import (
     NoDatasetError,
 )
 from cleanclaim.models import (
+    REPORT_SCHEMA_VERSION,
     SEVERITY_RANK,
     Claim,
     DatasetUsed,
     Finding,
+    PayerUsed,
     Report,
     describe_validation,
     status_of,
@@ -66,6 +68,8 @@ from cleanclaim.tables import EditEntry, EngineTables, LimitEntry
 ENGINE_RULE = "ENG001"
 #: diagnosis lists whose hits are remembered before the engine starts over (about 10 MB).
 HITS_LIMIT = 16_384
+#: payer ids whose report record is remembered before the engine starts over.
+PAYERS_LIMIT = 1024
 
 
 class EngineBuildError(RuntimeError):
@@ -107,6 +111,8 @@ class Engine:
         self._remembered_hits: dict[
             tuple[int, Dataset, tuple[str, ...], str | None], tuple[tuple[ActiveRule, Hit], ...]
         ] = {}
+        #: the report's payer record per claim payer (bounded: payer ids come from claims)
+        self._payers_used: dict[str | None, PayerUsed] = {}
         self._lock = threading.Lock()
 
     # -- building -------------------------------------------------------------------------
@@ -282,7 +288,35 @@ class Engine:
             status=status_of(findings) if findings else "clean",
             dataset=_dataset_used(dataset.info),
             findings=findings,
+            payer=self.payer_used(claim.payer),
+            cleanclaim_version=__version__,
+            schema_version=REPORT_SCHEMA_VERSION,
         )
+
+    def payer_used(self, payer: str | None) -> PayerUsed:
+        """The report's record of the payer profile for a claim whose payer is ``payer``
+        (None: it names none); one shared (frozen) object per payer."""
+        used = self._payers_used.get(payer)
+        if used is None:
+            chosen = payer or self.config.default_payer
+            profile = self.selection.profile_of(chosen)
+            if payer is None and chosen == profile == "commercial":
+                note = "no payer given: commercial defaults"
+            elif payer is None and profile == chosen:
+                note = f"no payer given: the default payer, {profile}"
+            elif payer is None:
+                note = f"no payer given; the default payer {chosen!r} has no profile: "
+                note += f"{profile} defaults"
+            elif profile == payer:
+                note = "the claim's payer"
+            else:
+                note = f"payer {payer!r} has no profile of its own: {profile} defaults"
+            used = PayerUsed(payer=payer, profile=profile, note=note)
+            with self._lock:
+                if len(self._payers_used) >= PAYERS_LIMIT:
+                    self._payers_used.clear()
+                self._payers_used[payer] = used
+        return used
 
     def check_many(self, claims: Iterable[Claim | Mapping[str, Any]]) -> Iterator[Report]:
         """Check claims lazily, one report per claim, in input order."""
@@ -605,6 +639,9 @@ def lost_claim_report(
         status="error",
         dataset=_dataset_used(dataset.info),
         findings=[finding],
+        payer=engine.payer_used(valid.payer),
+        cleanclaim_version=__version__,
+        schema_version=REPORT_SCHEMA_VERSION,
     )
 
 

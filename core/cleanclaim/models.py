@@ -322,8 +322,33 @@ class DatasetUsed(BaseModel):
     verified: bool = True
 
 
+#: The version of the report's JSON shape (docs/reference/schemas/report.json): the minor
+#: number grows when fields are added, the major one when a field changes or goes, so a
+#: consumer can refuse a report it was not written for.
+REPORT_SCHEMA_VERSION = "1.1"
+
+
+class PayerUsed(BaseModel):
+    """Which payer profile's overrides the claim was judged under, and why that one.
+
+    ``payer`` is the claim's own payer (None when it names none), ``profile`` the profile
+    applied (``medicare``, ``commercial``, or a payer an override file defines), and
+    ``note`` says in words how it was chosen: ``"the claim's payer"``, ``"no payer
+    given: commercial defaults"`` or ``"payer 'acme' has no profile of its own:
+    commercial defaults"``.  A Medicare rule that did not fire on a claim whose payer
+    was misspelt is explained by this record.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    payer: str | None
+    profile: str
+    note: str
+
+
 class Report(BaseModel):
-    """The verdict on one claim: its findings in a stable order and the worst severity."""
+    """The verdict on one claim: its findings in a stable order and the worst severity,
+    the dataset and payer profile it was judged against, and the versions that made it."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -331,6 +356,13 @@ class Report(BaseModel):
     status: Status
     dataset: DatasetUsed
     findings: list[Finding] = Field(default_factory=list)
+    payer: PayerUsed | None = Field(
+        default=None, description="The payer profile applied (None only in old reports)."
+    )
+    cleanclaim_version: str = Field(default="", description="The cleanclaim that checked it.")
+    schema_version: str = Field(
+        default=REPORT_SCHEMA_VERSION, description="The version of this report's JSON shape."
+    )
 
 
 def status_of(findings: list[Finding]) -> Status:

@@ -93,8 +93,13 @@ def test_overrides_naming_a_rule_are_on_its_page() -> None:
 def test_schema_pages_match_the_models() -> None:
     import json
 
-    from cleanclaim.models import Claim, Report
+    from cleanclaim.schemas import MODELS, json_schema
 
-    for name, model in (("claim", Claim), ("report", Report)):
+    for name, model in MODELS.items():
         data = json.loads((DOCS / "reference" / "schemas" / f"{name}.json").read_text())
-        assert data == model.model_json_schema()
+        assert data == json_schema(name)
+        assert {k: v for k, v in data.items() if k not in ("$schema", "$id")} == (
+            model.model_json_schema()
+        )
+        assert data["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+        assert data["$id"].endswith(f"/docs/reference/schemas/{name}.json")

@@ -25,8 +25,10 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--config", metavar="FILE")
     p.set_defaults(func=run_plugins)
-    p = sub.add_parser("schema", help="print the JSON Schema of a claim or a report")
-    p.add_argument("which", choices=("claim", "report"))
+    p = sub.add_parser(
+        "schema", help="print the JSON Schema of a claim, a report or a batch's invalid record"
+    )
+    p.add_argument("which", choices=("claim", "report", "invalid"))
     p.set_defaults(func=run_schema)
 
 
@@ -137,8 +139,7 @@ def run_plugins(args: argparse.Namespace) -> int:
 
 
 def run_schema(args: argparse.Namespace) -> int:
-    from cleanclaim.models import Claim, Report
+    from cleanclaim.schemas import json_schema
 
-    model = Claim if args.which == "claim" else Report
-    print(json.dumps(model.model_json_schema(), indent=2))
+    print(json.dumps(json_schema(args.which), indent=2))
     return 0

@@ -26,6 +26,8 @@ def render_report(
         f"claim {_printable(report.claim_id or '(no id)')}: {report.status.upper()}"
         f"  [{ds.system} FY{ds.fiscal_year}, release {ds.release}]"
     ]
+    if report.payer is not None:
+        lines.append(f"  payer profile: {_printable(payer_line(report))}")
     caveat = dataset_caveat(report)
     if caveat:
         lines.append(f"  {caveat}")
@@ -41,6 +43,14 @@ def render_report(
         for finding in group:
             lines.extend(_finding_lines(finding, color))
     return "\n".join(lines) + "\n"
+
+
+def payer_line(report: Report) -> str:
+    """``medicare (the claim's payer)``: which payer profile the report applied, and why."""
+    used = report.payer
+    if used is None:
+        return ""
+    return f"{used.profile} ({used.note})"
 
 
 def dataset_caveat(report: Report) -> str:
