@@ -8,6 +8,7 @@ by any number of threads (the dataset registry loads each fiscal year under a lo
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
@@ -65,6 +66,11 @@ from cleanclaim.selection import (
 )
 from cleanclaim.tables import EditEntry, EngineTables, LimitEntry
 
+#: what a vendor's log pipeline gets: plugins loaded and failed, build problems, the
+#: datasets an engine serves, fallbacks used.  Never a claim's content (claims carry
+#: patient data): no code, id, date of service or payer of any claim is logged.
+log = logging.getLogger("cleanclaim")
+
 ENGINE_RULE = "ENG001"
 #: diagnosis lists whose hits are remembered before the engine starts over (about 10 MB).
 HITS_LIMIT = 16_384
@@ -113,6 +119,8 @@ class Engine:
         ] = {}
         #: the report's payer record per claim payer (bounded: payer ids come from claims)
         self._payers_used: dict[str | None, PayerUsed] = {}
+        self._fallbacks_logged: set[str] = set()
+        self._datasets_used: set[Dataset] = set()
         self._lock = threading.Lock()
 
     # -- building -------------------------------------------------------------------------
@@ -196,6 +204,7 @@ class Engine:
         ]
         registry = datasets or DatasetRegistry.for_data_dir(config.datasets_dir)
         _check_fallback(config, registry)
+        _log_build(records, failures, problems, registry, config)
         return cls(
             tables=tables,
             rules=dict(sorted(contributions.rules.items())),
@@ -255,9 +264,19 @@ class Engine:
             if fallback is None:
                 raise InputError(f"date_of_service: {exc}") from exc
             dataset = self.datasets.for_fiscal_year(fallback)
+            if dataset.info.name not in self._fallbacks_logged:
+                self._fallbacks_logged.add(dataset.info.name)  # once per engine and year
+                log.warning(
+                    "fallback: claims whose date no dataset serves are judged against %s "
+                    "(asked for by %s); each such report carries ENG002",
+                    dataset.info.name,
+                    self.config.fallback_source,
+                )
             fallback_note = _fallback_finding(
                 claim.date_of_service, dataset.info, exc.missing, self.config.fallback_source
             )
+        if dataset not in self._datasets_used:
+            self._note_dataset(dataset)
         payer = claim.payer or self.config.default_payer
         selection = self.selection
         profile = selection.profile_of(payer)
@@ -291,6 +310,20 @@ class Engine:
             payer=self.payer_used(claim.payer),
             cleanclaim_version=__version__,
             schema_version=REPORT_SCHEMA_VERSION,
+        )
+
+    def _note_dataset(self, dataset: Dataset) -> None:
+        """Log the first claim an engine checks against each dataset (not the claim)."""
+        with self._lock:
+            if dataset in self._datasets_used:
+                return
+            self._datasets_used.add(dataset)
+        info = dataset.info
+        log.info(
+            "dataset in use: %s (%s%s)",
+            info.name,
+            info.origin,
+            ", provisional" if info.provisional else "",
         )
 
     def payer_used(self, payer: str | None) -> PayerUsed:
@@ -380,6 +413,43 @@ def _foreign_overrides(
                 "of this plugin and is ignored: a plugin's overrides apply to its own rules "
                 "only (another's rules are changed in the user's configuration)",
             )
+
+
+def _log_build(
+    records: list[PluginRecord],
+    failures: list[LoadFailure],
+    problems: list[BuildProblem],
+    registry: DatasetRegistry,
+    config: Config,
+) -> None:
+    """One record per plugin loaded, plugin failed and build problem, and the datasets."""
+    for record in records:
+        log.info("plugin loaded: %s %s (%d rules)", record.name, record.version, len(record.rules))
+    for failure in failures:
+        log.warning(
+            "plugin failed to load: %s (%s %s): %s",
+            failure.name,
+            failure.distribution,
+            failure.version,
+            failure.error,
+        )
+    for problem in problems:
+        log.warning("plugin %s: %s: %s", problem.plugin, problem.hook, problem.error)
+    for info in registry.available():
+        log.info(
+            "dataset available: %s (%s, serves %s to %s%s)",
+            info.name,
+            info.origin,
+            info.serves_from,
+            info.serves_to,
+            ", provisional" if info.provisional else "",
+        )
+    if config.fallback_fiscal_year is not None:
+        log.info(
+            "fallback fiscal year %d is configured (%s)",
+            config.fallback_fiscal_year,
+            config.fallback_source,
+        )
 
 
 def _check_fallback(config: Config, registry: DatasetRegistry) -> None:
