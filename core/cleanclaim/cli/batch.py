@@ -50,6 +50,7 @@ from cleanclaim import interrupts
 from cleanclaim.cli.check import MAX_CLAIM_BYTES, DuplicateKeyError, reject_duplicate_keys
 from cleanclaim.cli.errors import CliInputError
 from cleanclaim.cli.outfile import AtomicOutput, OutputWriteError, refuse_same_file
+from cleanclaim.cli.plugin_output import building, checked
 from cleanclaim.config import Config
 from cleanclaim.engine import Engine, InputError
 from cleanclaim.models import shown
@@ -140,7 +141,7 @@ def check_record(engine: Engine, number: int, raw: bytes | str | Rejected) -> Re
     if isinstance(data, tuple):
         return data
     try:
-        report = engine.check(data)
+        report = checked(engine.check, data)  # plugin output never quotes the claim
     except InputError as exc:
         return _invalid(number, str(exc).split("; "))
     return (
@@ -408,7 +409,8 @@ def _worker_main(conn: Connection, config: Config, slot: Any, beat: Any) -> None
         global _ENGINE, _BEAT
         _BEAT = beat
         if _ENGINE is None:  # spawn start method: nothing inherited, build once here
-            _ENGINE = Engine.build(config=config)  # the parent's resolved configuration
+            with building():  # a plugin's print at import must not reach the output
+                _ENGINE = Engine.build(config=config)  # the parent's resolved configuration
         engine = _ENGINE
         from cleanclaim import engine as engine_module
 

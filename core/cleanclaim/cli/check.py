@@ -18,6 +18,7 @@ from typing import IO, Any
 
 from cleanclaim.cli.errors import CliInputError
 from cleanclaim.cli.output import render_report
+from cleanclaim.cli.plugin_output import building, checked
 from cleanclaim.config import Config
 from cleanclaim.engine import Engine, InputError
 from cleanclaim.models import Report, shown
@@ -74,7 +75,9 @@ def load_config(args: argparse.Namespace) -> Config:
 
 
 def build_engine(args: argparse.Namespace) -> Engine:
-    engine = Engine.build(config=load_config(args))
+    config = load_config(args)
+    with building():  # a plugin's print at import goes to stderr: stdout is the report's
+        engine = Engine.build(config=config)
     for failure in engine.load_failures:
         print(
             f"cleanclaim: warning: plugin {failure.name} ({failure.distribution} "
