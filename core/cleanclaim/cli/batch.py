@@ -836,9 +836,11 @@ def _run_batch(
                     progress.update(total)
             if progress is not None:
                 progress.update(total, final=True)
-    for text in summary_lines(statuses, rules, total):
+    from cleanclaim.cli.check import batch_status
+
+    for text in summary_lines(statuses, rules, total, args):
         print(text, file=sys.stderr)
-    return 1 if statuses["error"] or statuses["invalid"] else 0
+    return batch_status(statuses, args)
 
 
 class _nothing:

@@ -1,22 +1,27 @@
-"""``cleanclaim check``: one claim file, or a JSONL batch.
+"""``cleanclaim check``: claim files, or a JSONL/CSV batch; flags as ruff users know them.
 
-A single claim that cannot be read is an input error (exit 2).  In a batch, a record that
-cannot be read becomes an ``invalid`` result line and the batch goes on: a clearinghouse
-would rather hold one claim than a night's file.
+A claim file that cannot be read is an input error (exit 2, after the other files given
+were checked).  In a batch, a record that cannot be read becomes an ``invalid`` result
+line and the batch goes on: a clearinghouse would rather hold one claim than a night's
+file.  A flag that does not apply to the mode it is given in (``--output`` or
+``--workers`` with claim files, a text or CSV output format with ``--batch``) is a usage
+error, never ignored.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
+import shutil
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from cleanclaim.cli.errors import CliInputError
+from cleanclaim.cli.errors import EXIT_INPUT, CliInputError, UsageError, report_error
 from cleanclaim.cli.output import render_report
 from cleanclaim.cli.plugin_output import building, checked
 from cleanclaim.config import Config
@@ -26,18 +31,94 @@ from cleanclaim.models import Report, shown
 MAX_CLAIM_BYTES = 10 * 1024 * 1024
 
 
+OUTPUT_FORMATS = ("text", "json", "jsonl", "csv")
+#: the columns of ``--output-format csv``: one row per finding (a claim without findings
+#: gets one row with the rule columns empty, so every claim checked is in the sheet).
+CSV_COLUMNS = (
+    "file",
+    "claim_id",
+    "status",
+    "rule",
+    "severity",
+    "source",
+    "location",
+    "codes",
+    "suggestions",
+    "message",
+    "reference",
+)
+
+
 def register(sub: argparse._SubParsersAction[Any]) -> None:
-    p = sub.add_parser("check", help="check a claim (JSON) or a batch (JSONL)")
-    p.add_argument("claim", nargs="?", help="claim JSON file ('-' for standard input)")
-    p.add_argument("--batch", metavar="CLAIMS.jsonl", help="one claim per line")
+    p = sub.add_parser(
+        "check",
+        help="check claim files (JSON) or a batch (JSONL or CSV)",
+        description="Check claim files, or one batch file.  Exit status: 0 when no claim "
+        "fails (see --fail-on), 1 when one does, 2 for bad input or usage.",
+    )
+    p.add_argument(
+        "claim", nargs="*", metavar="CLAIM.json", help="claim JSON files ('-' for standard input)"
+    )
+    p.add_argument("--batch", metavar="CLAIMS.jsonl", help="one claim per line (or a CSV file)")
     p.add_argument("--output", metavar="RESULTS.jsonl", help="batch results (default: stdout)")
     p.add_argument(
         "--workers",
-        default="1",
+        default=None,
         metavar="N",
         help="batch worker processes, or 'auto' for one per core this process may use",
     )
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--output-format",
+        "--format",
+        dest="output_format",
+        choices=OUTPUT_FORMATS,
+        default=None,
+        help="text (default for claim files), json, jsonl (one report per line; the batch "
+        "format) or csv (one row per finding); --format is the same option",
+    )
+    p.add_argument(
+        "--select",
+        metavar="RULES",
+        help="comma-separated rule ids, names, globs, groups or plugins to run "
+        "(replaces the configuration's select)",
+    )
+    p.add_argument(
+        "--extend-select",
+        metavar="RULES",
+        help="comma-separated selectors added to the configuration's select",
+    )
+    p.add_argument(
+        "--ignore",
+        metavar="RULES",
+        help="comma-separated selectors to switch off, added to the configuration's ignore",
+    )
+    p.add_argument(
+        "--statistics", action="store_true", help="print the number of findings per rule"
+    )
+    p.add_argument(
+        "--exit-zero",
+        action="store_true",
+        help="exit 0 even when claims fail (2 still means bad input or usage)",
+    )
+    p.add_argument(
+        "--fail-on",
+        choices=("error", "warning"),
+        default="error",
+        help="the status that makes the exit status 1: error (default) or warning",
+    )
+    p.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="print only claims with findings, and no summary",
+    )
+    p.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour text output: auto (on a terminal, unless NO_COLOR is set; FORCE_COLOR "
+        "turns it on), always or never",
+    )
     p.add_argument("--payer", help="payer id for claims that name none")
     p.add_argument("--config", metavar="FILE", help="cleanclaim.toml or pyproject.toml")
     p.add_argument(
@@ -71,13 +152,36 @@ def load_config(args: argparse.Namespace) -> Config:
         config = config.with_fallback(args.fallback_fy, "--fallback-fy")
     if getattr(args, "data_dir", None):
         config = config.model_copy(update={"data_dir": Path(args.data_dir).expanduser().absolute()})
-    return config
+    return _with_selectors(config, args)
+
+
+def _selectors(value: str | None) -> tuple[str, ...]:
+    return tuple(s.strip() for s in (value or "").split(",") if s.strip())
+
+
+def _with_selectors(config: Config, args: argparse.Namespace) -> Config:
+    """``--select``, ``--extend-select`` and ``--ignore`` applied over the configuration,
+    as ruff applies its own: select replaces, extend-select and ignore add."""
+    select = _selectors(getattr(args, "select", None))
+    extend = _selectors(getattr(args, "extend_select", None))
+    ignore = _selectors(getattr(args, "ignore", None))
+    if not (select or extend or ignore):
+        return config
+    chosen = select or config.select
+    if extend and chosen:  # an empty select runs every rule already
+        chosen = (*chosen, *extend)
+    origin = config.origin
+    updated = config.model_copy(update={"select": chosen, "ignore": (*config.ignore, *ignore)})
+    where = "the command line" if origin == "configuration" else f"{origin} or the command line"
+    return updated.with_origin(where)
 
 
 def build_engine(args: argparse.Namespace) -> Engine:
     config = load_config(args)
     with building():  # a plugin's print at import goes to stderr: stdout is the report's
         engine = Engine.build(config=config)
+    # for the batch summary's --statistics, which sees only the tallies
+    args.rule_names = {rule_id: reg.rule.name for rule_id, reg in engine.rules.items()}
     for failure in engine.load_failures:
         print(
             f"cleanclaim: warning: plugin {failure.name} ({failure.distribution} "
@@ -134,15 +238,143 @@ def parse_claim(text: str, origin: str) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     if args.batch and args.claim:
-        raise CliInputError("give either a claim file or --batch, not both")
+        raise UsageError("check: give claim files or --batch, not both")
     if not args.batch and not args.claim:
-        raise CliInputError("check needs a claim file or --batch CLAIMS.jsonl")
-    args.workers = workers_from(args.workers)
+        raise UsageError("check: needs claim files or --batch CLAIMS.jsonl")
     if args.batch:
+        if args.output_format not in (None, "jsonl"):
+            raise UsageError(
+                f"check: --output-format {args.output_format} does not apply to --batch, "
+                "which writes one JSON report per line (jsonl)"
+            )
+        args.workers = workers_from(args.workers if args.workers is not None else "1")
         from cleanclaim.cli.batch import run_batch
 
-        return run_batch(args)
-    return _check_one(args)
+        status = run_batch(args)
+        return 0 if args.exit_zero and status == 1 else status
+    for flag, given in (("--output", args.output), ("--workers", args.workers)):
+        if given is not None:
+            raise UsageError(
+                f"check: {flag} applies to --batch only; claim files are written to stdout"
+            )
+    if args.claim.count("-") > 1:
+        raise UsageError("check: standard input ('-') can be read once")
+    return _check_files(args)
+
+
+def failed(status: str, fail_on: str) -> bool:
+    """True when a report with ``status`` makes the exit status 1 under ``--fail-on``."""
+    return status == "error" or (fail_on == "warning" and status == "warning")
+
+
+def use_color(choice: str, stream: IO[str]) -> bool:
+    """``--color``: ``always``/``never`` as given; ``auto`` colours a terminal unless
+    ``NO_COLOR`` is set (no-color.org), and ``FORCE_COLOR`` colours any stream."""
+    if choice != "auto":
+        return choice == "always"
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return stream.isatty()
+
+
+def _check_files(args: argparse.Namespace) -> int:
+    """Check each claim file in turn; a file that cannot be read is reported on stderr
+    naming it, the others are still checked, and the exit status is then 2."""
+    engine = build_engine(args)
+    fmt = args.output_format or "text"
+    out = sys.stdout
+    color = use_color(args.color, out)
+    width = shutil.get_terminal_size().columns if out.isatty() else None
+    reports: list[tuple[str, Report]] = []
+    bad = 0
+    csv_writer = csv.writer(out, lineterminator="\n") if fmt == "csv" else None
+    if csv_writer is not None:
+        csv_writer.writerow(CSV_COLUMNS)
+    for name in args.claim:
+        origin = "<stdin>" if name == "-" else name
+        try:
+            data = parse_claim(_read_text(name), origin)
+            report = checked(engine.check, data)  # plugin output never quotes the claim
+        except InputError as exc:
+            bad += 1
+            report_error(CliInputError(f"{origin}: {exc}"))
+            continue
+        except CliInputError as exc:
+            bad += 1
+            report_error(exc)
+            continue
+        reports.append((origin, report))
+        if fmt == "text":
+            if not (args.quiet and not report.findings):
+                if len(reports) > 1 and not args.quiet:
+                    out.write("\n")
+                out.write(_text(report, engine, color, width, origin, len(args.claim) > 1))
+        elif fmt == "jsonl":
+            out.write(report.model_dump_json() + "\n")
+        elif csv_writer is not None:
+            csv_writer.writerows(csv_rows(origin, report))
+    if fmt == "json":
+        if len(args.claim) == 1 and reports:
+            out.write(reports[0][1].model_dump_json(indent=2) + "\n")
+        elif len(args.claim) > 1:
+            body = ",\n".join(r.model_dump_json(indent=2) for _, r in reports)
+            out.write(f"[\n{body}\n]\n" if body else "[]\n")
+    if args.statistics:
+        rules = Counter(f.rule for _, r in reports for f in r.findings)
+        for line in statistics_lines(rules, args.rule_names):
+            print(line, file=sys.stderr if fmt != "text" else out)
+    if len(args.claim) > 1 and not args.quiet:
+        statuses: Counter[str] = Counter(str(r.status) for _, r in reports)
+        statuses["invalid"] = bad
+        print(next(iter(summary_lines(statuses, Counter(), len(args.claim)))), file=sys.stderr)
+    if bad:
+        return EXIT_INPUT
+    if args.exit_zero:
+        return 0
+    return 1 if any(failed(r.status, args.fail_on) for _, r in reports) else 0
+
+
+def _text(
+    report: Report, engine: Engine, color: bool, width: int | None, origin: str, many: bool
+) -> str:
+    text = render_report(
+        report, color=color, labels=engine.tables.label, width=width, respect_no_color=False
+    )
+    return f"{origin}: {text}" if many else text
+
+
+def csv_rows(origin: str, report: Report) -> list[list[str]]:
+    """``--output-format csv``: one row per finding of ``report`` (one for a claim with
+    none), in :data:`CSV_COLUMNS` order."""
+    head = [origin, report.claim_id or "", report.status]
+    if not report.findings:
+        return [head + [""] * (len(CSV_COLUMNS) - len(head))]
+    return [
+        [
+            *head,
+            f.rule,
+            f.severity,
+            f.source,
+            f.location,
+            " ".join(f.codes),
+            " ".join(f.suggestions),
+            f.message,
+            f.reference or "",
+        ]
+        for f in report.findings
+    ]
+
+
+def statistics_lines(rules: Counter[str], names: Mapping[str, str]) -> Iterator[str]:
+    """``--statistics``: ``count  RULE  name`` per rule, most frequent first (ruff's)."""
+    if not rules:
+        yield "no findings"
+        return
+    wide = len(str(max(rules.values())))
+    for rule_id, count in sorted(rules.items(), key=lambda kv: (-kv[1], kv[0])):
+        yield f"{count:>{wide}}  {rule_id:<7} {names.get(rule_id, '')}".rstrip()
 
 
 def workers_from(value: str | int) -> int:
@@ -187,28 +419,26 @@ def _decode(raw: bytes, name: str) -> str:
         raise CliInputError(f"{name}: not UTF-8 text (byte {exc.start})") from exc
 
 
-def _check_one(args: argparse.Namespace) -> int:
-    origin = "<stdin>" if args.claim == "-" else args.claim
-    data = parse_claim(_read_text(args.claim), origin)
-    engine = build_engine(args)
-    try:
-        report = engine.check(data)
-    except InputError as exc:
-        raise CliInputError(f"{origin}: {exc}") from exc
-    write_report(report, args.format, sys.stdout, engine)
-    return 1 if report.status == "error" else 0
-
-
-def write_report(report: Report, fmt: str, out: IO[str], engine: Engine) -> None:
-    if fmt == "json":
-        out.write(report.model_dump_json(indent=2) + "\n")
-    else:
-        out.write(render_report(report, color=out.isatty(), labels=engine.tables.label))
-
-
-def summary_lines(statuses: Counter[str], rules: Counter[str], total: int) -> Iterator[str]:
+def summary_lines(
+    statuses: Counter[str], rules: Counter[str], total: int, args: argparse.Namespace | None = None
+) -> Iterator[str]:
+    """The summary on stderr: counts per status, then the most frequent rules (every
+    rule with ``--statistics``; nothing with ``--quiet``)."""
+    if args is not None and getattr(args, "quiet", False):
+        return
     parts = ", ".join(f"{statuses[s]} {s}" for s in ("clean", "warning", "error", "invalid"))
     yield f"{total} claims: {parts}"
-    if rules:
+    if args is not None and getattr(args, "statistics", False):
+        yield from statistics_lines(rules, getattr(args, "rule_names", {}))
+    elif rules:
         top = ", ".join(f"{rule} x{count}" for rule, count in rules.most_common(5))
-        yield f"top rules: {top}"
+        more = len(rules) - 5
+        tail = f" (and {more} more rules: --statistics lists them all)" if more > 0 else ""
+        yield f"top rules: {top}{tail}"
+
+
+def batch_status(statuses: Counter[str], args: argparse.Namespace) -> int:
+    """A batch's exit status: 1 when a record is invalid or fails ``--fail-on``."""
+    if statuses["invalid"] or statuses["error"]:
+        return 1
+    return 1 if getattr(args, "fail_on", "error") == "warning" and statuses["warning"] else 0

@@ -7,6 +7,7 @@ and logs stay plain.
 from __future__ import annotations
 
 import os
+import textwrap
 from collections.abc import Callable
 
 from cleanclaim.models import Finding, Report
@@ -18,9 +19,29 @@ _HEADINGS = {"error": "Errors", "warning": "Warnings", "info": "Notes"}
 
 
 def render_report(
-    report: Report, *, color: bool = False, labels: Callable[[str], str] | None = None
+    report: Report,
+    *,
+    color: bool = False,
+    labels: Callable[[str], str] | None = None,
+    width: int | None = None,
+    respect_no_color: bool = True,
 ) -> str:
-    color = color and not os.environ.get("NO_COLOR")
+    """The report as a coder reads it.
+
+    Args:
+        report: The report to show.
+        color: Colour the headings and rule ids with ANSI escapes.
+        labels: Short labels of procedure codes (unused by the text itself; kept for
+            callers that pass the engine's ``tables.label``).
+        width: Wrap messages and references to this many columns (a terminal's width);
+            None leaves every line whole, as a pipe or a log wants it.
+        respect_no_color: Turn ``color`` off when ``NO_COLOR`` is set; the command line
+            passes False, having already decided with ``--color``.
+
+    Returns:
+        The text, ending with a newline.
+    """
+    color = color and not (respect_no_color and os.environ.get("NO_COLOR"))
     ds = report.dataset
     lines = [
         f"claim {_printable(report.claim_id or '(no id)')}: {report.status.upper()}"
@@ -41,7 +62,7 @@ def render_report(
         lines.append("")
         lines.append(_paint(heading, _COLORS[severity] + _BOLD, color))
         for finding in group:
-            lines.extend(_finding_lines(finding, color))
+            lines.extend(_finding_lines(finding, color, width))
     return "\n".join(lines) + "\n"
 
 
@@ -70,17 +91,30 @@ def dataset_caveat(report: Report) -> str:
     return f"dataset FY{ds.fiscal_year} " + "; it also ".join(parts)
 
 
-def _finding_lines(finding: Finding, color: bool) -> list[str]:
+def _finding_lines(finding: Finding, color: bool, width: int | None = None) -> list[str]:
     where = f" at {finding.location}" if finding.location else ""
-    out = [
-        f"  {_paint(finding.rule, _BOLD, color)} [{finding.source}]{where}",
-        f"    {_printable(finding.message)}",
-    ]
+    out = [f"  {_paint(finding.rule, _BOLD, color)} [{finding.source}]{where}"]
+    out.extend(_wrapped(_printable(finding.message), "    ", width))
     if finding.suggestions:
-        out.append(f"    fix: {', '.join(finding.suggestions)}")
+        out.extend(_wrapped(f"fix: {', '.join(finding.suggestions)}", "    ", width))
     if finding.reference:
-        out.append(f"    ref: {finding.reference}")
+        out.extend(_wrapped(f"ref: {finding.reference}", "    ", width, "         "))
     return out
+
+
+def _wrapped(text: str, indent: str, width: int | None, more: str | None = None) -> list[str]:
+    """``text`` indented, wrapped to ``width`` columns when one is given (never below 40:
+    a very narrow terminal still gets readable lines, and words are never cut)."""
+    if width is None:
+        return [indent + text]
+    return textwrap.wrap(
+        text,
+        width=max(width - 1, 40),
+        initial_indent=indent,
+        subsequent_indent=more or indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 def _printable(text: str) -> str:
