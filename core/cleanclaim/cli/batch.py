@@ -49,11 +49,11 @@ from typing import IO, Any, ClassVar, Union
 from cleanclaim import interrupts
 from cleanclaim.cli.check import MAX_CLAIM_BYTES, DuplicateKeyError, reject_duplicate_keys
 from cleanclaim.cli.errors import CliInputError
+from cleanclaim.cli.inputs import UTF16_BOMS, UTF16_TEXT, key_shown, not_a_file, number_too_long
 from cleanclaim.cli.outfile import AtomicOutput, OutputWriteError, refuse_same_file
 from cleanclaim.cli.plugin_output import building, checked
 from cleanclaim.config import Config
 from cleanclaim.engine import Engine, InputError
-from cleanclaim.models import shown
 
 #: records (JSONL: lines) per unit of work: large enough that the parent's share of the
 #: work stays small, small enough that a window of them is some ten megabytes at most.
@@ -118,18 +118,26 @@ def _parse(number: int, raw: bytes | str | Rejected) -> dict[str, Any] | Result:
     """A record's claim object, or its ``invalid`` result."""
     if isinstance(raw, Rejected):
         return _invalid(number, list(raw.errors))
+    if isinstance(raw, bytes):
+        # decoded as check FILE decodes a file (_decode): json.loads(bytes) would read
+        # UTF-16 and UTF-32 and encoded surrogates that check refuses
+        if raw.startswith(UTF16_BOMS):
+            return _invalid(number, [UTF16_TEXT])
+        try:
+            raw = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            return _invalid(number, [f"not UTF-8 text (byte {exc.start})"])
     try:
         data = json.loads(raw, object_pairs_hook=_unique_keys)
     except DuplicateKeyError as exc:
-        return _invalid(number, [f"the key {shown(exc.key)} appears twice in one JSON object"])
+        return _invalid(number, [f"the key {key_shown(exc.key)} appears twice in one JSON object"])
     except json.JSONDecodeError as exc:
         return _invalid(number, [f"not valid JSON: {exc.msg} at column {exc.colno}"])
-    except UnicodeDecodeError as exc:
-        return _invalid(number, [f"not UTF-8 text (byte {exc.start})"])
     except RecursionError:
         return _invalid(number, ["JSON nested too deeply"])
     except ValueError:  # an integer longer than Python converts (4300 digits)
-        return _invalid(number, ["not valid JSON: a number is too long"])
+        where = number_too_long(raw).replace(" at line 1 column ", " at column ")
+        return _invalid(number, [f"not valid JSON: {where}"])
     if not isinstance(data, dict):
         return _invalid(number, [f"a claim must be a JSON object, not {type(data).__name__}"])
     return data
@@ -790,7 +798,10 @@ def run_batch(args: argparse.Namespace) -> int:
 
     source = Path(args.batch)
     if not source.is_file():
-        raise CliInputError(f"{args.batch}: no such file")
+        raise CliInputError(f"{args.batch}: {not_a_file(source)}")  # a folder or FIFO says so
+    with source.open("rb") as head:  # as check refuses a UTF-16 claim file
+        if head.read(2).startswith(UTF16_BOMS):
+            raise CliInputError(f"{args.batch}: UTF-16 text; save the claims as UTF-8")
     if args.output:
         refuse_same_file(source, args.output)
     restore = interrupts.install(sigterm=True)

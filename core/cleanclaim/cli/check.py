@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from cleanclaim.cli.errors import EXIT_INPUT, CliInputError, UsageError, report_error
+from cleanclaim.cli.inputs import key_shown, not_a_file, number_too_long
 from cleanclaim.cli.output import render_report
 from cleanclaim.cli.plugin_output import building, checked
 from cleanclaim.config import Config
@@ -225,10 +226,10 @@ def parse_claim(text: str, origin: str) -> dict[str, Any]:
             f"{origin}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from exc
     except DuplicateKeyError as exc:
-        key = shown(exc.key)
+        key = key_shown(exc.key)
         raise CliInputError(f"{origin}: the key {key} appears twice in one JSON object") from exc
     except ValueError as exc:  # e.g. an integer of more than 4300 digits
-        raise CliInputError(f"{origin}: not valid JSON: a number is too long") from exc
+        raise CliInputError(f"{origin}: not valid JSON: {number_too_long(text)}") from exc
     except RecursionError as exc:
         raise CliInputError(f"{origin}: JSON nested too deeply") from exc
     if not isinstance(data, dict):
@@ -404,7 +405,7 @@ def _read_text(name: str) -> str:
         return _decode(raw, "<stdin>")
     path = Path(name)
     if not path.is_file():
-        raise CliInputError(f"{name}: no such file")
+        raise CliInputError(f"{name}: {not_a_file(path)}")  # a folder or FIFO says so
     if path.stat().st_size > MAX_CLAIM_BYTES:
         raise CliInputError(too_big)
     return _decode(path.read_bytes(), name)
