@@ -45,6 +45,7 @@ from cleanclaim.models import (
     Claim,
     DatasetUsed,
     Finding,
+    InvalidRecord,
     PayerUsed,
     Report,
     describe_validation,
@@ -351,10 +352,27 @@ class Engine:
                 self._payers_used[payer] = used
         return used
 
-    def check_many(self, claims: Iterable[Claim | Mapping[str, Any]]) -> Iterator[Report]:
-        """Check claims lazily, one report per claim, in input order."""
-        for claim in claims:
-            yield self.check(claim)
+    def check_many(
+        self, claims: Iterable[Claim | Mapping[str, Any]]
+    ) -> Iterator[Report | InvalidRecord]:
+        """Check claims lazily, one result per claim, in input order.
+
+        A claim that cannot be checked (it fails validation, or no dataset serves its
+        date) yields an :class:`~cleanclaim.models.InvalidRecord` naming its 1-based
+        position and what is wrong, and the next claim is checked: as ``check --batch``
+        does, one bad claim never stops the others.
+
+        Args:
+            claims: Claims as :class:`~cleanclaim.models.Claim` objects or mappings.
+
+        Yields:
+            The report of each claim, or its invalid record.
+        """
+        for number, claim in enumerate(claims, start=1):
+            try:
+                yield self.check(claim)
+            except InputError as exc:
+                yield InvalidRecord(line=number, status="invalid", errors=str(exc).split("; "))
 
     def describe(self) -> dict[str, Any]:
         """What the engine was built from, for ``cleanclaim plugins`` and diagnostics."""

@@ -365,6 +365,21 @@ class Report(BaseModel):
     )
 
 
+class InvalidRecord(BaseModel):
+    """A claim that could not be checked: not valid JSON, not a claim, or a claim no
+    dataset serves.  A batch writes one per such record, and
+    :meth:`cleanclaim.engine.Engine.check_many` yields one in the claim's place.
+    ``errors`` name the field and never echo claim content."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    line: int = Field(
+        ge=1, description="The record's line (JSONL) or row (CSV), or its 1-based position."
+    )
+    status: Literal["invalid"]
+    errors: list[str] = Field(min_length=1, description="What is wrong, one problem each.")
+
+
 def status_of(findings: list[Finding]) -> Status:
     """The report status is the worst severity found; info alone keeps a claim clean."""
     worst = max((SEVERITY_RANK[f.severity] for f in findings), default=0)

@@ -13,11 +13,11 @@ report carries :data:`~cleanclaim.models.REPORT_SCHEMA_VERSION` too.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 
-from cleanclaim.models import Claim, Report
+from cleanclaim.models import Claim, InvalidRecord, Report
 
 #: the dialect pydantic's ``model_json_schema`` writes
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -25,16 +25,7 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 BASE = "https://raw.githubusercontent.com/cleanclaim/cleanclaim/main/docs/reference/schemas/"
 
 
-class InvalidRecord(BaseModel):
-    """A batch record that could not be checked: it is not valid JSON, not a claim, or a
-    claim no dataset serves.  ``errors`` name the field and never echo claim content."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    line: int = Field(ge=1, description="The record's line (JSONL) or row (CSV) in the input.")
-    status: Literal["invalid"]
-    errors: list[str] = Field(min_length=1, description="What is wrong, one problem each.")
-
+__all__ = ["BASE", "DIALECT", "MODELS", "InvalidRecord", "json_schema"]
 
 MODELS: dict[str, type[BaseModel]] = {
     "claim": Claim,
