@@ -65,7 +65,7 @@ from cleanclaim.selection import (
     RulePlan,
     RuleSelection,
 )
-from cleanclaim.tables import EditEntry, EngineTables, LimitEntry
+from cleanclaim.tables import EngineTables, LimitEntry
 
 #: what a vendor's log pipeline gets: plugins loaded and failed, build problems, the
 #: datasets an engine serves, fallbacks used.  Never a claim's content (claims carry
@@ -167,15 +167,12 @@ class Engine:
             raise EngineBuildError(
                 "; ".join(f"plugin {p.plugin}: {p.hook}: {p.error}" for p in problems)
             )
-        from cleanclaim.ncci import load_mue_file, load_ptp_file
+        from cleanclaim.ncci import load_mue_file, official_ptp
         from cleanclaim.payers import load_override_file
 
         tables = compile_tables(contributions)
-        for path in config.ncci_ptp:
-            for edit in load_ptp_file(config.resolve(path)):
-                tables.official_edits.setdefault((edit.column1, edit.column2), []).append(
-                    EditEntry(edit, "CMS NCCI PTP")
-                )
+        if config.ncci_ptp:  # compiled once into the user's cache, then read as arrays
+            tables.official_edits = official_ptp([config.resolve(p) for p in config.ncci_ptp])
         for path in config.ncci_mue:
             for limit in load_mue_file(config.resolve(path)):
                 tables.official_limits.setdefault(limit.code, []).append(

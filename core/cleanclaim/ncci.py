@@ -19,9 +19,17 @@ unit-limit index as plugin data, so an official file still replaces them code by
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import hashlib
+import json
+import os
 import re
-from collections.abc import Iterator
+import sys
+import tempfile
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from importlib.resources import files
@@ -30,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from cleanclaim.contributions import ProcedureEdit, UnitLimit
+from cleanclaim.tables import EditEntry
 
 _CODE = re.compile(r"^[A-Z0-9]{4}[A-Z0-9]$")
 #: a cell that starts a data row: five ASCII letters or digits (a CPT or HCPCS code).
@@ -38,6 +47,11 @@ _ROW_START = re.compile(r"^[A-Za-z0-9]{5}$")
 _UNITS = re.compile(r"^[0-9]{1,6}$")
 #: NCCI began on January 1, 1996; no edit is effective or deleted before that.
 NCCI_START = date(1996, 1, 1)
+
+
+#: a checked PTP row: line, column 1, column 2, modifier indicator, effective from, last
+#: day in force (the day before the deletion date), rationale.
+_PtpRow = tuple[int, str, str, int, date | None, date | None, str]
 
 
 class NcciFileError(ValueError):
@@ -129,9 +143,8 @@ def _date(text: str, path: Path, number: int, what: str) -> date | None:
     raise NcciFileError(f"{path}:{number}: {_shown(text)} is not a date (YYYYMMDD, * for none)")
 
 
-def load_ptp_file(path: Path) -> list[ProcedureEdit]:
-    """Read a CMS PTP file.  The deletion date is the first day the edit no longer applies."""
-    edits: list[ProcedureEdit] = []
+def _ptp_rows(path: Path) -> Iterator[_PtpRow]:
+    """The PTP rows of ``path``, checked (every bad row an error naming file and line)."""
     for number, cells in _rows(path, "PTP"):
         if len(cells) < 6 or not _CODE.match(cells[1].upper()):
             raise NcciFileError(f"{path}:{number}: expected 6 or 7 columns of a PTP row")
@@ -144,18 +157,37 @@ def load_ptp_file(path: Path) -> list[ProcedureEdit]:
         deleted = _date(cells[4], path, number, "deletion date")
         if effective is not None and deleted is not None and deleted < effective:
             raise NcciFileError(f"{path}:{number}: deletion date before the effective date")
-        edits.append(
-            ProcedureEdit(
-                column1=cells[0],
-                column2=cells[1].upper(),
-                modifier_indicator=int(indicator),
-                effective_from=effective,
-                effective_to=deleted - timedelta(days=1) if deleted else None,
-                source=f"CMS NCCI PTP file {path.name}, line {number}",
-                rationale=cells[6] if len(cells) > 6 else "",
-            )
+        yield (
+            number,
+            cells[0],
+            cells[1].upper(),
+            int(indicator),
+            effective,
+            deleted - timedelta(days=1) if deleted else None,
+            cells[6] if len(cells) > 6 else "",
         )
-    return edits
+
+
+def _edit(path: Path, row: _PtpRow) -> ProcedureEdit:
+    number, column1, column2, indicator, effective, last, rationale = row
+    return ProcedureEdit(
+        column1=column1,
+        column2=column2,
+        modifier_indicator=indicator,  # 0, 1 or 9: checked by _ptp_rows
+        effective_from=effective,
+        effective_to=last,
+        source=f"CMS NCCI PTP file {path.name}, line {number}",
+        rationale=rationale,
+    )
+
+
+def load_ptp_file(path: Path) -> list[ProcedureEdit]:
+    """Read a CMS PTP file.  The deletion date is the first day the edit no longer applies.
+
+    Every row becomes a :class:`ProcedureEdit` (2 million rows: tens of seconds and GBs);
+    the engine reads official files through :func:`official_ptp`, compiled once.
+    """
+    return [_edit(path, row) for row in _ptp_rows(path)]
 
 
 def load_mue_file(path: Path) -> list[UnitLimit]:
@@ -289,3 +321,311 @@ def bundled_mue() -> BundledMue:
             )
         )
     return _BUNDLED[0]
+
+
+# -- the compiled cache of official PTP files ------------------------------------------------
+#
+# The CMS practitioner PTP tables hold about 2 million edits: read into ProcedureEdit
+# objects they cost every command tens of seconds and GBs.  So an official file is
+# compiled once into a cache keyed by its sha256, in the user's cache folder
+# ($XDG_CACHE_HOME/cleanclaim/ncci, else ~/.cache/cleanclaim/ncci), and later commands
+# read plain arrays and build an edit only for the pairs a claim bills.
+#
+# The cache is a file anyone with the user's rights can write, so it is data, never code:
+# no pickle.  Its layout:
+#
+#   line 1   the sha256 (hex) of everything after line 1
+#   line 2   a JSON header: format, version, byte order, the source's sha256, the number of
+#            rows and of distinct pairs, the procedure codes and rationales (sorted,
+#            referred to by index) and the arrays that follow (name, typecode, length)
+#   payload  the arrays, one after another: keys (column 1 index << 32 | column 2 index,
+#            sorted), effective-from and last-day ordinals (0: none), modifier indicators,
+#            line numbers, rationale indexes
+#
+# A cache whose digest, header or arrays do not hold together (a flipped bit, a truncated
+# write, an index out of range, keys out of order) is compiled again from the official
+# file, so it never changes an answer.  A cache folder that cannot be written only means
+# the file is compiled in memory each time.
+
+CACHE_FORMAT = "cleanclaim-ncci-ptp"
+CACHE_VERSION = 1
+_ARRAYS = (
+    ("keys", "Q"),
+    ("start", "i"),
+    ("last", "i"),
+    ("indicator", "B"),
+    ("line", "I"),
+    ("rationale", "I"),
+)
+#: pairs whose edits :class:`CompiledPtp` keeps built (a few MB at most).
+_ENTRY_MEMO = 50_000
+_FIRST_ORDINAL = NCCI_START.toordinal() - 1  # the day before NCCI began (an effective_to)
+_LAST_ORDINAL = date(9998, 12, 31).toordinal()
+
+
+def cache_dir() -> Path:
+    """Where compiled PTP files live: ``$XDG_CACHE_HOME/cleanclaim/ncci`` (the XDG base
+    directory specification: a relative value is ignored), else ``~/.cache/...``."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
+    return root / "cleanclaim" / "ncci"
+
+
+class CompiledPtp:
+    """One official PTP file as sorted arrays: look-ups by pair, edits built on demand.
+
+    Read-only after it is made, so one instance may be shared between threads (its memo
+    of built edits is filled with single dictionary operations; a lost race builds an
+    entry twice).
+    """
+
+    def __init__(self, path: Path, header: dict[str, Any], arrays: dict[str, Any]) -> None:
+        self.path = path
+        self.rows: int = header["rows"]
+        self.pairs: int = header["pairs"]
+        self._codes: list[str] = header["codes"]
+        self._index = {code: i for i, code in enumerate(self._codes)}
+        self._rationales: list[str] = header["rationales"]
+        self._keys = arrays["keys"]
+        self._start = arrays["start"]
+        self._last = arrays["last"]
+        self._indicator = arrays["indicator"]
+        self._line = arrays["line"]
+        self._rationale = arrays["rationale"]
+        self._memo: dict[int, list[ProcedureEdit]] = {}
+
+    def codes(self) -> frozenset[str]:
+        """Every procedure code the file names."""
+        return frozenset(self._codes)
+
+    def edits(self, column1: str, column2: str) -> list[ProcedureEdit]:
+        """The file's edits for the pair, in file order (empty when it has none)."""
+        first, second = self._index.get(column1), self._index.get(column2)
+        if first is None or second is None:
+            return []
+        key = first << 32 | second
+        built = self._memo.get(key)
+        if built is not None:
+            return built
+        keys = self._keys
+        at = bisect_left(keys, key)
+        out = []
+        while at < len(keys) and keys[at] == key:
+            start, last = self._start[at], self._last[at]
+            out.append(
+                _edit(
+                    self.path,
+                    (
+                        self._line[at],
+                        column1,
+                        column2,
+                        self._indicator[at],
+                        date.fromordinal(start) if start else None,
+                        date.fromordinal(last) if last else None,
+                        self._rationales[self._rationale[at]],
+                    ),
+                )
+            )
+            at += 1
+        if len(self._memo) >= _ENTRY_MEMO:
+            self._memo.clear()
+        self._memo[key] = out
+        return out
+
+    def pairs_with_edits(self) -> Iterator[tuple[str, str]]:
+        """Every pair with an edit (2 million in the CMS tables: for completeness only)."""
+        codes, previous = self._codes, -1
+        for key in self._keys:
+            if key != previous:
+                previous = key
+                yield codes[key >> 32], codes[key & 0xFFFFFFFF]
+
+
+def _compile(path: Path, digest: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Parse an official PTP file (every row checked) into the cache's header and arrays."""
+    rows = list(_ptp_rows(path))
+    codes = sorted({row[1] for row in rows} | {row[2] for row in rows})
+    rationales = sorted({row[6] for row in rows})
+    index = {code: i for i, code in enumerate(codes)}
+    said = {text: i for i, text in enumerate(rationales)}
+    keyed = sorted(
+        ((index[row[1]] << 32 | index[row[2]], position) for position, row in enumerate(rows))
+    )
+    arrays = {name: array(code) for name, code in _ARRAYS}
+    for key, position in keyed:
+        number, _, _, indicator, effective, last, rationale = rows[position]
+        arrays["keys"].append(key)
+        arrays["start"].append(effective.toordinal() if effective else 0)
+        arrays["last"].append(last.toordinal() if last else 0)
+        arrays["indicator"].append(indicator)
+        arrays["line"].append(number)
+        arrays["rationale"].append(said[rationale])
+    header = {
+        "format": CACHE_FORMAT,
+        "version": CACHE_VERSION,
+        "byteorder": sys.byteorder,
+        "source_sha256": digest,
+        "rows": len(rows),
+        "pairs": len({key for key, _ in keyed}),
+        "codes": codes,
+        "rationales": rationales,
+        "arrays": [[name, code, len(arrays[name])] for name, code in _ARRAYS],
+    }
+    return header, arrays
+
+
+def _write_cache(target: Path, header: dict[str, Any], arrays: dict[str, Any]) -> None:
+    """Write the cache beside its final name and rename it into place when whole."""
+    body = json.dumps(header, separators=(",", ":")).encode("utf-8") + b"\n"
+    payload = b"".join(arrays[name].tobytes() for name, _ in _ARRAYS)
+    digest = hashlib.sha256(body)
+    digest.update(payload)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".ptp-", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(digest.hexdigest().encode("ascii") + b"\n")
+                out.write(body)
+                out.write(payload)
+            os.replace(temporary, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+    except OSError:  # a read-only or full cache folder: compiled in memory next time too
+        return
+
+
+def _read_cache(target: Path, digest: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The cache's header and arrays if every part of it holds together, else None."""
+    try:
+        data = target.read_bytes()
+    except OSError:
+        return None
+    try:
+        first = data.index(b"\n")
+        second = data.index(b"\n", first + 1)
+        if hashlib.sha256(memoryview(data)[first + 1 :]).hexdigest().encode() != data[:first]:
+            return None
+        header = json.loads(data[first + 1 : second])
+        if not (
+            isinstance(header, dict)
+            and header.get("format") == CACHE_FORMAT
+            and header.get("version") == CACHE_VERSION
+            and header.get("byteorder") == sys.byteorder
+            and header.get("source_sha256") == digest
+            and header.get("arrays") == [[n, c, header.get("rows")] for n, c in _ARRAYS]
+            and type(header.get("rows")) is int
+            and type(header.get("pairs")) is int
+            and isinstance(header.get("codes"), list)
+            and all(isinstance(c, str) and _CODE.match(c) for c in header["codes"])
+            and isinstance(header.get("rationales"), list)
+            and all(isinstance(r, str) for r in header["rationales"])
+        ):
+            return None
+        rows: int = header["rows"]
+        arrays: dict[str, Any] = {}
+        at = second + 1
+        for name, code in _ARRAYS:
+            values = array(code)
+            size = values.itemsize * rows
+            values.frombytes(data[at : at + size])
+            if len(values) != rows:
+                return None
+            arrays[name] = values
+            at += size
+        if at != len(data) or not _arrays_hold(header, arrays):
+            return None
+    except (ValueError, TypeError, KeyError, RecursionError):
+        return None
+    return header, arrays
+
+
+def _arrays_hold(header: dict[str, Any], arrays: dict[str, Any]) -> bool:
+    """Indexes in range, keys in order, values of their kind: checked, never trusted."""
+    rows, codes = header["rows"], len(header["codes"])
+    if rows == 0:
+        return False  # an official file with no edit rows is an error, never cached
+    keys = arrays["keys"].tolist()
+    if keys != sorted(keys) or keys[-1] >> 32 >= codes:
+        return False
+    if max(key & 0xFFFFFFFF for key in keys) >= codes:
+        return False
+    if arrays["indicator"].tobytes().translate(None, b"\x00\x01\x09"):
+        return False
+    if max(arrays["rationale"]) >= len(header["rationales"]):
+        return False
+    for name in ("start", "last"):
+        values = arrays[name]
+        low, high = min(values), max(values)
+        if high > _LAST_ORDINAL or (low != 0 and low < _FIRST_ORDINAL):
+            return False
+        if low < 0:
+            return False
+    return True
+
+
+def compiled_ptp(path: Path) -> CompiledPtp:
+    """An official PTP file through its cache: compiled and cached on first use (or when
+    the cache does not hold together), read from the cache afterwards."""
+    try:
+        if path.exists() and not path.is_file():
+            raise NcciFileError(f"{path}: not a file (a folder, a FIFO or a device)")
+        with path.open("rb") as source:
+            digest = hashlib.file_digest(source, "sha256").hexdigest()
+    except OSError as exc:
+        raise NcciFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    target = cache_dir() / f"ptp-{digest}.v{CACHE_VERSION}"
+    cached = _read_cache(target, digest)
+    if cached is None:
+        cached = _compile(path, digest)
+        _write_cache(target, *cached)
+    return CompiledPtp(path, *cached)
+
+
+class OfficialEdits(Mapping[tuple[str, str], list[EditEntry]]):
+    """The official PTP files of a configuration, as the engine's ``official_edits``:
+    ``(column 1, column 2)`` to the edits of every file, in the order of the files."""
+
+    def __init__(self, files: list[CompiledPtp]) -> None:
+        self.files = files
+
+    def __getitem__(self, pair: tuple[str, str]) -> list[EditEntry]:
+        found = [
+            EditEntry(edit, "CMS NCCI PTP") for table in self.files for edit in table.edits(*pair)
+        ]
+        if not found:
+            raise KeyError(pair)
+        return found
+
+    def get(self, pair: tuple[str, str], default: Any = None) -> Any:  # the hot path
+        try:
+            return self[pair]
+        except KeyError:
+            return default
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        seen: set[tuple[str, str]] = set()
+        for table in self.files:
+            for pair in table.pairs_with_edits():
+                if pair not in seen:
+                    seen.add(pair)
+                    yield pair
+
+    def __len__(self) -> int:
+        if len(self.files) == 1:
+            return self.files[0].pairs
+        return sum(1 for _ in self)
+
+    def __bool__(self) -> bool:
+        return any(table.rows for table in self.files)
+
+    def codes(self) -> frozenset[str]:
+        """Every procedure code an official edit names."""
+        return frozenset().union(*(table.codes() for table in self.files))
+
+
+def official_ptp(paths: Sequence[Path]) -> OfficialEdits:
+    """The engine's view of official PTP files, each read through its compiled cache."""
+    return OfficialEdits([compiled_ptp(path) for path in paths])

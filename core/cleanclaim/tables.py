@@ -95,7 +95,8 @@ class EngineTables:
     procedures: dict[str, Procedure] = field(default_factory=dict)
     pairings: dict[str, list[CompiledPairing]] = field(default_factory=dict)
     plugin_edits: dict[tuple[str, str], list[EditEntry]] = field(default_factory=dict)
-    official_edits: dict[tuple[str, str], list[EditEntry]] = field(default_factory=dict)
+    #: a dict, or :class:`cleanclaim.ncci.OfficialEdits` over compiled official files.
+    official_edits: Mapping[tuple[str, str], list[EditEntry]] = field(default_factory=dict)
     plugin_limits: dict[str, list[LimitEntry]] = field(default_factory=dict)
     official_limits: dict[str, list[LimitEntry]] = field(default_factory=dict)
     documentation: dict[str, list[CompiledDocumentationCheck]] = field(default_factory=dict)
@@ -140,6 +141,9 @@ class EngineTables:
             return frozenset(self.pairings)
         if table == "edits":
             edits = self.official_edits or self.plugin_edits
+            codes = getattr(edits, "codes", None)  # compiled official files know their codes
+            if codes is not None:
+                return frozenset(codes())
             return frozenset(code for pair in edits for code in pair)
         if table == "limits":
             return frozenset(self.official_limits) | frozenset(self.plugin_limits)
