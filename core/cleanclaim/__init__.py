@@ -1,6 +1,6 @@
 """cleanclaim: check outpatient medical claims before they reach a payer.
 
-The public API for embedding is small: build an :class:`Engine` once, then call
+The public API for embedding is small: build an `Engine` once, then call
 ``engine.check(claim)`` for each claim.  Everything else a vendor needs (models,
 contributions for plugin authors) is importable from the modules named in the docs.
 """

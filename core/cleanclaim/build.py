@@ -108,7 +108,7 @@ def collect(
     """Call every hook of every plugin once, attributing and validating each result.
 
     Each hook call may take ``time_limit`` seconds (the configuration's
-    ``build-time-limit``; see :mod:`cleanclaim.deadline` for where that holds): a plugin
+    ``build-time-limit``; see `cleanclaim.deadline` for where that holds): a plugin
     whose hook runs longer is named in a build problem and left out whole.
     """
     out = Contributions()

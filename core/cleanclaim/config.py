@@ -195,7 +195,7 @@ def read_toml(
 
     One reading for every file the kernel takes: configuration, payer override files and
     plugins' packaged data.  A file on disk must be a regular file of at most
-    :data:`MAX_TOML_BYTES`: a FIFO would hang the read and ``/dev/zero`` end in a
+    `MAX_TOML_BYTES`: a FIFO would hang the read and ``/dev/zero`` end in a
     MemoryError, so both are refused naming the file, before anything is read.
     """
     try:

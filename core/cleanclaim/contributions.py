@@ -302,7 +302,7 @@ class Synonym(_Contribution):
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """What a rule's check yields; the engine turns it into a :class:`Finding`.
+    """What a rule's check yields; the engine turns it into a `Finding`.
 
     Rules do not set their own id, source or final severity: those come from the rule's
     registration, the configuration and the payer overrides.  A rule may still lower or
@@ -325,7 +325,8 @@ class Rule:
     """A rule: its catalog entry (ruff style) and the function that checks a claim.
 
     ``check(ctx, options)`` receives the per-claim context and the rule's options after
-    configuration and payer overrides, and yields :class:`Hit` objects.  It must be pure
+    configuration and payer overrides, and yields [`Hit`][cleanclaim.contributions.Hit] objects.  It
+    must be pure
     Python over the context and engine indexes: no I/O and no hook calls.
     """
 
@@ -374,7 +375,7 @@ class Rule:
     """Specialties whose billing the rule belongs to; empty means every claim.  A rule with
     specialties does not run on a claim of another specialty: the claim's ``specialty``,
     or, when it gives none, the one specialty its procedures declare
-    (:attr:`Procedure.specialty`: a claim billing 98940 is chiropractic).  It still runs
+    (`Procedure.specialty`: a claim billing 98940 is chiropractic).  It still runs
     when the specialty is unknown."""
     excluded_specialties: frozenset[str] = frozenset()
     """Specialties on whose claims the rule never runs (known as for ``specialties``):

@@ -1,7 +1,7 @@
 """The engine: plugins' contributions compiled once, then claims checked against them.
 
 Building an engine calls every hook exactly once and compiles the results into
-:class:`~cleanclaim.tables.EngineTables`; :meth:`Engine.check` then runs plain Python over
+`EngineTables`; [`Engine.check()`][cleanclaim.engine.Engine.check] then runs plain Python over
 those tables.  An engine never changes after it is built, so one instance may be shared
 by any number of threads (the dataset registry loads each fiscal year under a lock).
 """
@@ -88,7 +88,7 @@ class InputError(ValueError):
 
 
 class Engine:
-    """Checks claims.  Build once (``Engine.build()``), then call :meth:`check` per claim."""
+    """Checks claims.  Build once (``Engine.build()``), then call `check()` per claim."""
 
     def __init__(
         self,
@@ -233,10 +233,11 @@ class Engine:
     def check(self, claim: Claim | Mapping[str, Any]) -> Report:
         """Check one claim and return its report.
 
-        Raises :class:`InputError` when the claim is invalid or no dataset is packaged
+        Raises [`InputError`][cleanclaim.engine.InputError] when the claim is invalid or no dataset
+        is packaged
         for its date of service; a rule that crashes becomes an ENG001 finding instead,
         and so does a rule still running when the claim's time limit passes (the
-        configuration's ``time-limit``; main thread only, see :mod:`cleanclaim.deadline`).
+        configuration's ``time-limit``; main thread only, see `cleanclaim.deadline`).
         """
         armed = deadline.start(self.config.time_limit)
         try:
@@ -355,15 +356,12 @@ class Engine:
         """Check claims lazily, one result per claim, in input order.
 
         A claim that cannot be checked (it fails validation, or no dataset serves its
-        date) yields an :class:`~cleanclaim.models.InvalidRecord` naming its 1-based
+        date) yields an [`InvalidRecord`][cleanclaim.models.InvalidRecord] naming its 1-based
         position and what is wrong, and the next claim is checked: as ``check --batch``
         does, one bad claim never stops the others.
 
-        Args:
-            claims: Claims as :class:`~cleanclaim.models.Claim` objects or mappings.
-
-        Yields:
-            The report of each claim, or its invalid record.
+        :param claims: claims as [`Claim`][cleanclaim.models.Claim] objects or mappings.
+        :returns: the report of each claim, or its invalid record, lazily.
         """
         for number, claim in enumerate(claims, start=1):
             try:
@@ -411,7 +409,7 @@ def _foreign_overrides(
 ) -> Iterator[BuildProblem]:
     """A plugin's payer override that names none of its own rules: said at build, since
     it has no effect (a plugin's overrides apply to its own rules only; see
-    :class:`~cleanclaim.selection.RuleSelection`)."""
+    [`RuleSelection`][cleanclaim.selection.RuleSelection])."""
     for override, source in overrides:
         assert isinstance(override, PayerOverride)
         own = [
@@ -513,9 +511,9 @@ def _run(
     Plugin code is isolated with ``BaseException``: a rule's ``sys.exit()``, its own
     ``KeyboardInterrupt`` or a stray ``GeneratorExit`` costs that rule, never the claim's
     report or the process.  A real interrupt of the process (a signal, see
-    :mod:`cleanclaim.interrupts`) still stops it, even if the rule swallowed it.
+    `cleanclaim.interrupts`) still stops it, even if the rule swallowed it.
 
-    With ``armed`` (the claim's time limit runs, :mod:`cleanclaim.deadline`), a rule
+    With ``armed`` (the claim's time limit runs, `cleanclaim.deadline`), a rule
     still running when it passes is interrupted and answered with ENG001 naming it, even
     if it caught the interruption; the rules after it are not run (the finding says so).
     """
@@ -688,7 +686,8 @@ def lost_claim_report(
     Only kernel code runs (validation, the dataset for the date), so this cannot die the
     same way.  The report is an ENG001 error naming the rule that was running when the
     process died, if it was known: the claim was not checked and must not pass as clean.
-    Raises :class:`InputError` as :meth:`Engine.check` would.
+    Raises [`InputError`][cleanclaim.engine.InputError] as
+    [`Engine.check()`][cleanclaim.engine.Engine.check] would.
     """
     try:
         valid = _validate_claim(claim)

@@ -21,7 +21,8 @@ from cleanclaim.contributions import CheckFunction, Rule
 from cleanclaim.plugin import PLUGIN_API, hookimpl
 from cleanclaim.plugin.hookspecs import PluginInfo
 
-#: the contribution hooks, by the keyword :func:`plugin_of` takes for each.
+#: the contribution hooks, by the keyword [`plugin_of()`][cleanclaim.fixtures.plugin_of] takes for
+#: each.
 HOOKS = (
     "rules",
     "procedures",
@@ -50,7 +51,7 @@ def stub_rule(rule_id: str, check: CheckFunction, **fields: Any) -> Rule:
 
 def plugin_of(name: str, rule_prefix: str, **contributions: Sequence[Any]) -> object:
     """A plugin object whose hooks return ``contributions``: ``rules=[...]``,
-    ``procedures=[...]`` and so on, one keyword per hook (see :data:`HOOKS`)."""
+    ``procedures=[...]`` and so on, one keyword per hook (see `HOOKS`)."""
     unknown = sorted(set(contributions) - set(HOOKS))
     if unknown:
         raise TypeError(f"no such contribution hook: {', '.join(unknown)}")

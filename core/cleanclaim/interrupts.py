@@ -8,13 +8,13 @@ process, and must stop it.
 
 The two cannot be told apart from the exception: Python's SIGINT handler raises a plain
 ``KeyboardInterrupt`` in whatever frame is running.  So the signal handlers count:
-:func:`install` replaces Python's default SIGINT handler with one that does exactly what
-the default does (raise ``KeyboardInterrupt``) after adding one to :data:`received`.
-Around plugin code the engine notes :data:`received`; if it changed, a signal arrived
-and whatever the plugin raised (or swallowed) the interrupt goes on (:func:`is_real`).
+`install()` replaces Python's default SIGINT handler with one that does exactly what
+the default does (raise ``KeyboardInterrupt``) after adding one to `received`.
+Around plugin code the engine notes `received`; if it changed, a signal arrived
+and whatever the plugin raised (or swallowed) the interrupt goes on (`is_real()`).
 
 Where the count cannot be trusted -- an application installed its own SIGINT handler,
-or :func:`install` could not run (not the main thread) -- a ``KeyboardInterrupt`` is
+or `install()` could not run (not the main thread) -- a ``KeyboardInterrupt`` is
 always taken as real: swallowing a user's Ctrl-C is worse than reporting a plugin's
 fake one as an interrupt.  With SIGINT ignored (batch workers) no signal can raise one,
 so a ``KeyboardInterrupt`` is the plugin's own.
@@ -34,7 +34,7 @@ _last: type[KeyboardInterrupt] = KeyboardInterrupt
 
 
 class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised by :func:`install`'s handler where a command asks for it, so that a
+    """SIGTERM, raised by `install()`'s handler where a command asks for it, so that a
     stopped batch cleans up (workers, a partial output) as after Ctrl-C."""
 
 
@@ -53,7 +53,7 @@ def _on_sigterm(signum: int, frame: FrameType | None) -> None:
 
 
 def install(*, sigterm: bool = False) -> Callable[[], None]:
-    """Count SIGINT (and, with ``sigterm``, turn SIGTERM into :class:`Terminated`).
+    """Count SIGINT (and, with ``sigterm``, turn SIGTERM into `Terminated`).
 
     Only Python's own default handlers are replaced; an application's handler is left
     alone.  Returns a function that puts back what was there.
@@ -75,7 +75,7 @@ def install(*, sigterm: bool = False) -> Callable[[], None]:
 
 def is_real(exc: BaseException, seen: int) -> bool:
     """True when ``exc``, raised by plugin code, must stop the process: a signal arrived
-    since :data:`received` was ``seen``, or it is a ``KeyboardInterrupt`` whose origin
+    since `received` was ``seen``, or it is a ``KeyboardInterrupt`` whose origin
     cannot be known (see the module docstring)."""
     if received != seen:
         return True
@@ -89,7 +89,7 @@ def is_real(exc: BaseException, seen: int) -> bool:
 
 
 def reraise_if_real(exc: BaseException, seen: int) -> None:
-    """Re-raise the interrupt when :func:`is_real` says ``exc`` is one (a plugin that turned
+    """Re-raise the interrupt when `is_real()` says ``exc`` is one (a plugin that turned
     the user's Ctrl-C into another exception still stops the process); else return."""
     if not is_real(exc, seen):
         return

@@ -1,7 +1,8 @@
 """The claim that comes in and the report that goes out.
 
 These models are the JSON contract of DESIGN.md: vendors serialise their claims into
-:class:`Claim` and read :class:`Report` back.  Validation happens once, at the edge, so
+[`Claim`][cleanclaim.models.Claim] and read [`Report`][cleanclaim.models.Report] back.  Validation
+happens once, at the edge, so
 the rules can trust every field they read.  Unknown fields are rejected rather than
 ignored: a misspelt ``documentaton`` silently dropped would turn into false
 "not documented" findings, which is worse than a clear input error.  Vendors who need to
@@ -368,7 +369,8 @@ class Report(BaseModel):
 class InvalidRecord(BaseModel):
     """A claim that could not be checked: not valid JSON, not a claim, or a claim no
     dataset serves.  A batch writes one per such record, and
-    :meth:`cleanclaim.engine.Engine.check_many` yields one in the claim's place.
+    ``cleanclaim.engine.Engine.check_many()`` yields one in the
+    claim's place.
     ``errors`` name the field and never echo claim content."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")

@@ -1,7 +1,7 @@
 """Payer override files: a payer's quirks as data, without writing a plugin.
 
 A file holds ``[[override]]`` records in the shape of
-:class:`~cleanclaim.contributions.PayerOverride`; configuration names the files and they
+[`PayerOverride`][cleanclaim.contributions.PayerOverride]; configuration names the files and they
 are applied after every plugin's own overrides, so a billing team can correct a plugin's
 default for the payers it bills.
 """

@@ -1,8 +1,9 @@
 """Small helpers that let a plugin keep its policy in data files and its rules short.
 
 A plugin keeps pairings, edits, thresholds and payer overrides in TOML files inside its
-own package and reads them with :func:`load_contributions`; tzdata-style, the files are
-found with :mod:`importlib.resources`, so they work from a wheel, a zip or a checkout.
+own package and reads them with [`load_contributions()`][cleanclaim.rulekit.load_contributions];
+tzdata-style, the files are
+found with `importlib.resources`, so they work from a wheel, a zip or a checkout.
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ def documentation_checks(ctx: ClaimContext, options: Mapping[str, Any]) -> Itera
     """Check function for a rule whose findings come from DocumentationCheck contributions.
 
     A plugin registers a rule with ``check=documentation_checks`` and contributes
-    :class:`~cleanclaim.contributions.DocumentationCheck` records naming that rule.  An
+    [`DocumentationCheck`][cleanclaim.contributions.DocumentationCheck] records naming that rule.
+    An
     element is reported once per claim even when several diagnoses call for it.
     """
     checks = ctx.tables.documentation.get(ctx.rule_id, ())
@@ -140,7 +142,7 @@ def per_options(derive: Callable[[Mapping[str, Any]], T]) -> Callable[[Mapping[s
     regular expression, parsed diagnosis patterns, tuples of tags) so that it runs once
     per options object instead of once per claim.
 
-    The engine hands a rule the same :class:`~cleanclaim.options.Options` for every claim
+    The engine hands a rule the same [`Options`][cleanclaim.options.Options] for every claim
     of a payer profile and period, so the cache holds a handful of entries; a plain
     mapping (a rule called directly, in a test) is derived afresh each time.
     """

@@ -5,7 +5,7 @@ A vendor validates its claims against ``claim``, and the results it stores again
 checked: ``{"line": N, "status": "invalid", "errors": [...]}``).  Each schema names the
 JSON Schema dialect it is written in (``$schema``) and its own address (``$id``), so a
 validator knows how to read it and a stored report can say which shape it has; the
-report carries :data:`~cleanclaim.models.REPORT_SCHEMA_VERSION` too.
+report carries [`REPORT_SCHEMA_VERSION`][cleanclaim.models.REPORT_SCHEMA_VERSION] too.
 
 ``cleanclaim schema NAME`` prints them; ``scripts/gen_docs.py`` writes them to
 ``docs/reference/schemas``.

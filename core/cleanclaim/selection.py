@@ -5,11 +5,12 @@ Three steps, each computed once and remembered, never per claim:
 1. **selection** (at build): the configuration's ``select`` and ``ignore`` pick the
    candidate rules; names that match nothing are refused;
 2. **resolution** per (payer profile, period): payer overrides and configuration switch
-   rules on or off and set their severity and options (:class:`ActiveRule`); a period is
+   rules on or off and set their severity and options
+   ([`ActiveRule`][cleanclaim.selection.ActiveRule]); a period is
    a stretch of dates over which no override starts or stops;
 3. **plans** per (profile, period, set of procedure codes billed): the active rules whose
    triggers the claim can meet, split into those run per claim and those whose hits the
-   engine remembers per diagnosis list (:class:`RulePlan`).
+   engine remembers per diagnosis list ([`RulePlan`][cleanclaim.selection.RulePlan]).
 """
 
 from __future__ import annotations

@@ -29,7 +29,7 @@ from cleanclaim.engine import Engine
 
 __all__ = ["REPORT_SCHEMA", "check_dataframe", "check_rows"]
 
-#: Spark DDL of the DataFrame :func:`check_dataframe` returns.
+#: Spark DDL of the DataFrame `check_dataframe()` returns.
 REPORT_SCHEMA = "line LONG, claim_id STRING, status STRING, rules ARRAY<STRING>, report STRING"
 
 #: one engine per configuration per Python worker process (Spark reuses its workers).
@@ -67,13 +67,13 @@ def check_rows(rows: Iterable[tuple[str | None, int]], config: Config) -> Iterat
 
 
 def check_dataframe(df: Any, column: str = "claim_json", *, config: Config | None = None) -> Any:
-    """Check every claim in ``df[column]``; returns a DataFrame of :data:`REPORT_SCHEMA`.
+    """Check every claim in ``df[column]``; returns a DataFrame of `REPORT_SCHEMA`.
 
-    ``config`` is the :class:`~cleanclaim.config.Config` the CLI would read from
+    ``config`` is the `Config` the CLI would read from
     ``cleanclaim.toml`` (``Config.load(path)``); it travels to the executors with the
     task, and every file it names (payer overrides, NCCI files, descriptors) must be
     readable at the same path there.  The plugins installed on the executors run.
-    Raises :class:`ValueError` when the column is missing, and the CLI's configuration
+    Raises `ValueError` when the column is missing, and the CLI's configuration
     errors (on the driver, before any task starts) when the configuration is broken.
     """
     # the optional extra, imported only when used (absent where mypy runs in CI)

@@ -5,12 +5,12 @@ specialties and payers, mostly clean claims, and the faults that actually get cl
 denied (header codes, M54.5 after FY2021, a missing 7th character, typos, Excludes1
 pairs, documentation gaps, units that the minutes do not earn, missing modifiers).
 Every code used as a *valid* code is billable in the fiscal year of the claim's date of
-service (tests check this against :mod:`cleanclaim.icd`); the faulty ones are faulty on
+service (tests check this against [`cleanclaim.icd`][cleanclaim.icd]); the faulty ones are faulty on
 purpose and each claim lists what was injected in ``extensions.synth_faults`` so tests can
 compare the engine's findings with the truth.
 
 The same ``(n, seed)`` always gives the same claims, on every platform: only
-:class:`random.Random` with an explicit seed is used.
+`random.Random` with an explicit seed is used.
 """
 
 from __future__ import annotations
@@ -390,7 +390,7 @@ def generate(
 def generate_lines(
     n: int, seed: int = 0, *, fault_rate: float = 0.35, malformed_rate: float = 0.0
 ) -> Iterator[str]:
-    """JSONL lines (no newline) for :func:`generate`; some malformed ones are not JSON at all.
+    """JSONL lines (no newline) for `generate()`; some malformed ones are not JSON at all.
 
     A quarter of the malformed records are cut off mid-way, as a truncated upload would be.
     """

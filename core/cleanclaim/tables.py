@@ -1,7 +1,8 @@
 """The engine's compiled indexes: every contribution merged once, keyed for the hot path.
 
 Checking a claim must be plain dictionary look-ups over these tables.  They are built by
-:mod:`cleanclaim.engine` when the engine is created and never change afterwards, which is
+[`cleanclaim.engine`][cleanclaim.engine] when the engine is created and never change afterwards,
+which is
 what makes one engine safe to share between threads.
 """
 
@@ -95,7 +96,7 @@ class EngineTables:
     procedures: dict[str, Procedure] = field(default_factory=dict)
     pairings: dict[str, list[CompiledPairing]] = field(default_factory=dict)
     plugin_edits: dict[tuple[str, str], list[EditEntry]] = field(default_factory=dict)
-    #: a dict, or :class:`cleanclaim.ncci.OfficialEdits` over compiled official files.
+    #: a dict, or `cleanclaim.ncci.OfficialEdits` over compiled official files.
     official_edits: Mapping[tuple[str, str], list[EditEntry]] = field(default_factory=dict)
     plugin_limits: dict[str, list[LimitEntry]] = field(default_factory=dict)
     official_limits: dict[str, list[LimitEntry]] = field(default_factory=dict)
@@ -104,7 +105,7 @@ class EngineTables:
     synonyms: dict[str, list[str]] = field(default_factory=dict)
     descriptors: Mapping[str, str] = field(default_factory=dict)
     #: answers of pure look-ups that rules repeat claim after claim (which documentation
-    #: checks cover a code ...); filled lazily with :meth:`remember`, a lost race only
+    #: checks cover a code ...); filled lazily with `remember()`, a lost race only
     #: computes an entry twice, and it is emptied when full so memory stays bounded.
     memo: dict[Any, Any] = field(default_factory=dict)
 

@@ -1,8 +1,10 @@
 """Run conformance case files against cleanclaim: the harness plugin authors reuse.
 
 A case file is the JSON format of ``shared/conformance`` (a claim or a command line, and
-what must come out).  :func:`run_case_cli` runs it through the real ``cleanclaim`` command,
-as the project's own conformance suite does; :func:`run_case_engine` runs a claim case
+what must come out).  [`run_case_cli()`][cleanclaim.testing.run_case_cli] runs it through the real
+``cleanclaim`` command,
+as the project's own conformance suite does;
+[`run_case_engine()`][cleanclaim.testing.run_case_engine] runs a claim case
 against an engine you built (for hermetic plugin tests, no installation needed).  Both
 return a list of problems: empty means the case passes.
 
@@ -65,7 +67,7 @@ def finding_matches(finding: Mapping[str, Any], matcher: Mapping[str, Any]) -> b
     return all(w.lower() in message for w in matcher.get("message_contains", []))
 
 
-#: the expectations :func:`check_report` reads from a report.
+#: the expectations [`check_report()`][cleanclaim.testing.check_report] reads from a report.
 _REPORT_KEYS = ("findings", "status", "not_rules", "not_findings", "not_sources_with_error")
 
 

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+from check_site import problems as site_problems  # noqa: E402
 
 
 @pytest.mark.skipif(
@@ -33,6 +35,35 @@ def test_strict_build(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr[-4000:]
     assert (tmp_path / "site" / "rules" / "ICD104" / "index.html").is_file()
+    assert site_problems(tmp_path / "site") == []  # no raw :class: role, no dead reference
+
+
+def _page(folder: Path, body: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "index.html").write_text(f"<html><body>{body}</body></html>", encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<p>Build an <code>Engine</code> once: :class:`Engine`</p>",
+        "<p>see :meth:`Engine.check` and :func:`run_case_engine`</p>",
+        "<p>returns [<code>Report</code>][cleanclaim.models.Report]</p>",
+        '<p><autoref identifier="cleanclaim.nope">nope</autoref></p>',
+    ],
+)
+def test_the_site_check_finds_raw_roles_and_dead_references(tmp_path: Path, body: str) -> None:
+    found = site_problems(_page(tmp_path / "site" / "api", body).parent)
+    assert found and all(f.startswith("api/index.html: ") for f in found)
+
+
+def test_the_site_check_passes_links_and_code_blocks(tmp_path: Path) -> None:
+    body = (
+        '<p>Build an <a href="engine/#cleanclaim.engine.Engine"><code>Engine</code></a></p>'
+        "<pre><code>role = ':class:`X`'  # shown in a code block on purpose</code></pre>"
+    )
+    assert site_problems(_page(tmp_path / "site", body)) == []
 
 
 def test_nav_lists_every_plugin_page() -> None:

@@ -206,7 +206,7 @@ class DuplicateKeyError(ValueError):
 
 
 def reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """``object_pairs_hook`` for ``json.loads`` that raises :class:`DuplicateKeyError`."""
+    """``object_pairs_hook`` for ``json.loads`` that raises `DuplicateKeyError`."""
     # json.loads keeps the last of two equal keys: a claim with "diagnoses" twice would be
     # checked against one list while the vendor's system bills the other.
     out: dict[str, Any] = {}
@@ -348,7 +348,7 @@ def _text(
 
 def csv_rows(origin: str, report: Report) -> list[list[str]]:
     """``--output-format csv``: one row per finding of ``report`` (one for a claim with
-    none), in :data:`CSV_COLUMNS` order."""
+    none), in `CSV_COLUMNS` order."""
     head = [origin, report.claim_id or "", report.status]
     if not report.findings:
         return [head + [""] * (len(CSV_COLUMNS) - len(head))]

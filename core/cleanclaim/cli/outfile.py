@@ -35,7 +35,7 @@ class OutputWriteError(CliInputError):
 
 
 def refuse_same_file(source: Path, output: str) -> None:
-    """Raise :class:`CliInputError` naming both paths when ``output`` is ``source`` itself:
+    """Raise `CliInputError` naming both paths when ``output`` is ``source`` itself:
     the same path, a symbolic link to it or a hard link (same device and inode)."""
     try:
         out_stat = os.stat(output)

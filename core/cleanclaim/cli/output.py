@@ -28,18 +28,15 @@ def render_report(
 ) -> str:
     """The report as a coder reads it.
 
-    Args:
-        report: The report to show.
-        color: Colour the headings and rule ids with ANSI escapes.
-        labels: Short labels of procedure codes (unused by the text itself; kept for
-            callers that pass the engine's ``tables.label``).
-        width: Wrap messages and references to this many columns (a terminal's width);
-            None leaves every line whole, as a pipe or a log wants it.
-        respect_no_color: Turn ``color`` off when ``NO_COLOR`` is set; the command line
-            passes False, having already decided with ``--color``.
-
-    Returns:
-        The text, ending with a newline.
+    :param report: the report to show.
+    :param color: colour the headings and rule ids with ANSI escapes.
+    :param labels: short labels of procedure codes (unused by the text itself; kept for
+        callers that pass the engine's ``tables.label``).
+    :param width: wrap messages and references to this many columns (a terminal's
+        width); None leaves every line whole, as a pipe or a log wants it.
+    :param respect_no_color: turn ``color`` off when ``NO_COLOR`` is set; the command
+        line passes False, having already decided with ``--color``.
+    :returns: the text, ending with a newline.
     """
     color = color and not (respect_no_color and os.environ.get("NO_COLOR"))
     ds = report.dataset

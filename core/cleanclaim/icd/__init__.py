@@ -1,9 +1,9 @@
 """ICD-10-CM reference data as the kernel queries it.
 
-A :class:`DatasetRegistry` maps a date of service to the fiscal year's :class:`Dataset`
+A `DatasetRegistry` maps a date of service to the fiscal year's `Dataset`
 (never silently to another year); a dataset answers validity, billability, hierarchy,
 notes, 7th characters, search and year-to-year differences.  The data itself comes from the
-``cleanclaim-refdata`` distribution, located with :mod:`importlib.resources`.
+``cleanclaim-refdata`` distribution, located with `importlib.resources`.
 """
 
 from cleanclaim.icd._types import (

@@ -1,6 +1,6 @@
 """Value types shared by the dataset, the registry and the command line.
 
-They are frozen, slotted dataclasses: a rule may keep a :class:`CodeInfo` in an index that
+They are frozen, slotted dataclasses: a rule may keep a `CodeInfo` in an index that
 is shared between threads, and nothing downstream should be able to mutate the reference
 data it was handed.
 """
@@ -84,9 +84,9 @@ class Qualifier:
 @dataclass(frozen=True, slots=True)
 class CodeRef:
     """One code or range named in a note: ``M51.2-``, ``S30-S39``, ``R10.2``, perhaps
-    narrowed by a :class:`Qualifier` (``S62.- with 7th character B``).
+    narrowed by a `Qualifier` (``S62.- with 7th character B``).
 
-    ``descendants`` records the dash ("and all below").  :meth:`covers` treats every
+    ``descendants`` records the dash ("and all below").  `covers()` treats every
     reference hierarchically, because a note that names a header applies to the codes
     below it -- a reference without a dash that points at a header (older notes still say
     "(M54.5)" after M54.5 was split) would otherwise cover nothing billable.
@@ -215,7 +215,7 @@ class CodeInfo:
     """Everything a coder reads about one code in one fiscal year.
 
     Note lists hold the code's *own* notes; notes inherited from ancestors, the block and
-    the chapter are resolved by :meth:`Dataset.excludes1` / ``excludes2``.
+    the chapter are resolved by `Dataset.excludes1()` / ``excludes2``.
     """
 
     code: str

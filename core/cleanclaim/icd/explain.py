@@ -93,7 +93,7 @@ def osa_distance(a: str, b: str) -> float:
     """Optimal-string-alignment distance between two dotless codes.
 
     Substitution, insertion, deletion and transposition of neighbours cost 1; inserting
-    or deleting the placeholder ``X`` costs :data:`PLACEHOLDER_COST`.
+    or deleting the placeholder ``X`` costs `PLACEHOLDER_COST`.
     """
 
     def indel(ch: str) -> float:
@@ -153,8 +153,8 @@ def nearest(ds: Dataset, code: str, limit: int = MAX_SUGGESTIONS) -> tuple[str, 
     """The billable codes of ``ds`` a typo most plausibly meant, best first.
 
     Candidates are every billable code one edit away (any category) and the billable codes
-    of the typed code's own category; they are ranked by :func:`osa_distance` (at most
-    :data:`MAX_DISTANCE`) plus :data:`OTHER_CATEGORY_COST` for another category, then
+    of the typed code's own category; they are ranked by `osa_distance()` (at most
+    `MAX_DISTANCE`) plus `OTHER_CATEGORY_COST` for another category, then
     codes of the same category first, then code order.
     """
     flat = _flat(code)

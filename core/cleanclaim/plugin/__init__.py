@@ -1,9 +1,10 @@
 """What a plugin imports to take part: the hook marker and the plugin API version.
 
 A plugin module writes ``@hookimpl`` on functions named after the hookspecs in
-:mod:`cleanclaim.plugin.hookspecs`.  ``PLUGIN_API`` is bumped only when a hookspec or a
+[`cleanclaim.plugin.hookspecs`][cleanclaim.plugin.hookspecs].  ``PLUGIN_API`` is bumped only when a
+hookspec or a
 contribution model changes incompatibly; a plugin states the API it was written for in
-:class:`~cleanclaim.plugin.hookspecs.PluginInfo` and the engine refuses a mismatch with a
+[`PluginInfo`][cleanclaim.plugin.hookspecs.PluginInfo] and the engine refuses a mismatch with a
 clear message instead of failing later in some rule.
 """
 

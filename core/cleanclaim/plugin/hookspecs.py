@@ -1,8 +1,9 @@
 """The hooks a plugin implements: the whole public plugin API.
 
-Every hook is called once, when an :class:`~cleanclaim.engine.Engine` is built, never
+Every hook is called once, when an [`Engine`][cleanclaim.engine.Engine] is built, never
 while a claim is checked.  Each returns a list of validated contributions (see
-:mod:`cleanclaim.contributions`); the engine merges the lists of all plugins, so the order
+[`cleanclaim.contributions`][cleanclaim.contributions]); the engine merges the lists of all plugins,
+so the order
 in which plugins load never changes a result.  Implement only the hooks you need; a
 misspelt hook name fails loudly when the plugin is registered.
 """
@@ -54,7 +55,7 @@ def cleanclaim_rules() -> list[Rule]:  # type: ignore[empty-body]
     """Contribute rules: catalog text plus a check function.
 
     :returns: rules whose ids start with the plugin's ``rule_prefix``.  A check function
-        receives ``(ctx, options)`` and yields :class:`~cleanclaim.contributions.Hit`.
+        receives ``(ctx, options)`` and yields [`Hit`][cleanclaim.contributions.Hit].
     """
 
 
@@ -97,7 +98,8 @@ def cleanclaim_documentation_checks() -> list[DocumentationCheck]:  # type: igno
     """Contribute documentation elements required for certain diagnoses.
 
     :returns: checks, each reported under one of the plugin's own rules whose check
-        function is :func:`cleanclaim.rulekit.documentation_checks`.
+        function is
+        [`cleanclaim.rulekit.documentation_checks()`][cleanclaim.rulekit.documentation_checks].
     """
 
 
@@ -122,5 +124,5 @@ def cleanclaim_payer_overrides() -> list[PayerOverride]:  # type: ignore[empty-b
 def cleanclaim_synonyms() -> list[Synonym]:  # type: ignore[empty-body]
     """Contribute search synonyms: the words coders type for what the tabular calls otherwise.
 
-    :returns: synonyms used by ``cleanclaim search`` and :meth:`Dataset.search`.
+    :returns: synonyms used by ``cleanclaim search`` and `Dataset.search()`.
     """

@@ -1,6 +1,6 @@
 """What is wrong with one diagnosis code, shared by ICD101-ICD103.
 
-The verdict comes from :mod:`cleanclaim.icd.explain`, the same explainer ``cleanclaim
+The verdict comes from `cleanclaim.icd.explain`, the same explainer ``cleanclaim
 code`` uses, and is cached across claims per dataset, code and fiscal year of the date of
 service: the same hundred codes make up most of a batch.  Exactly one of ICD101 (not
 valid), ICD102 (header) and ICD103 (7th character / placeholder) reports a code, so a coder

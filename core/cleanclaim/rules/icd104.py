@@ -68,7 +68,7 @@ def conflicts(
     ds: Dataset, diagnoses: tuple[str, ...]
 ) -> tuple[tuple[str, str, str, str, bool], ...]:
     """(holder, excluded, owner, note, read) for every Excludes1 pair among a claim's
-    diagnoses (``read`` as :func:`_conflict` gives it).
+    diagnoses (``read`` as `_conflict()` gives it).
 
     Not cached per list: ICD104 is ``diagnoses_only``, so the engine already remembers its
     hits per diagnosis list; the answer per pair of codes is cached below.

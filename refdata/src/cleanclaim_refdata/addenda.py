@@ -190,7 +190,7 @@ def _children(comp: _Compiler) -> dict[str, list[str]]:
 def apply_addenda(comp: _Compiler, addenda: Addenda, name: str = "addenda") -> Applied:
     """Turn the base year's compiled tree into the new year's, in place.
 
-    Raises :class:`AddendaError` naming the line for anything it cannot place, and when the
+    Raises `AddendaError` naming the line for anything it cannot place, and when the
     result disagrees with the addenda's own summary (billable codes and headers before and
     after) or with its lines (the billable set must change by exactly its additions and
     deletions).

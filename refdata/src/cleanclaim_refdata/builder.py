@@ -16,7 +16,7 @@ Rules that the XML states only in prose and that are honoured here:
   character; shorter codes are padded with the placeholder ``X`` (T36.0X1A, S13.4XXA).
   A subcategory's ``<sevenChrDef>`` overrides its category's.
 * "7th characters D and S do not apply to codes in category S06 with 6th character 7 ...
-  or 8" -- such notes are parsed (not hard-coded) by :func:`parse_seventh_exclusions`.
+  or 8" -- such notes are parsed (not hard-coded) by `parse_seventh_exclusions()`.
 * ``placeholder="true"`` nodes (S06.0X, T36.0X, M01.X) are kept as ordinary header codes:
   the CMS code list has them, and a claim that carries one is better told "header, use
   T36.0X1A" than "no such code".  They are listed under ``placeholders`` in the notes.
@@ -134,7 +134,7 @@ def parse_source_name(path: Path) -> SourceInfo:
 
 
 def resolve_source(path: Path, checksums: dict[str, str]) -> SourceInfo:
-    """:func:`parse_source_name`, with the release known_files.toml gives the file by the
+    """`parse_source_name()`, with the release known_files.toml gives the file by the
     sha256 SHA256SUMS.raw lists for it (checked against the bytes when it is compiled)."""
     info = parse_source_name(path)
     digest = checksums.get(path.name.removesuffix(".xz"))
@@ -160,7 +160,7 @@ def parse_refs(text: str) -> list[list[Any]]:
     A dash means "and all below"; a range covers everything from start to end inclusive.
     Words after "with" in the parenthesis (``(S32.1--S32.9 with 7th character B)``), or a
     character qualifier right after it (``(T36-T50) with fifth or sixth character 6``),
-    narrow the references before them: :func:`cleanclaim_refdata.notes.parse_qualifier`.
+    narrow the references before them: `cleanclaim_refdata.notes.parse_qualifier()`.
     """
     refs: list[list[Any]] = []
     for group in _PAREN.finditer(text):
@@ -205,12 +205,12 @@ _NOT_A_PLAIN_LIST = re.compile(r"\b(?:except|not|or)\b")
 
 
 def parse_trailing_refs(text: str) -> list[list[Any]]:
-    """Code references that end a note outside parentheses, as :func:`parse_refs` gives.
+    """Code references that end a note outside parentheses, as `parse_refs()` gives.
 
     A few notes name their codes in the prose rather than in parentheses ("torticollis
     NOS M43.6", "tendinitis as classified in M75-M77").  Only a run of references that
     closes the note is read (or one followed only by a character qualifier, "C91.0-C95.9
-    with 5th character 1", read as :func:`parse_refs` reads one): one followed by more words
+    with 5th character 1", read as `parse_refs()` reads one): one followed by more words
     or by a parenthesis is usually qualified ("E08-E10, E11, E13 with ketoacidosis",
     "tuberculosis, any type in A15 (J65)"), and a note that says "except", "not" or "or"
     is not a plain list; both are left out rather than read wider than they are meant.
@@ -256,7 +256,7 @@ def _text(el: ET.Element | None) -> str:
 
 def _notes_of(el: ET.Element) -> dict[str, list[list[Any]]]:
     """The notes under ``el`` as ``[text, refs]`` per kind; a code-first note that asks for
-    its condition only when there is one (:func:`~cleanclaim_refdata.notes.conditional_code_first`,
+    its condition only when there is one (`conditional_code_first()`,
     judged on its whole ``<codeFirst>`` element) is ``[text, refs, {"conditional": true}]``."""
     out: dict[str, list[list[Any]]] = {}
     for child in el:
@@ -367,7 +367,7 @@ class _Compiler:
 
     def manifestations(self) -> list[str]:
         """Every node whose title, or an ancestor's, makes it a manifestation code
-        (:func:`~cleanclaim_refdata.notes.is_manifestation_title`), sorted."""
+        (`is_manifestation_title()`), sorted."""
         found: set[str] = set()
         for name, e in self.codes.items():  # document order: a parent before its children
             if is_manifestation_title(e.desc) or (e.parent is not None and e.parent in found):
@@ -375,7 +375,7 @@ class _Compiler:
         return sorted(found)
 
     def add_trailing_refs(self) -> None:
-        """Add the references that close a note's prose (:func:`parse_trailing_refs`),
+        """Add the references that close a note's prose (`parse_trailing_refs()`),
         when every code they name is a node of this release; otherwise add none."""
         for notes in self._note_sets():
             for kind, entries in notes.items():
@@ -574,7 +574,7 @@ def dataset_name(release: str, *, provisional: bool = False) -> str:
 
 
 def parse_tabular(xml: bytes, release: str, name: str) -> ET.Element:
-    """The root of an ICD-10-CM Tabular List XML of ``release``, or :class:`SourceError`."""
+    """The root of an ICD-10-CM Tabular List XML of ``release``, or `SourceError`."""
     fy, _ = parse_release(release)
     try:
         root = ET.fromstring(xml)
@@ -732,7 +732,7 @@ def compile_release(
     layout and digests of a packaged dataset, its service window from ``releases.toml``.
 
     This is what ``cleanclaim datasets add`` runs on a user's download: it must refuse a
-    file of the wrong kind or year with :class:`SourceError` and never leave a partial
+    file of the wrong kind or year with `SourceError` and never leave a partial
     folder behind.
     """
     try:
@@ -814,7 +814,7 @@ def build_provisional(
     alongside: Iterable[str] = (),
 ) -> Path:
     """Build ``icd10cm-fy<YEAR>-provisional`` from the newest tabular of the year before
-    with the October order-file addenda of YEAR applied (:mod:`cleanclaim_refdata.addenda`).
+    with the October order-file addenda of YEAR applied (`cleanclaim_refdata.addenda`).
 
     The code set is exact; the instructional notes are the base year's, which the manifest's
     ``provisional`` object says in a sentence a coder reads.

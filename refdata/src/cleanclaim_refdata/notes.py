@@ -6,7 +6,7 @@ Three things a note says in words that a reader of ``notes.json`` needs as data:
 "open fracture of wrist, hand and finger (S62.- with 7th character B)", "diabetes mellitus
 (E08-E13 with .42)", "(I69. with final characters -93)", "(T36-T65 with fifth or sixth
 character 1-4)".  Read without the qualifier, S61's Excludes1 would keep every S62 fracture
-(closed ones too) away from a hand laceration.  :func:`parse_qualifier` turns the words into
+(closed ones too) away from a hand laceration.  `parse_qualifier()` turns the words into
 a fourth element of the reference (``[start, end, descendants, qualifier]``)::
 
     {"text": "with 7th character B", "at": 7, "values": ["B"]}
@@ -25,7 +25,7 @@ A dotted tail (".42", ".00 or .01") or a dashed one ("-93" after "I69.") counts 
 from the end of a 3-character category, so it is read only when every reference it
 qualifies is a category.  "with open fracture 7th character" names 7th characters by their
 meaning; the builder fills ``values`` from the 7th-character definitions of the codes the
-reference covers (:func:`resolve_meaning`).  Whatever else follows "with" ("B27.0-B27.9 with
+reference covers (`resolve_meaning()`).  Whatever else follows "with" ("B27.0-B27.9 with
 1", "with fifth or sixth character to indicate intent") is kept with ``"unparsed": true``
 so a reader can say the note has a qualifier it could not read, rather than read the range
 wider or narrower than CMS wrote it.
@@ -33,14 +33,14 @@ wider or narrower than CMS wrote it.
 **Conditional "code first" notes.**  "Code first, if applicable, any causal condition"
 (R39.1) or "code first any associated ..." (N18) asks for the cause to be sequenced first
 *when there is one*; such a code may be first-listed when there is none (guidelines
-I.A.12-I.A.13, IV.D).  :func:`conditional_code_first` reads one ``<codeFirst>`` element (its
+I.A.12-I.A.13, IV.D).  `conditional_code_first()` reads one ``<codeFirst>`` element (its
 notes together: the condition words are often in the first note, "..., if applicable, any
 causal condition, such as:", and the examples in the others).
 
 **Manifestation codes.**  Guideline I.A.13: a code whose title says "in diseases classified
 elsewhere" is a manifestation and never first-listed; the title may be on the category
 (M36 "Systemic disorders of connective tissue in diseases classified elsewhere" makes M36.0
-one).  :func:`is_manifestation_title` recognises the wordings the tabular uses ("in other
+one).  `is_manifestation_title()` recognises the wordings the tabular uses ("in other
 diseases", "in certain ...", "in conditions", "due to diseases", "presenting with
 conditions", "associated with disorders or diseases", "in hypersensitivity reactions
 classified elsewhere") and leaves out B95-B97 "... as the cause of diseases classified

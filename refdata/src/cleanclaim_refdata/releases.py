@@ -103,7 +103,7 @@ def _parse(release: str) -> tuple[int, int]:
 
 def parse_release(release: str) -> tuple[int, bool]:
     """``"2027"`` -> ``(2027, False)``, ``"2027-April"`` -> ``(2027, True)``; any other
-    update (``"2021-January"``) -> ``(2021, False)``: see :func:`release_month`."""
+    update (``"2021-January"``) -> ``(2021, False)``: see `release_month()`."""
     fy, month = _parse(release)
     return fy, month == 4
 
