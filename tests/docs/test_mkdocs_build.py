@@ -70,3 +70,19 @@ def test_nav_lists_every_plugin_page() -> None:
     nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     for page in sorted((ROOT / "docs" / "plugins").glob("*.md")):
         assert f"plugins/{page.name}" in nav, f"docs/plugins/{page.name} is not in the nav"
+
+
+def test_the_home_page_code_fits_its_box() -> None:
+    """Material's content column shows about 75 characters of code before it scrolls."""
+    text = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    blocks = text.split("```")[1::2]
+    assert blocks
+    for block in blocks:
+        for line in block.splitlines()[1:]:
+            assert len(line) <= 72, line
+
+
+def test_getting_started_covers_wheels_and_a_clone() -> None:
+    text = (ROOT / "docs" / "getting-started.md").read_text(encoding="utf-8")
+    assert "pip install cleanclaim cleanclaim-physical-therapy" in text
+    assert "pip install -r requirements.txt" in text
