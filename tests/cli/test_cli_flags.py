@@ -242,3 +242,16 @@ def test_text_wraps_to_the_given_width() -> None:
     assert max(len(x) for x in body) > 60
     assert max(len(x) for x in wrapped.splitlines() if x.startswith("    ")) <= 60
     assert " ".join(wrapped.split()) == " ".join(whole.split())  # no word lost or cut
+
+
+@pytest.mark.parametrize("given", ["PT103", "pt103", "timed-units-minutes"])
+def test_rule_by_id_or_name(capsys: pytest.CaptureFixture[str], given: str) -> None:
+    status, out, _ = run(capsys, "rule", given)
+    assert status == 0
+    assert out.startswith("PT103 (timed-units-minutes) - physical-therapy")
+
+
+def test_an_unknown_rule_name_suggests_the_closest(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(capsys, "rule", "timed-unit-minutes")
+    assert status == 2
+    assert "did you mean timed-units-minutes?" in err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import sys
 from typing import Any
@@ -16,7 +17,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--config", metavar="FILE")
     p.set_defaults(func=run_rules)
-    p = sub.add_parser("rule", help="explain one rule")
+    p = sub.add_parser("rule", help="explain one rule, by id (ICD104) or name")
     p.add_argument("id")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--config", metavar="FILE")
@@ -74,12 +75,29 @@ def run_rules(args: argparse.Namespace) -> int:
     return 0
 
 
+def find_rule(engine: Engine, given: str) -> RegisteredRule:
+    """The rule ``given`` names by id (any case) or by name (``icd-code-not-billable``),
+    as ``select`` and ``ignore`` accept either; else an input error with the closest."""
+    wanted = given.strip()
+    reg = engine.rules.get(wanted.upper())
+    if reg is not None:
+        return reg
+    by_name = {r.rule.name: r for r in engine.rules.values()}
+    reg = by_name.get(wanted.lower())
+    if reg is not None:
+        return reg
+    close = difflib.get_close_matches(wanted.upper(), list(engine.rules), n=3, cutoff=0.6)
+    close += difflib.get_close_matches(wanted.lower(), list(by_name), n=3, cutoff=0.6)
+    hint = f"did you mean {' or '.join(close)}? " if close else ""
+    raise CliInputError(
+        f"no rule {wanted!r} (by id or name); {hint}`cleanclaim rules` lists them: "
+        f"{', '.join(engine.rules)}"
+    )
+
+
 def run_rule(args: argparse.Namespace) -> int:
     engine = _engine(args)
-    reg = engine.rules.get(args.id.upper())
-    if reg is None:
-        known = ", ".join(engine.rules)
-        raise CliInputError(f"no rule {args.id!r}; known rules: {known}")
+    reg = find_rule(engine, args.id)
     e = rule_entry(reg)
     overrides = [
         {
