@@ -255,3 +255,9 @@ def test_an_unknown_rule_name_suggests_the_closest(capsys: pytest.CaptureFixture
     status, _, err = run(capsys, "rule", "timed-unit-minutes")
     assert status == 2
     assert "did you mean timed-units-minutes?" in err
+
+
+def test_search_without_a_hit_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = run(capsys, "search", "zzzqqq", "--fy", "2026")
+    assert status == 1 and out == ""
+    assert "no code matches 'zzzqqq' in icd10cm-fy2026" in err

@@ -306,6 +306,13 @@ def cmd_search(args: argparse.Namespace) -> int:
             extra = "" if h.matched_term in (h.description, h.code) else f"  [{h.matched_term}]"
             mark = _STATUS_MARKS[hit_status(ds, h.code)]
             print(f"{h.code:<9} {mark}{h.description}{extra}")
+        if not hits:  # an empty answer must not look like a command that did nothing
+            query = " ".join(args.words)
+            print(
+                f"cleanclaim: no code matches {query!r} in {ds.info.name}; try fewer or "
+                "other words, or another year with --fy",
+                file=sys.stderr,
+            )
     return 0 if hits else 1
 
 
