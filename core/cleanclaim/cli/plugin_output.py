@@ -56,7 +56,6 @@ class _Guard:
         self.said: set[tuple[str, str]] = set()
         self.held = 0
         self.stderr: TextIO = sys.stderr
-        self.installed = False
 
 
 _guard = _Guard()
@@ -128,52 +127,64 @@ _STDOUT = _Sink("standard output")
 _STDERR = _Sink("standard error")
 
 
+class _Previous:
+    """What the hooks below pass through to when no guarded check runs."""
+
+    shown: Callable[..., None] = warnings.showwarning
+    factory: Callable[..., logging.LogRecord] = logging.getLogRecordFactory()
+
+
+def _showwarning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    if not _guard.active:
+        _Previous.shown(message, category, filename, lineno, file, line)
+        return
+    _say(f"a warning ({category.__name__})")
+    if _guard.held % _REGISTRY_EVERY == 0:
+        mutated: Callable[[], None] | None = getattr(warnings, "_filters_mutated", None)
+        if mutated is not None:
+            mutated()
+
+
+def _record(*args: Any, **kwargs: Any) -> logging.LogRecord:
+    made = _Previous.factory(*args, **kwargs)
+    name = made.name
+    if _guard.active and name != _KERNEL_LOGGER and not name.startswith("cleanclaim."):
+        _say(f"a log record ({made.levelname} of logger {name!r})")
+        made.msg = "(cleanclaim: text withheld: it may quote the claim being checked)"
+        made.args = ()
+        made.exc_info = None
+        made.exc_text = None
+        made.stack_info = None
+    return made
+
+
 def _install() -> None:
-    """Hook warnings and log records once per process; both pass through unless a
-    guarded check runs."""
+    """Hook warnings and log records; both pass through unless a guarded check runs.
+
+    Checked before every claim (two identity tests): code that put back its own
+    ``showwarning`` (``warnings.catch_warnings`` on exit does) or record factory is
+    wrapped again, never left unguarded.
+    """
     with _lock:
-        if _guard.installed:
-            return
-        _guard.installed = True
-        shown = warnings.showwarning
+        if warnings.showwarning is not _showwarning:
+            _Previous.shown = warnings.showwarning
+            warnings.showwarning = _showwarning
         factory = logging.getLogRecordFactory()
-
-    def showwarning(
-        message: Warning | str,
-        category: type[Warning],
-        filename: str,
-        lineno: int,
-        file: TextIO | None = None,
-        line: str | None = None,
-    ) -> None:
-        if not _guard.active:
-            shown(message, category, filename, lineno, file, line)
-            return
-        _say(f"a warning ({category.__name__})")
-        if _guard.held % _REGISTRY_EVERY == 0:
-            mutated: Callable[[], None] | None = getattr(warnings, "_filters_mutated", None)
-            if mutated is not None:
-                mutated()
-
-    def record(*args: Any, **kwargs: Any) -> logging.LogRecord:
-        made = factory(*args, **kwargs)
-        name = made.name
-        if _guard.active and name != _KERNEL_LOGGER and not name.startswith("cleanclaim."):
-            _say(f"a log record ({made.levelname} of logger {name!r})")
-            made.msg = "(cleanclaim: text withheld: it may quote the claim being checked)"
-            made.args = ()
-            made.exc_info = None
-            made.exc_text = None
-            made.stack_info = None
-        return made
-
-    warnings.showwarning = showwarning
-    logging.setLogRecordFactory(record)
+        if factory is not _record:
+            _Previous.factory = factory
+            logging.setLogRecordFactory(_record)
 
 
 def checked(call: Callable[..., T], *args: Any) -> T:
     """``call(*args)`` (``engine.check``) with plugin output held back (module docstring)."""
-    if not _guard.installed:
+    if warnings.showwarning is not _showwarning or logging.getLogRecordFactory() is not _record:
         _install()
     out, err = sys.stdout, sys.stderr
     _guard.stderr = err
