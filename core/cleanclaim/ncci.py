@@ -574,10 +574,11 @@ def _read_cache(target: Path, digest: str) -> tuple[dict[str, Any], dict[str, An
         rows: int = header["rows"]
         arrays: dict[str, Any] = {}
         at = second + 1
+        view = memoryview(data)
         for name, code, _ in header["arrays"]:
             values = array(code)
             size = values.itemsize * rows
-            values.frombytes(data[at : at + size])
+            values.frombytes(view[at : at + size])
             if len(values) != rows:
                 return None
             arrays[name] = values
@@ -600,9 +601,14 @@ def _arrays_hold(header: dict[str, Any], arrays: dict[str, Any]) -> bool:
     """Keys in order and naming codes of the header, indicators 0, 1 or 9, rationales of
     the header, dates NCCI's: checked, never trusted (a cache is anyone's file)."""
     codes = len(header["codes"])
-    keys = arrays["keys"].tolist()
-    if keys[-1] >= codes * codes or keys != sorted(keys):
+    keys = arrays["keys"]
+    if keys[-1] >= codes * codes:
         return False
+    step = 1 << 16  # in pieces (overlapping by one): a list of 2 million ints is 80 MB
+    for at in range(0, len(keys), step):
+        piece = keys[at : at + step + 1].tolist()
+        if piece != sorted(piece):
+            return False
     if arrays["indicator"].tobytes().translate(None, b"\x00\x01\x09"):
         return False
     if not _in_range(arrays["rationale"], len(header["rationales"])):
