@@ -9,6 +9,7 @@ by any number of threads (the dataset registry loads each fiscal year under a lo
 from __future__ import annotations
 
 import logging
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
@@ -629,7 +630,7 @@ def _crash_finding(rule: Rule, source: str, exc: BaseException) -> Finding:
         severity="error",
         message=(
             f"Rule {rule.id} of plugin {source!r} failed on this claim "
-            f"({type(exc).__name__}); the claim was not fully checked."
+            f"({_exception_name(exc)}); the claim was not fully checked."
         ),
         source="core",
         location="",
@@ -637,6 +638,24 @@ def _crash_finding(rule: Rule, source: str, exc: BaseException) -> Finding:
         suggestions=[],
         reference=f"plugin {source}, rule {rule.id}",
     )
+
+
+def _exception_name(exc: BaseException) -> str:
+    """The exception's type as ENG001 names it: a class its module defines under that name
+    (``KeyError``, ``cleanclaim_pt.rules.ParseError``'s ``ParseError``), else the nearest
+    built-in base (``a ValueError subclass``).  A type is plugin code too: one made on the
+    fly from the claim (``type(note, (ValueError,), {})``) must not be quoted (privacy)."""
+    kind = type(exc)
+    name: str = kind.__name__
+    module = sys.modules.get(kind.__module__)
+    found: Any = module
+    for part in kind.__qualname__.split("."):
+        found = getattr(found, part, None)
+    if found is kind and name.isidentifier() and len(name) <= 60:
+        return name
+    base = next(c for c in kind.__mro__ if c.__module__ == "builtins")
+    article = "an" if base.__name__[:1] in "AEIOU" else "a"
+    return f"{article} {base.__name__} subclass"
 
 
 def _overrun_finding(

@@ -110,3 +110,31 @@ def test_a_noisy_rule_costs_a_batch_nothing(
     lines = out.splitlines()
     assert [json.loads(line)["claim_id"] for line in lines] == [f"N-{i}" for i in range(6)]
     _assert_withheld_and_named(err)
+
+
+def test_an_exception_type_named_after_the_claim_is_not_named() -> None:
+    """ENG001 names the exception's type, and a type is plugin code too: one made on the
+    fly from the note (``type(note, (ValueError,), {})``) is not quoted."""
+    from collections.abc import Iterator, Mapping
+    from typing import Any
+
+    from cleanclaim.context import ClaimContext
+    from cleanclaim.contributions import Hit
+    from cleanclaim.engine import Engine
+    from cleanclaim.fixtures import plugin_of, stub_rule
+
+    def crash(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+        raise type(f"Bad{ctx.documentation.note}".replace(" ", ""), (ValueError,), {})()
+        yield  # pragma: no cover
+
+    def plain(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+        raise KeyError("x")
+        yield  # pragma: no cover
+
+    rules = [stub_rule("LK101", check=crash), stub_rule("LK102", check=plain)]
+    engine = Engine.build([plugin_of("leaky", "LK", rules=rules)], installed=False)
+    report = engine.check(secret_claim())
+    messages = [f.message for f in report.findings if f.rule == "ENG001"]
+    assert len(messages) == 2
+    assert SENTINEL not in report.model_dump_json()
+    assert any("(KeyError)" in m for m in messages)  # an ordinary type is still named
