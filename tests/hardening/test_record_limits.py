@@ -131,3 +131,20 @@ def test_jsonl_lines_are_read_in_bounded_pieces(monkeypatch: pytest.MonkeyPatch)
     assert records[1][1] is batch_module._TOO_LONG
     assert records[3][1] == b"y" * 16  # exactly the limit is still read
     assert reads and all(0 < size <= 17 for size in reads)
+
+
+def test_the_csv_field_limit_is_put_back_after_a_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The csv module's limit is process-wide: a batch must not leave its own behind (a
+    small one broke every NCCI file read later in the same process)."""
+    import csv
+
+    before = 131072  # the csv module's default
+    csv.field_size_limit(before)
+    monkeypatch.setattr(batch_module, "MAX_RECORD_BYTES", 64)
+    source = tmp_path / "claims.csv"
+    source.write_text("claim_json\n" + '"{""diagnoses"": []}"' + "\n", encoding="utf-8")
+    with source.open("rb") as stream:
+        assert len(list(batch_module._csv_records(stream, str(source)))) == 1
+    assert csv.field_size_limit() == before

@@ -331,7 +331,16 @@ class _CsvLines:
 
 
 def _csv_records(stream: IO[bytes], origin: str) -> Iterator[Record]:
-    csv.field_size_limit(MAX_RECORD_BYTES + 1)  # never reached: _CsvLines refuses first
+    # The csv module's field limit is process-wide: raise it for this reader only and put
+    # it back, so no other reader (the NCCI files, a vendor's own code) inherits it.
+    previous = csv.field_size_limit(MAX_RECORD_BYTES + 1)  # never reached: _CsvLines refuses
+    try:
+        yield from _csv_rows(stream, origin)
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _csv_rows(stream: IO[bytes], origin: str) -> Iterator[Record]:
     lines = _CsvLines(stream)
     reader = csv.reader(lines)
     try:
