@@ -318,16 +318,25 @@ def _short(exc: BaseException) -> str:
 
 
 def compile_tables(contrib: Contributions) -> EngineTables:
-    """Merge every plugin's contributions into look-up tables (order-independent)."""
-    tables = EngineTables()
+    """Merge every plugin's contributions into look-up tables (order-independent).
+
+    The tables come back writable (the engine adds the official files' rows); the engine
+    seals them (`EngineTables.seal()`) before any rule reads them."""
+    procedures: dict[str, Procedure] = {}
+    pairings: dict[str, list[CompiledPairing]] = {}
+    plugin_edits: dict[tuple[str, str], list[EditEntry]] = {}
+    plugin_limits: dict[str, list[LimitEntry]] = {}
+    documentation: dict[str, list[CompiledDocumentationCheck]] = {}
+    integral_pairs: list[CompiledIntegralPair] = []
+    synonyms: dict[str, list[str]] = {}
     get = contrib.by_hook.get
     for proc, _source in sorted(get("cleanclaim_procedures", []), key=lambda p: (p[1], p[0].code)):
         assert isinstance(proc, Procedure)
-        known = tables.procedures.get(proc.code)
+        known = procedures.get(proc.code)
         if known is None:
-            tables.procedures[proc.code] = proc
+            procedures[proc.code] = proc
         else:  # several plugins know the code: keep the first label, merge what it is
-            tables.procedures[proc.code] = known.model_copy(
+            procedures[proc.code] = known.model_copy(
                 update={
                     "tags": known.tags | proc.tags,
                     "primary_codes": tuple(dict.fromkeys(known.primary_codes + proc.primary_codes)),
@@ -337,23 +346,21 @@ def compile_tables(contrib: Contributions) -> EngineTables:
         assert isinstance(pairing, Pairing)
         compiled = CompiledPairing(pairing, tuple(pairing.patterns()), src)
         for code in pairing.procedures:
-            tables.pairings.setdefault(code, []).append(compiled)
+            pairings.setdefault(code, []).append(compiled)
     for edit, src in get("cleanclaim_procedure_edits", []):
         assert isinstance(edit, ProcedureEdit)
-        tables.plugin_edits.setdefault((edit.column1, edit.column2), []).append(
-            EditEntry(edit, src)
-        )
+        plugin_edits.setdefault((edit.column1, edit.column2), []).append(EditEntry(edit, src))
     for limit, src in get("cleanclaim_unit_limits", []):
         assert isinstance(limit, UnitLimit)
-        tables.plugin_limits.setdefault(limit.code, []).append(LimitEntry(limit, src))
+        plugin_limits.setdefault(limit.code, []).append(LimitEntry(limit, src))
     for check, src in get("cleanclaim_documentation_checks", []):
         assert isinstance(check, DocumentationCheck)
-        tables.documentation.setdefault(check.rule, []).append(
+        documentation.setdefault(check.rule, []).append(
             CompiledDocumentationCheck(check, tuple(check.patterns()), src)
         )
     for pair, src in get("cleanclaim_integral_pairs", []):
         assert isinstance(pair, IntegralPair)
-        tables.integral_pairs.append(
+        integral_pairs.append(
             CompiledIntegralPair(
                 pair,
                 DiagnosisPattern.parse(pair.symptom),
@@ -363,8 +370,16 @@ def compile_tables(contrib: Contributions) -> EngineTables:
         )
     for synonym, _src in get("cleanclaim_synonyms", []):
         assert isinstance(synonym, Synonym)
-        tables.synonyms.setdefault(synonym.term.lower(), []).extend(synonym.means)
-    return tables
+        synonyms.setdefault(synonym.term.lower(), []).extend(synonym.means)
+    return EngineTables(
+        procedures=procedures,
+        pairings=pairings,
+        plugin_edits=plugin_edits,
+        plugin_limits=plugin_limits,
+        documentation=documentation,
+        integral_pairs=integral_pairs,
+        synonyms=synonyms,
+    )
 
 
 __all__ = [

@@ -174,15 +174,16 @@ class Engine:
         tables = compile_tables(contributions)
         if config.ncci_ptp:  # compiled once into the user's cache, then read as arrays
             tables.official_edits = official_ptp([config.resolve(p) for p in config.ncci_ptp])
+        official_limits: dict[str, list[LimitEntry]] = {}
         for path in config.ncci_mue:
             for limit in load_mue_file(config.resolve(path)):
-                tables.official_limits.setdefault(limit.code, []).append(
-                    LimitEntry(limit, "CMS NCCI MUE")
-                )
+                official_limits.setdefault(limit.code, []).append(LimitEntry(limit, "CMS NCCI MUE"))
+        tables.official_limits = official_limits
         if config.cpt_descriptors is not None:
             from cleanclaim.descriptors import load_descriptors
 
             tables.descriptors = load_descriptors(config.resolve(config.cpt_descriptors))
+        tables.seal()  # rules get read-only views, built once (never a per-claim copy)
         overrides: list[tuple[PayerOverride, str]] = [
             (o, src) for o, src in contributions.by_hook.get("cleanclaim_payer_overrides", [])
         ]

@@ -140,10 +140,10 @@ class Documentation(_Strict):
         default=None, description="true, false, or null when unknown / not documented"
     )
     mechanism: str | None = None
-    objective_findings: list[str] = Field(default_factory=list)
+    objective_findings: tuple[str, ...] = Field(default_factory=tuple)
     treatment_rationale: str | None = None
-    spinal_regions: list[Literal["cervical", "thoracic", "lumbar", "sacral", "pelvic"]] = Field(
-        default_factory=list
+    spinal_regions: tuple[Literal["cervical", "thoracic", "lumbar", "sacral", "pelvic"], ...] = (
+        Field(default_factory=tuple)
     )
     note: str | None = Field(default=None, repr=False)
 
@@ -165,12 +165,12 @@ class ServiceLine(_Strict):
     """One line of the CMS-1500: a procedure, its modifiers, units and diagnosis pointers."""
 
     procedure: str
-    modifiers: list[str] = Field(default_factory=list)
+    modifiers: tuple[str, ...] = Field(default_factory=tuple)
     units: Annotated[int, Field(ge=0, le=9999)] = 1
     minutes: Annotated[int, Field(ge=0, le=1440)] | None = None
     diagnosis_pointers: Annotated[
-        list[Annotated[int, Field(ge=1, le=MAX_DIAGNOSES)]], Field(max_length=MAX_POINTERS)
-    ] = Field(default_factory=list)
+        tuple[Annotated[int, Field(ge=1, le=MAX_DIAGNOSES)], ...], Field(max_length=MAX_POINTERS)
+    ] = Field(default_factory=tuple)
     charge: Annotated[Decimal, Field(ge=0)] | None = None
     furnished_by: Literal["provider", "assistant"] | None = Field(
         default=None,
@@ -190,7 +190,7 @@ class ServiceLine(_Strict):
     @classmethod
     def _pointer_count(cls, value: Any) -> Any:
         # before the length constraint, so the message says where the limit comes from
-        if isinstance(value, list) and len(value) > MAX_POINTERS:
+        if isinstance(value, list | tuple) and len(value) > MAX_POINTERS:
             raise ValueError(
                 f"{len(value)} diagnosis pointers; a service line points at most at "
                 f"{MAX_POINTERS} diagnoses (CMS-1500 item 24E, X12 837P SV107)"
@@ -199,7 +199,7 @@ class ServiceLine(_Strict):
 
     @field_validator("modifiers")
     @classmethod
-    def _modifiers(cls, value: list[str]) -> list[str]:
+    def _modifiers(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         if all(_CANONICAL_MODIFIER.fullmatch(raw) for raw in value):
             return value  # the usual case: none, or already upper-case pairs
         out = []
@@ -208,7 +208,7 @@ class ServiceLine(_Strict):
             if not _MODIFIER.match(mod):
                 raise ValueError(f"modifier {shown(raw)} is not two letters or digits")
             out.append(mod)
-        return out
+        return tuple(out)
 
 
 def _checked_procedure(value: str) -> str:
@@ -221,7 +221,12 @@ def _checked_procedure(value: str) -> str:
 
 
 class Claim(_Strict):
-    """An outpatient professional claim, as DESIGN.md defines it."""
+    """An outpatient professional claim, as DESIGN.md defines it.
+
+    Its lists (diagnoses, lines, a line's modifiers and pointers, the documentation's
+    lists, the service history) are validated into tuples: every rule reads the same
+    claim, so none may change what the next one sees.  They are JSON arrays as before,
+    and the JSON Schema is the same."""
 
     claim_id: str | None = None
     date_of_service: date
@@ -231,16 +236,16 @@ class Claim(_Strict):
     place_of_service: str | None = None
     specialty: str | None = None
     patient: Patient | None = None
-    diagnoses: Annotated[list[str], Field(min_length=1, max_length=MAX_DIAGNOSES)]
-    lines: list[ServiceLine] = Field(default_factory=list)
+    diagnoses: Annotated[tuple[str, ...], Field(min_length=1, max_length=MAX_DIAGNOSES)]
+    lines: tuple[ServiceLine, ...] = Field(default_factory=tuple)
     documentation: Documentation | None = None
     therapy_year_to_date: Annotated[Decimal, Field(ge=0)] | None = Field(
         default=None,
         description="Allowed amount of PT and SLP services already accrued this calendar "
         "year before this claim, in US dollars (for the KX threshold).",
     )
-    service_history: list[PriorService] = Field(
-        default_factory=list,
+    service_history: tuple[PriorService, ...] = Field(
+        default_factory=tuple,
         description="Earlier services for this patient, for frequency limits.",
     )
     extensions: dict[str, Any] = Field(
@@ -256,7 +261,7 @@ class Claim(_Strict):
     @classmethod
     def _diagnosis_count(cls, value: Any) -> Any:
         # before the length constraint, so the message says where the limit comes from
-        if isinstance(value, list) and len(value) > MAX_DIAGNOSES:
+        if isinstance(value, list | tuple) and len(value) > MAX_DIAGNOSES:
             raise ValueError(
                 f"{len(value)} diagnoses; a professional claim carries at most "
                 f"{MAX_DIAGNOSES} (CMS-1500 item 21 A-L, X12 837P HI segment)"
@@ -265,7 +270,7 @@ class Claim(_Strict):
 
     @field_validator("diagnoses")
     @classmethod
-    def _diagnoses(cls, value: list[str]) -> list[str]:
+    def _diagnoses(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         if all(_CANONICAL_DIAGNOSIS.fullmatch(raw) for raw in value):
             return value
         out = []
@@ -276,11 +281,11 @@ class Claim(_Strict):
                     f"diagnosis {number}, {shown(raw)}, is not shaped like an ICD-10-CM code"
                 )
             out.append(code)
-        return out
+        return tuple(out)
 
     @field_validator("lines")
     @classmethod
-    def _lines(cls, value: list[ServiceLine]) -> list[ServiceLine]:
+    def _lines(cls, value: tuple[ServiceLine, ...]) -> tuple[ServiceLine, ...]:
         if len(value) > MAX_LINES:
             raise ValueError(
                 f"{len(value)} service lines; a claim has at most {MAX_LINES} (X12 837P)"

@@ -666,17 +666,17 @@ def compiled_ptp(path: Path) -> CompiledPtp:
     return CompiledPtp(path, *cached)
 
 
-class OfficialEdits(Mapping[tuple[str, str], list[EditEntry]]):
+class OfficialEdits(Mapping[tuple[str, str], tuple[EditEntry, ...]]):
     """The official PTP files of a configuration, as the engine's ``official_edits``:
     ``(column 1, column 2)`` to the edits of every file, in the order of the files."""
 
-    def __init__(self, files: list[CompiledPtp]) -> None:
-        self.files = files
+    def __init__(self, files: Sequence[CompiledPtp]) -> None:
+        self.files = tuple(files)  # a tuple: rules reach it through ``ctx.tables``
 
-    def __getitem__(self, pair: tuple[str, str]) -> list[EditEntry]:
-        found = [
+    def __getitem__(self, pair: tuple[str, str]) -> tuple[EditEntry, ...]:
+        found = tuple(
             EditEntry(edit, "CMS NCCI PTP") for table in self.files for edit in table.edits(*pair)
-        ]
+        )
         if not found:
             raise KeyError(pair)
         return found

@@ -8,9 +8,10 @@ what makes one engine safe to share between threads.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from types import MappingProxyType
 from typing import Any
 
 from cleanclaim.contributions import (
@@ -79,7 +80,9 @@ class LimitEntry:
     source: str
 
 
-def in_force(items: list[EditEntry] | list[LimitEntry], day: date) -> list[EditEntry | LimitEntry]:
+def in_force(
+    items: Sequence[EditEntry] | Sequence[LimitEntry], day: date
+) -> list[EditEntry | LimitEntry]:
     """The entries whose effective window contains the date of service."""
     out: list[EditEntry | LimitEntry] = []
     for item in items:
@@ -89,25 +92,59 @@ def in_force(items: list[EditEntry] | list[LimitEntry], day: date) -> list[EditE
     return out
 
 
+def _read_only(table: Mapping[Any, Any]) -> Mapping[Any, Any]:
+    """A table as rules see it: a read-only mapping whose list values are tuples.
+
+    A mapping that is not a ``dict`` (the compiled official PTP files) is already a
+    read-only view and is kept as it is."""
+    if not isinstance(table, dict):
+        return table
+    return MappingProxyType(
+        {key: tuple(value) if isinstance(value, list) else value for key, value in table.items()}
+    )
+
+
 @dataclass
 class EngineTables:
-    """Everything rules read besides the claim and the code set."""
+    """Everything rules read besides the claim and the code set.
 
-    procedures: dict[str, Procedure] = field(default_factory=dict)
-    pairings: dict[str, list[CompiledPairing]] = field(default_factory=dict)
-    plugin_edits: dict[tuple[str, str], list[EditEntry]] = field(default_factory=dict)
+    The engine fills the tables while it builds and then calls `seal()`: from then on
+    every table is a read-only mapping of tuples and no attribute can be set, so a rule
+    (plugin code) cannot change what the rules of a later claim read.  Only ``memo``, a
+    cache of pure look-ups, stays writable (through `remember()`).
+    """
+
+    procedures: Mapping[str, Procedure] = field(default_factory=dict)
+    pairings: Mapping[str, Sequence[CompiledPairing]] = field(default_factory=dict)
+    plugin_edits: Mapping[tuple[str, str], Sequence[EditEntry]] = field(default_factory=dict)
     #: a dict, or `cleanclaim.ncci.OfficialEdits` over compiled official files.
-    official_edits: Mapping[tuple[str, str], list[EditEntry]] = field(default_factory=dict)
-    plugin_limits: dict[str, list[LimitEntry]] = field(default_factory=dict)
-    official_limits: dict[str, list[LimitEntry]] = field(default_factory=dict)
-    documentation: dict[str, list[CompiledDocumentationCheck]] = field(default_factory=dict)
-    integral_pairs: list[CompiledIntegralPair] = field(default_factory=list)
-    synonyms: dict[str, list[str]] = field(default_factory=dict)
+    official_edits: Mapping[tuple[str, str], Sequence[EditEntry]] = field(default_factory=dict)
+    plugin_limits: Mapping[str, Sequence[LimitEntry]] = field(default_factory=dict)
+    official_limits: Mapping[str, Sequence[LimitEntry]] = field(default_factory=dict)
+    documentation: Mapping[str, Sequence[CompiledDocumentationCheck]] = field(default_factory=dict)
+    integral_pairs: Sequence[CompiledIntegralPair] = field(default_factory=tuple)
+    synonyms: Mapping[str, Sequence[str]] = field(default_factory=dict)
     descriptors: Mapping[str, str] = field(default_factory=dict)
     #: answers of pure look-ups that rules repeat claim after claim (which documentation
     #: checks cover a code ...); filled lazily with `remember()`, a lost race only
     #: computes an entry twice, and it is emptied when full so memory stays bounded.
     memo: dict[Any, Any] = field(default_factory=dict)
+
+    def seal(self) -> EngineTables:
+        """Make every table read-only, once, when the engine is built (not per claim)."""
+        for name in _TABLES:
+            object.__setattr__(self, name, _read_only(getattr(self, name)))
+        object.__setattr__(self, "integral_pairs", tuple(self.integral_pairs))
+        object.__setattr__(self, "_sealed", True)
+        return self
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if self.__dict__.get("_sealed"):
+            raise AttributeError(f"the engine's tables are read-only: cannot set {name!r}")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"the engine's tables are read-only: cannot delete {name!r}")
 
     def remember(self, key: Any, value: Any) -> Any:
         """Store a memo entry (emptying the memo first when it is full) and return it."""
@@ -128,12 +165,12 @@ class EngineTables:
         proc = self.procedures.get(code)
         return proc.label if proc else ""
 
-    def edits_for(self, column1: str, column2: str) -> list[EditEntry]:
+    def edits_for(self, column1: str, column2: str) -> Sequence[EditEntry]:
         """PTP rows for a pair; official CMS rows, when supplied, replace plugin rows."""
         key = (column1, column2)
         if self.official_edits:
-            return self.official_edits.get(key, [])
-        return self.plugin_edits.get(key, [])
+            return self.official_edits.get(key, ())
+        return self.plugin_edits.get(key, ())
 
     def procedure_codes_in(self, table: str) -> frozenset[str]:
         """Every procedure code an entry of ``table`` (pairings, edits, limits) names, with
@@ -150,8 +187,22 @@ class EngineTables:
             return frozenset(self.official_limits) | frozenset(self.plugin_limits)
         raise ValueError(f"no procedure table named {table!r}")
 
-    def limits_for(self, code: str) -> list[LimitEntry]:
+    def limits_for(self, code: str) -> Sequence[LimitEntry]:
         """MUE rows for a code; official CMS rows, when supplied, replace plugin rows."""
         if self.official_limits and code in self.official_limits:
             return self.official_limits[code]
-        return self.plugin_limits.get(code, [])
+        return self.plugin_limits.get(code, ())
+
+
+#: the attributes `EngineTables.seal()` turns into read-only mappings.
+_TABLES = (
+    "procedures",
+    "pairings",
+    "plugin_edits",
+    "official_edits",
+    "plugin_limits",
+    "official_limits",
+    "documentation",
+    "synonyms",
+    "descriptors",
+)

@@ -26,7 +26,7 @@ def test_the_caps_are_the_forms() -> None:
 def test_four_pointers_and_twelve_diagnoses_are_accepted() -> None:
     twelve = [*DX, "M54.2", "M54.6", "M62.830", "M62.838", "M62.81", "M79.18"]
     claim = Claim.model_validate(_claim(twelve, [1, 2, 3, 12]))
-    assert len(claim.diagnoses) == 12 and claim.lines[0].diagnosis_pointers == [1, 2, 3, 12]
+    assert len(claim.diagnoses) == 12 and claim.lines[0].diagnosis_pointers == (1, 2, 3, 12)
 
 
 def test_a_fifth_pointer_is_an_error_naming_the_field() -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any, TextIO
 
@@ -443,7 +443,7 @@ if __name__ == "__main__":
     raise SystemExit(main())
 
 
-def _plugin_synonyms() -> dict[str, list[str]]:
+def _plugin_synonyms() -> Mapping[str, Sequence[str]]:
     """Search synonyms contributed by the installed plugins (their hooks run once, here)."""
     from cleanclaim.engine import Engine
 

@@ -12,6 +12,7 @@ import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from types import MappingProxyType
 from typing import Literal
 
 _STRIP = re.compile(r"[\s.]+")
@@ -165,6 +166,14 @@ class DatasetInfo:
     origin: str = "packaged"
     location: str = ""
 
+    def __post_init__(self) -> None:
+        # read-only, so that a rule holding ``ctx.dataset.info`` cannot change the figures
+        # or the file digests the next claim's dataset is read and reported with.
+        for name in ("counts", "files"):
+            value = getattr(self, name)
+            if not isinstance(value, MappingProxyType):
+                object.__setattr__(self, name, MappingProxyType(dict(value)))
+
     def serves(self, d: date) -> bool:
         return self.serves_from <= d <= self.serves_to
 
@@ -235,6 +244,14 @@ class CodeInfo:
     notes: tuple[Note, ...] = ()
     seventh_characters: Mapping[str, str] = field(default_factory=dict)
     requires_seventh: bool = False
+
+    def __post_init__(self) -> None:
+        # shared reference data: a plain dict handed in is made read-only (the dataset
+        # already hands in read-only mappings, so this costs nothing on its path)
+        if type(self.seventh_characters) is dict:
+            object.__setattr__(
+                self, "seventh_characters", MappingProxyType(self.seventh_characters)
+            )
 
     @property
     def is_header(self) -> bool:

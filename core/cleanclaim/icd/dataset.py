@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
 from itertools import combinations
+from types import MappingProxyType
 from typing import Any, Final
 
 from cleanclaim import deadline
@@ -48,6 +49,8 @@ _NOTE_FIELDS: Final = (
 )
 _WORD = re.compile(r"[a-z0-9]+")
 _CODE_QUERY = re.compile(r"^[A-Z]\d[0-9A-Z](?:\.?[0-9A-Z]{0,4})?$")
+#: the 7th characters of a code that takes none (shared: a read-only mapping).
+_NO_SEVENTH: Final[Mapping[str, str]] = MappingProxyType({})
 _STOP: Final = frozenset({"of", "the", "and", "or", "in", "with", "to", "a", "an", "for", "by"})
 
 
@@ -253,11 +256,11 @@ class Dataset:
         table = c.seventh_defs[c.seventh_def[c.codes[stem]]]
         return f"{c.desc[stem]}, {table[char]}"
 
-    def _allowed(self, stem: int) -> dict[str, str]:
+    def _allowed(self, stem: int) -> Mapping[str, str]:
         c = self._c
         table = c.seventh_defs[c.seventh_def[c.codes[stem]]]
         chars = c.stem7[pad_stem(c.codes[stem])][1]
-        return {ch: table[ch] for ch in chars}
+        return MappingProxyType({ch: table[ch] for ch in chars})
 
     def _ancestors(self, i: int) -> list[int]:
         parent = self._c.parent
@@ -300,9 +303,9 @@ class Dataset:
         if flag == "S":
             seventh = self._allowed(i)
         elif name in c.seventh_def:
-            seventh = dict(c.seventh_defs[c.seventh_def[name]])
+            seventh = MappingProxyType(dict(c.seventh_defs[c.seventh_def[name]]))
         else:
-            seventh = {}
+            seventh = _NO_SEVENTH
         chapter, block = self._hierarchy(name)
         p = c.parent[i]
         return CodeInfo(
@@ -337,26 +340,26 @@ class Dataset:
 
         return self._lazy("_children", build)  # type: ignore[no-any-return]
 
-    def children(self, code: str) -> list[str]:
+    def children(self, code: str) -> tuple[str, ...]:
         """Direct children (for a stem: its 7-character codes), sorted."""
         hit = self._resolve(code)
         if hit is None or hit[1]:
-            return []
+            return ()
         i = hit[0]
         c = self._c
         if c.flags[i] == "S":
-            return [self._expanded(i, ch) for ch in c.stem7[pad_stem(c.codes[i])][1]]
-        return [c.codes[k] for k in self._child_map().get(i, [])]
+            return tuple(self._expanded(i, ch) for ch in c.stem7[pad_stem(c.codes[i])][1])
+        return tuple(c.codes[k] for k in self._child_map().get(i, ()))
 
-    def billable_descendants(self, code: str) -> list[str]:
+    def billable_descendants(self, code: str) -> tuple[str, ...]:
         """Every billable code at or below ``code`` -- what to suggest for a header."""
         hit = self._resolve(code)
         if hit is None:
-            return []
+            return ()
         c = self._c
         i, char = hit
         if char:
-            return [self._expanded(i, char)]
+            return (self._expanded(i, char),)
         out: list[str] = []
         stack = [i]
         kids = self._child_map()
@@ -369,7 +372,7 @@ class Dataset:
                 out.extend(self._expanded(k, ch) for ch in c.stem7[pad_stem(c.codes[k])][1])
             stack.extend(kids.get(k, ()))
         out.sort()
-        return out
+        return tuple(out)
 
     def codes(self, billable_only: bool = False) -> Iterator[str]:
         """All codes of the year in sorted dotted form, 7-character codes included."""
@@ -446,7 +449,7 @@ class Dataset:
 
     # -- 7th characters ------------------------------------------------------------------
 
-    def seventh_characters(self, code: str) -> dict[str, str]:
+    def seventh_characters(self, code: str) -> Mapping[str, str]:
         """Valid 7th characters (with their meaning) for a stem such as ``S39.012``,
         ``T36.0X1`` or ``S13.4`` (also given padded: ``S13.4XX``); empty otherwise."""
         c = self._c
@@ -458,7 +461,7 @@ class Dataset:
             hit = c.stem7.get(norm)
             if hit is not None:
                 return self._allowed(hit[0])
-        return {}
+        return _NO_SEVENTH
 
     def complete_with_placeholder(self, code: str) -> str | None:
         """The valid code meant by one written without its placeholder X

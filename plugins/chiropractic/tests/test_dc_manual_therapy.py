@@ -146,4 +146,4 @@ def test_official_ptp_file_takes_precedence(tmp_path: object) -> None:
     engine = build(Config(ncci_ptp=(ptp,), base_dir=folder))
     [entry] = engine.tables.edits_for("98940", "97140")
     assert entry.edit.modifier_indicator == 0
-    assert engine.tables.edits_for("98940", "97112") == []
+    assert engine.tables.edits_for("98940", "97112") == ()

@@ -102,7 +102,7 @@ def _texts(ctx: ClaimContext, fields: Iterable[str]) -> Iterator[tuple[str, str]
         value = getattr(doc, name, None)
         if isinstance(value, str) and value.strip():
             yield f"documentation.{name}", value
-        elif isinstance(value, list):
+        elif isinstance(value, list | tuple):
             for i, item in enumerate(value):
                 if isinstance(item, str) and item.strip():
                     yield f"documentation.{name}[{i}]", item
@@ -409,7 +409,7 @@ def _raw_texts(ctx: ClaimContext, fields: Iterable[str]) -> str:
         value = getattr(doc, name, None)
         if isinstance(value, str):
             parts.append(value)
-        elif isinstance(value, list):
+        elif isinstance(value, list | tuple):
             parts.extend(item for item in value if isinstance(item, str))
     return "\n".join(parts).lower()
 
