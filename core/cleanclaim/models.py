@@ -221,12 +221,12 @@ def _checked_procedure(value: str) -> str:
 
 
 class Claim(_Strict):
-    """An outpatient professional claim, as DESIGN.md defines it.
+    """An outpatient professional claim, as DESIGN.md defines it."""
 
-    Its lists (diagnoses, lines, a line's modifiers and pointers, the documentation's
-    lists, the service history) are validated into tuples: every rule reads the same
-    claim, so none may change what the next one sees.  They are JSON arrays as before,
-    and the JSON Schema is the same."""
+    # (Not in the docstring, which is the JSON Schema's description.)  Its lists --
+    # diagnoses, lines, a line's modifiers and pointers, the documentation's lists, the
+    # service history -- are validated into tuples: every rule reads the same claim, so
+    # none may change what the next one sees.  They are JSON arrays as before.
 
     claim_id: str | None = None
     date_of_service: date

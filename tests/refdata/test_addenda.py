@@ -161,7 +161,7 @@ def test_revised_titles_and_new_categories(
     assert fy2027[3].new_categories == {"J4B": "J40-J4A", "K6A": "K65-K68", "QA1": "QA0"}
     qa = ds.lookup("QA1.792")
     assert qa is not None and qa.billable and qa.chapter[0] == 17 and qa.block[0] == "QA0"
-    assert ds.billable_descendants("K6A") == ["K6A.01", "K6A.09", "K6A.8"]
+    assert ds.billable_descendants("K6A") == ("K6A.01", "K6A.09", "K6A.8")
 
 
 # -- every line the builder cannot place is an error ------------------------------------
