@@ -8,7 +8,6 @@ plain labels.
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 #: the largest descriptor file read (the full CPT code set is a few megabytes).
@@ -23,7 +22,7 @@ class DescriptorFileError(ValueError):
 def load_descriptors(path: Path) -> dict[str, str]:
     """Code -> descriptor.  UTF-8 (with or without a BOM), UTF-16 and Latin-1 are read
     (:func:`cleanclaim.ncci.decode`); a first line that is not a code is a header."""
-    from cleanclaim.ncci import decode
+    from cleanclaim.ncci import UnreadableRow, decode, delimited_rows
 
     try:
         if path.exists() and not path.is_file():
@@ -34,29 +33,21 @@ def load_descriptors(path: Path) -> dict[str, str]:
         raise DescriptorFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
     if len(data) > MAX_DESCRIPTOR_BYTES:
         raise DescriptorFileError(f"{path}: larger than {MAX_DESCRIPTOR_BYTES:,} bytes")
-    text = decode(data)
-    delimiter = "\t" if "\t" in text[:4096] else ","
     out: dict[str, str] = {}
-    reader = csv.reader(text.splitlines(), delimiter=delimiter)
-    number = 0
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error:
-            raise DescriptorFileError(f"{path}:{number + 1}: not a CSV or tab row") from None
-        number = reader.line_num
-        if not row or not row[0].strip():
-            continue
-        code = row[0].strip().upper()
-        if len(code) != 5 or not (code.isascii() and code.isalnum()):
-            if number == 1:
-                continue  # a header line
-            raise DescriptorFileError(
-                f"{path}:{number}: the first cell is not a 5-character CPT or HCPCS code"
-            )
-        out[code] = row[1].strip() if len(row) > 1 else ""
+    try:
+        for number, row in delimited_rows(decode(data)):
+            if not row or not row[0].strip():
+                continue
+            code = row[0].strip().upper()
+            if len(code) != 5 or not (code.isascii() and code.isalnum()):
+                if number == 1:
+                    continue  # a header line
+                raise DescriptorFileError(
+                    f"{path}:{number}: the first cell is not a 5-character CPT or HCPCS code"
+                )
+            out[code] = row[1].strip() if len(row) > 1 else ""
+    except UnreadableRow as exc:
+        raise DescriptorFileError(f"{path}:{exc.line}: not a CSV or tab row") from None
     if not out:
         raise DescriptorFileError(f"{path}: no rows of a code and its descriptor")
     return out

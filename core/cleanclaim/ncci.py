@@ -77,6 +77,32 @@ def decode(data: bytes) -> str:
         return data.decode("latin-1")
 
 
+class UnreadableRow(Exception):
+    """A line the csv module cannot read; ``line`` is its 1-based number."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+def delimited_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """``(line number, cells)`` of a tab- or comma-separated text (tab when the start of
+    the text holds one), the one row reader of the NCCI and CPT-descriptor files; a line
+    the csv module cannot read raises :class:`UnreadableRow`."""
+    delimiter = "\t" if "\t" in text[:65536] else ","
+    reader = csv.reader(text.splitlines(), delimiter=delimiter)
+    number = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            raise UnreadableRow(number + 1) from None
+        number = reader.line_num
+        yield number, row
+
+
 def _rows(path: Path, what: str) -> Iterator[tuple[int, list[str]]]:
     """The data rows of ``path``: the lines before the first one are CMS's copyright and
     header lines, and skipped; after it every non-blank line must be a data row (a
@@ -88,31 +114,23 @@ def _rows(path: Path, what: str) -> Iterator[tuple[int, list[str]]]:
         data = path.read_bytes()
     except OSError as exc:
         raise NcciFileError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    text = decode(data)
-    delimiter = "\t" if "\t" in text[:65536] else ","
     started = False
-    reader = csv.reader(text.splitlines(), delimiter=delimiter)
-    number = 0
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error:
-            raise NcciFileError(f"{path}:{number + 1}: not a row of a {what} file") from None
-        number = reader.line_num
-        cells = [cell.strip() for cell in row]
-        if not any(cells):
-            continue
-        if _ROW_START.match(cells[0]):
-            started = True
-            cells[0] = cells[0].upper()
-            yield number, cells
-        elif started:
-            raise NcciFileError(
-                f"{path}:{number}: not a {what} row (the first cell is not a 5-character "
-                "procedure code)"
-            )
+    try:
+        for number, row in delimited_rows(decode(data)):
+            cells = [cell.strip() for cell in row]
+            if not any(cells):
+                continue
+            if _ROW_START.match(cells[0]):
+                started = True
+                cells[0] = cells[0].upper()
+                yield number, cells
+            elif started:
+                raise NcciFileError(
+                    f"{path}:{number}: not a {what} row (the first cell is not a 5-character "
+                    "procedure code)"
+                )
+    except UnreadableRow as exc:
+        raise NcciFileError(f"{path}:{exc.line}: not a row of a {what} file") from None
     if not started:
         raise NcciFileError(
             f"{path}: no {what} rows found (rows of a procedure code and the columns of the "
