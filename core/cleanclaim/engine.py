@@ -311,6 +311,7 @@ class Engine:
             payer=self.payer_used(claim.payer),
             cleanclaim_version=__version__,
             schema_version=REPORT_SCHEMA_VERSION,
+            input=None,
         )
 
     def _note_dataset(self, dataset: Dataset) -> None:
@@ -585,6 +586,7 @@ def _finding(active: ActiveRule, hit: Hit) -> Finding:
         codes=list(hit.codes),
         suggestions=list(hit.suggestions),
         reference=hit.reference or rule.reference,
+        input_location=None,
     )
 
 
@@ -746,6 +748,7 @@ def lost_claim_report(
         payer=engine.payer_used(valid.payer),
         cleanclaim_version=__version__,
         schema_version=REPORT_SCHEMA_VERSION,
+        input=None,
     )
 
 

@@ -293,6 +293,16 @@ class Claim(_Strict):
         return value
 
 
+def _absent(value: object) -> bool:
+    """An optional member that is not set is left out of the JSON, not written as null:
+    reports of claims given as cleanclaim JSON keep their shape byte for byte."""
+    return value is None
+
+
+def _empty(value: object) -> bool:
+    return not value
+
+
 class Finding(BaseModel):
     """One problem, explained well enough that a coder can act without looking it up."""
 
@@ -306,6 +316,13 @@ class Finding(BaseModel):
     codes: list[str] = Field(default_factory=list)
     suggestions: list[str] = Field(default_factory=list)
     reference: str = ""
+    input_location: str | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="Where the finding points in the input file, for a claim read from a "
+        "format with positions (``2400 SV1-01, segment 31``, ``Claim.item[1].modifier[0]``, "
+        "``row 7, column modifiers``); absent for a claim given as cleanclaim JSON.",
+    )
 
 
 class DatasetUsed(BaseModel):
@@ -331,7 +348,7 @@ class DatasetUsed(BaseModel):
 #: The version of the report's JSON shape (docs/reference/schemas/report.json): the minor
 #: number grows when fields are added, the major one when a field changes or goes, so a
 #: consumer can refuse a report it was not written for.
-REPORT_SCHEMA_VERSION = "1.1"
+REPORT_SCHEMA_VERSION = "1.2"
 
 
 class PayerUsed(BaseModel):
@@ -352,6 +369,36 @@ class PayerUsed(BaseModel):
     note: str
 
 
+class InputRef(BaseModel):
+    """Where in its input a claim was read from, so a result can be traced back to the
+    record that produced it: a batch line, a CSV row and its own id columns, an X12
+    segment and the interchange's control numbers, a FHIR Bundle entry.
+
+    Only the members that apply are written: ``{"format": "jsonl", "line": 12}``.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    format: str = Field(description="``json``, ``jsonl``, ``csv``, ``x12-837p``, ``fhir``, ...")
+    file: str | None = Field(default=None, exclude_if=_absent, description="The file as given.")
+    line: int | None = Field(
+        default=None, exclude_if=_absent, description="The 1-based line the record starts on."
+    )
+    segment: int | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="X12: the 1-based position of the claim's CLM segment (ISA is 1).",
+    )
+    entry: int | None = Field(
+        default=None, exclude_if=_absent, description="FHIR Bundle: the 1-based entry."
+    )
+    ids: dict[str, str] = Field(
+        default_factory=dict,
+        exclude_if=_empty,
+        description="The record's own keys: CSV id columns, X12 control numbers, a FHIR id.",
+    )
+
+
 class Report(BaseModel):
     """The verdict on one claim: its findings in a stable order and the worst severity,
     the dataset and payer profile it was judged against, and the versions that made it."""
@@ -368,6 +415,12 @@ class Report(BaseModel):
     cleanclaim_version: str = Field(default="", description="The cleanclaim that checked it.")
     schema_version: str = Field(
         default=REPORT_SCHEMA_VERSION, description="The version of this report's JSON shape."
+    )
+    input: InputRef | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="Where the claim was read from (batch results and non-JSON inputs); "
+        "absent for a single claim given as JSON.",
     )
 
 
