@@ -1,0 +1,114 @@
+"""What every input reader yields: a claim in cleanclaim's JSON shape and where it came from.
+
+A reader turns one input format (cleanclaim JSON, JSONL, CSV, X12 837P, FHIR R4) into
+[`ReadClaim`][cleanclaim.formats.base.ReadClaim] records.  The engine never sees the format:
+it checks the claim dict as it would a JSON claim, so a claim reads the same report
+whichever way it arrived.  What the format knows about positions travels beside the claim
+in an [`Origin`][cleanclaim.formats.base.Origin] and is joined to the report afterwards by
+[`located`][cleanclaim.formats.base.located], so a biller can fix the file itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import IO, Any, Protocol
+
+from cleanclaim.models import InputRef, Report
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where one claim was read from.
+
+    ``locations`` maps a finding location of the claim (``diagnoses[0]``, ``lines[1]``,
+    ``lines[1].modifiers[0]``, ``date_of_service``) to the position in the file that holds
+    it (``2300 HI01-2, segment 14``; ``Claim.diagnosis[0]``; ``row 7, column dx1``).
+    Only what the format can point at is mapped; [`where`][cleanclaim.formats.base.where]
+    falls back to the nearest enclosing location.
+    """
+
+    format: str
+    file: str | None = None
+    line: int | None = None
+    segment: int | None = None
+    entry: int | None = None
+    ids: Mapping[str, str] = field(default_factory=dict)
+    locations: Mapping[str, str] = field(default_factory=dict)
+
+    def ref(self) -> InputRef:
+        """The report's ``input`` member for this origin."""
+        return InputRef(
+            format=self.format,
+            file=self.file,
+            line=self.line,
+            segment=self.segment,
+            entry=self.entry,
+            ids=dict(self.ids),
+        )
+
+    @property
+    def position(self) -> int:
+        """The record's 1-based position for an ``invalid`` line: its line, segment or entry."""
+        return self.line or self.segment or self.entry or 1
+
+
+@dataclass(frozen=True, slots=True)
+class ReadClaim:
+    """One claim as a reader found it: the claim, or why it cannot be checked.
+
+    ``claim`` is in cleanclaim's JSON shape (DESIGN's "A claim, as JSON"), not yet
+    validated: the engine validates it as it does every claim, so a bad field gets the same
+    message whatever the format.  ``errors`` is non-empty when the reader itself could not
+    make a claim of the record (an ICD-9 qualifier, a diagnosis in another code system); the
+    record is then an ``invalid`` result.  Errors name the segment, element or column and
+    never quote claim content.
+    """
+
+    origin: Origin
+    claim: dict[str, Any] | None
+    errors: tuple[str, ...] = ()
+
+
+class Reader(Protocol):
+    """One input format."""
+
+    #: the ``--input-format`` value and the ``input.format`` of its reports.
+    name: str
+
+    def detect(self, head: bytes) -> bool:
+        """Whether the first bytes of a file (up to 4 KiB, BOM included) are this format."""
+        ...
+
+    def read(self, stream: IO[bytes], file: str | None) -> Iterator[ReadClaim]:
+        """Every claim of the file, in file order; never raises for bad content (a record
+        that cannot be read is a ``ReadClaim`` with ``errors``; a file that cannot be read at
+        all raises ``InputError`` naming it)."""
+        ...
+
+
+def where(origin: Origin, location: str) -> str | None:
+    """The file position of a finding location: the location itself if mapped, else the
+    nearest enclosing one (``lines[1].modifiers`` -> ``lines[1]``), else None."""
+    locations = origin.locations
+    probe = location
+    while probe:
+        found = locations.get(probe)
+        if found is not None:
+            return found
+        cut = max(probe.rfind("."), probe.rfind("["))
+        if cut <= 0:
+            break
+        probe = probe[:cut]
+    return None
+
+
+def located(report: Report, origin: Origin) -> Report:
+    """The report with its ``input`` member and each finding's ``input_location`` set."""
+    findings = [
+        finding.model_copy(update={"input_location": where(origin, finding.location)})
+        if origin.locations
+        else finding
+        for finding in report.findings
+    ]
+    return report.model_copy(update={"input": origin.ref(), "findings": findings})
