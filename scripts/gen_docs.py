@@ -93,27 +93,27 @@ def _example_findings(engine: Engine, reg: RegisteredRule) -> list[Mapping[str, 
 
 def _scope(rule: Rule) -> list[str]:
     """The rule's triggers in words: on which claims it runs at all."""
+    scope = rule.scope
     parts = []
-    if rule.triggers:
+    if scope.procedures:
         parts.append(
-            "bill a procedure tagged or coded " + ", ".join(f"`{t}`" for t in sorted(rule.triggers))
+            "bill a procedure tagged or coded "
+            + ", ".join(f"`{t}`" for t in sorted(scope.procedures))
         )
-    if rule.trigger_options:
-        names = ", ".join(f"`{name}`" for name in rule.trigger_options)
+    if scope.procedures_from_options:
+        names = ", ".join(f"`{name}`" for name in scope.procedures_from_options)
         parts.append(f"bill a procedure tagged or coded as its option {names} names")
-    if rule.trigger_tables:
+    if scope.procedures_in_tables:
         what = {"pairings": "a diagnosis pairing", "edits": "a PTP edit", "limits": "a unit limit"}
         parts.append(
             "bill a procedure that "
-            + " or ".join(what.get(t, t) for t in rule.trigger_tables)
+            + " or ".join(what.get(t, t) for t in scope.procedures_in_tables)
             + " (from a plugin or an official file) names"
         )
-    if rule.diagnosis_triggers:
-        parts.append(
-            "carry a diagnosis covered by " + ", ".join(f"`{t}`" for t in rule.diagnosis_triggers)
-        )
+    if scope.diagnoses:
+        parts.append("carry a diagnosis covered by " + ", ".join(f"`{t}`" for t in scope.diagnoses))
     lines = [f"It runs only on claims that {' and '.join(parts)}.", ""] if parts else []
-    if rule.diagnoses_only:
+    if scope.diagnoses_only:
         lines += [
             "It reads nothing of the claim but the diagnosis list, so its findings are "
             "remembered per list and reused for later claims with the same diagnoses.",

@@ -41,7 +41,7 @@ def _claims(n: int, seed: int) -> list[Claim]:
 
 def test_diagnoses_only_rules_ignore_the_rest_of_the_claim(engine: Engine) -> None:
     """Each such rule gives the same hits when everything but the diagnoses changes."""
-    declared = [reg.rule for reg in engine.rules.values() if reg.rule.diagnoses_only]
+    declared = [reg.rule for reg in engine.rules.values() if reg.rule.scope.diagnoses_only]
     assert {r.id for r in declared} >= {f"ICD10{n}" for n in range(1, 8)}
     claims = _claims(600, 21)
     donors = claims[::-1]  # other lines, payers, patients and notes for the same diagnoses

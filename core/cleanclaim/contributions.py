@@ -9,10 +9,11 @@ on) and the dates it holds for: a rule that changed on 2025-01-01 must say so.
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -320,6 +321,55 @@ class Hit:
 CheckFunction = Callable[["ClaimContext", Mapping[str, Any]], Iterable[Hit]]
 
 
+TableName = Literal["pairings", "edits", "limits"]
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Which claims a rule can speak on, declared so the engine can skip it on the others.
+
+    Like sqlfluff's ``crawl_behaviour``: what the rule is about, not how it checks.  Every
+    field is a speed hint the engine resolves once per payer profile and period
+    (`cleanclaim.selection`), never per claim; empty fields mean every claim.  Declare a
+    hint only when it is true: a rule skipped on a claim it should have judged is a
+    missed finding.
+    """
+
+    procedures: frozenset[str] = frozenset()
+    """Procedure tags or codes the rule is about: it runs only on claims that bill a
+    procedure carrying one of the tags, or one of the codes (one set intersection, so a
+    chiropractic rule costs nothing on the many claims that bill no manipulation)."""
+    procedures_from_options: tuple[str, ...] = ()
+    """Names of options whose values (procedure tags or codes) count as ``procedures``
+    too, for a rule whose scope is configurable: read after configuration and payer
+    overrides, so the scope always matches what the rule will look for."""
+    procedures_in_tables: tuple[TableName, ...] = ()
+    """Engine tables whose procedure codes count as ``procedures`` too: the rule runs only
+    on claims that bill a code some entry names (a diagnosis pairing, a PTP edit, a unit
+    limit), whoever contributed it, a plugin or an official CMS file."""
+    diagnoses: tuple[str, ...] = ()
+    """Diagnosis patterns (``M62.830``, ``M54.5-``, ``S30-S39``): the rule runs only when
+    some diagnosis of the claim is covered by one of them."""
+    diagnoses_only: bool = False
+    """True when the rule's hits depend on nothing of the claim but its diagnosis list
+    (besides the dataset of its date, the rule's options and the engine's tables).
+
+    The engine then remembers the hits per (options, dataset, diagnosis list) and reuses
+    them for the next claim with the same diagnoses: the same few thousand lists make up
+    most of a batch.  Declare it only when it is true; a rule that also reads the lines,
+    the payer, the patient or the documentation would be handed another claim's answer
+    (the kernel's test ``test_diagnoses_only_rules_ignore_the_rest_of_the_claim`` shows
+    how to check a plugin's rules)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "procedures", frozenset(self.procedures))
+        object.__setattr__(self, "procedures_from_options", tuple(self.procedures_from_options))
+        object.__setattr__(self, "procedures_in_tables", tuple(self.procedures_in_tables))
+        object.__setattr__(self, "diagnoses", tuple(self.diagnoses))
+        for text in self.diagnoses:
+            DiagnosisPattern.parse(text)
+
+
 @dataclass(frozen=True)
 class Rule:
     """A rule: its catalog entry (ruff style) and the function that checks a claim.
@@ -349,27 +399,9 @@ class Rule:
     giving another value are refused naming these; without an entry an option's value
     only has to be of its default's type."""
     example_claim: Mapping[str, Any] | None = None
-    triggers: frozenset[str] = frozenset()
-    """Procedure tags or codes the rule is about; empty means every claim.
-
-    A rule with triggers runs only on claims that bill a procedure carrying one of the
-    tags, or one of the codes: the engine decides that with one set intersection, so a
-    chiropractic rule costs nothing on the many claims that bill no manipulation.  Declare
-    triggers only when the rule can never report on a claim without them."""
-    trigger_options: tuple[str, ...] = ()
-    """Names of options whose values (procedure tags or codes) are triggers too, for a rule
-    whose scope is configurable: the engine reads them after configuration and payer
-    overrides, so the triggers always match what the rule will look for."""
-    trigger_tables: tuple[Literal["pairings", "edits", "limits"], ...] = ()
-    """Engine tables whose procedure codes are triggers too: the rule runs only on claims
-    that bill a code some entry of one of them names (a diagnosis pairing, a PTP edit, a
-    unit limit), whoever contributed it, a plugin or an official CMS file.  For the
-    kernel's rules that judge lines against those tables: without an entry for any billed
-    code they have nothing to compare."""
-    diagnosis_triggers: tuple[str, ...] = ()
-    """Diagnosis patterns (``M62.830``, ``M54.5-``, ``S30-S39``) the rule is about; empty
-    means every claim.  Like ``triggers``, for rules about certain diagnoses: the rule runs
-    only when some diagnosis of the claim is covered by one of the patterns."""
+    scope: Scope = Scope()
+    """Which claims the rule can speak on (procedures, diagnoses, tables), and whether its
+    hits depend on the diagnosis list alone: the engine's speed hints, in one place."""
 
     specialties: frozenset[str] = frozenset()
     """Specialties whose billing the rule belongs to; empty means every claim.  A rule with
@@ -382,16 +414,12 @@ class Rule:
     for a rule that holds for every biller of a code but one (the therapy modifier rules
     are not for chiropractors, whose therapy Medicare does not cover)."""
 
-    diagnoses_only: bool = False
-    """True when the rule's hits depend on nothing of the claim but its diagnosis list
-    (besides the dataset of its date, the rule's options and the engine's tables).
-
-    The engine then remembers the hits per (options, dataset, diagnosis list) and reuses
-    them for the next claim with the same diagnoses: the same few thousand lists make up
-    most of a batch.  Declare it only when it is true; a rule that also reads the lines,
-    the payer, the patient or the documentation would be handed another claim's answer
-    (the kernel's test ``test_diagnoses_only_rules_ignore_the_rest_of_the_claim`` shows
-    how to check a plugin's rules)."""
+    # API 1 spellings of the scope, folded into ``scope`` (see `Scope`):
+    triggers: InitVar[frozenset[str] | None] = None
+    trigger_options: InitVar[tuple[str, ...] | None] = None
+    trigger_tables: InitVar[tuple[TableName, ...] | None] = None
+    diagnosis_triggers: InitVar[tuple[str, ...] | None] = None
+    diagnoses_only: InitVar[bool | None] = None
 
     def speaks_on(self, specialty: str | None) -> bool:
         """True when the rule may run on a claim of ``specialty`` (None: unknown)."""
@@ -401,7 +429,24 @@ class Rule:
             return False
         return not self.specialties or specialty in self.specialties
 
-    def __post_init__(self) -> None:
+    def __post_init__(
+        self,
+        triggers: frozenset[str] | None,
+        trigger_options: tuple[str, ...] | None,
+        trigger_tables: tuple[TableName, ...] | None,
+        diagnosis_triggers: tuple[str, ...] | None,
+        diagnoses_only: bool | None,
+    ) -> None:
+        legacy: dict[str, Any] = {
+            "procedures": triggers,
+            "procedures_from_options": trigger_options,
+            "procedures_in_tables": trigger_tables,
+            "diagnoses": diagnosis_triggers,
+            "diagnoses_only": diagnoses_only,
+        }
+        given = {k: v for k, v in legacy.items() if v is not None}
+        if given:
+            object.__setattr__(self, "scope", dataclasses.replace(self.scope, **given))
         for name in ("specialties", "excluded_specialties"):
             given = getattr(self, name)
             object.__setattr__(self, name, frozenset(normalize_specialty(s) for s in given))

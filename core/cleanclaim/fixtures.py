@@ -7,7 +7,7 @@ objects, so the test shows only what it is about::
 
     from cleanclaim.fixtures import plugin_of, stub_rule
 
-    rule = stub_rule("TST101", check=my_check, diagnoses_only=True)
+    rule = stub_rule("TST101", check=my_check, scope=Scope(diagnoses_only=True))
     engine = Engine.build(plugins=[plugin_of("test-fixture", "TST", rules=[rule])],
                           installed=False)
 """

@@ -49,15 +49,19 @@ class ActiveRule:
     source: str
     severity: Severity
     options: Options
+    #: the rule's `Scope` resolved (`RuleSelection._scope_of`): procedure codes that make
+    #: it run (None: every claim), diagnosis patterns a claim must meet (empty: any), and
+    #: whether its hits are remembered per diagnosis list.
     trigger_codes: frozenset[str] | None = None
     diagnosis_triggers: tuple[DiagnosisPattern, ...] = ()
+    by_diagnoses: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class RulePlan:
     """The rules to run on claims of one payer profile, period and set of procedures.
 
-    ``by_diagnoses`` are the rules declared ``diagnoses_only``: their hits are remembered
+    ``by_diagnoses`` are the rules whose scope is ``diagnoses_only``: their hits are remembered
     per (``token``, dataset, diagnosis list) and reused by later claims with the same
     diagnoses; ``per_claim`` run on every claim.
     """
@@ -94,13 +98,9 @@ class RuleSelection:
         self._candidates = [
             r for r in rules.values() if self._selected(r) and r.rule.id not in ENGINE_EMITTED
         ]
-        self._trigger_codes = {
-            reg.rule.id: _codes_for(reg.rule.triggers, tables).union(
-                *(tables.procedure_codes_in(t) for t in reg.rule.trigger_tables)
-            )
-            for reg in self._candidates
-            if reg.rule.triggers or reg.rule.trigger_tables
-        }
+        #: per rule id: the procedure codes its scope names through tags, codes and tables
+        #: (those do not depend on options); filled by `_scope_of`.
+        self._static_codes: dict[str, frozenset[str] | None] = {}
         self._active_cache: dict[tuple[str, int], tuple[ActiveRule, ...]] = {}
         self._plans: dict[tuple[str, int, frozenset[str]], RulePlan] = {}
         # (profile, period, diagnoses-only rule ids) -> token; as few as payer profiles
@@ -252,8 +252,7 @@ class RuleSelection:
                         reg.source,
                         severity,
                         Options({k: _freeze(v) for k, v in options.items()}),
-                        self._triggers_of(rule, options),
-                        tuple(DiagnosisPattern.parse(p) for p in rule.diagnosis_triggers),
+                        *self._scope_of(rule, options),
                     )
                 )
         result = tuple(active)
@@ -280,29 +279,43 @@ class RuleSelection:
                 for active in self.active_rules(profile, day)
                 if active.trigger_codes is None or not active.trigger_codes.isdisjoint(billed)
             ]
-            by_diagnoses = tuple(a for a in chosen if a.rule.diagnoses_only)
+            by_diagnoses = tuple(a for a in chosen if a.by_diagnoses)
             with self._lock:
                 # Options are resolved per (profile, period) and never change, so this key
                 # names the same rules with the same options for the engine's whole life.
                 group = (profile, period, tuple(a.rule.id for a in by_diagnoses))
                 token = self._group_tokens.setdefault(group, len(self._group_tokens))
-                plan = RulePlan(
-                    tuple(a for a in chosen if not a.rule.diagnoses_only), by_diagnoses, token
-                )
+                plan = RulePlan(tuple(a for a in chosen if not a.by_diagnoses), by_diagnoses, token)
                 if len(self._plans) >= PLAN_LIMIT:
                     self._plans.clear()
                 self._plans[key] = plan
         return plan
 
-    def _triggers_of(self, rule: Rule, options: Mapping[str, Any]) -> frozenset[str] | None:
-        """The procedure codes that make ``rule`` run (None: every claim)."""
-        static = self._trigger_codes.get(rule.id)
-        if not rule.trigger_options:
-            return static
-        named = frozenset(
-            str(value) for name in rule.trigger_options for value in _as_tuple(options.get(name))
-        )
-        return (static or frozenset()) | _codes_for(named, self.tables)
+    def _scope_of(
+        self, rule: Rule, options: Mapping[str, Any]
+    ) -> tuple[frozenset[str] | None, tuple[DiagnosisPattern, ...], bool]:
+        """The rule's `Scope` as the plan needs it, with its options resolved: the
+        procedure codes that make it run (None: every claim), the diagnosis patterns one
+        of which a claim must carry (empty: any) and whether its hits are remembered per
+        diagnosis list.  The one place a scope is read."""
+        scope = rule.scope
+        if rule.id not in self._static_codes:
+            static = None
+            if scope.procedures or scope.procedures_in_tables:
+                static = _codes_for(scope.procedures, self.tables).union(
+                    *(self.tables.procedure_codes_in(t) for t in scope.procedures_in_tables)
+                )
+            self._static_codes[rule.id] = static
+        codes = self._static_codes[rule.id]
+        if scope.procedures_from_options:
+            named = frozenset(
+                str(value)
+                for name in scope.procedures_from_options
+                for value in _as_tuple(options.get(name))
+            )
+            codes = (codes or frozenset()) | _codes_for(named, self.tables)
+        patterns = tuple(DiagnosisPattern.parse(p) for p in scope.diagnoses)
+        return codes, patterns, scope.diagnoses_only
 
 
 def option_problem(rule: Rule, name: str, value: Any) -> str | None:

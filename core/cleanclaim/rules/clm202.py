@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from cleanclaim.context import ClaimContext
-from cleanclaim.contributions import Hit, Rule
+from cleanclaim.contributions import Hit, Rule, Scope
 
 
 def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
@@ -76,7 +76,7 @@ RULE = Rule(
     "documented, query the provider.",
     reference="The pairing's own source (LCD, article or payer policy), named in each finding",
     check=check,
-    trigger_tables=("pairings",),
+    scope=Scope(procedures_in_tables=("pairings",)),
     groups=("claim", "necessity"),
     example_claim={
         "date_of_service": "2026-05-12",

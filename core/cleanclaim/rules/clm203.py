@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from cleanclaim.context import ClaimContext
-from cleanclaim.contributions import Hit, Rule
+from cleanclaim.contributions import Hit, Rule, Scope
 
 #: NCCI-associated modifiers that may bypass an edit with modifier indicator 1.
 BYPASS = frozenset(
@@ -145,6 +145,6 @@ RULE = Rule(
     "edits bundled by plugins are a sourced subset, official files supplied by the user take "
     "precedence",
     check=check,
-    trigger_tables=("edits",),
+    scope=Scope(procedures_in_tables=("edits",)),
     groups=("claim", "ncci"),
 )

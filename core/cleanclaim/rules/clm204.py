@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from cleanclaim.context import ClaimContext
-from cleanclaim.contributions import Hit, Rule, UnitLimit
+from cleanclaim.contributions import Hit, Rule, Scope, UnitLimit
 from cleanclaim.models import Severity
 from cleanclaim.ncci import bundled_mue
 from cleanclaim.rules.clm203 import cite
@@ -131,6 +131,6 @@ RULE = Rule(
     "for Medicare Services ch. I (MUEs); MAC MUE program pages (e.g. Palmetto GBA 'Medically "
     "Unlikely Edits (MUE) Program': line denial, MAI 2 absolute)",
     check=check,
-    trigger_tables=("limits",),
+    scope=Scope(procedures_in_tables=("limits",)),
     groups=("claim", "ncci"),
 )

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from cleanclaim.context import ClaimContext
-from cleanclaim.contributions import Hit, Rule
+from cleanclaim.contributions import Hit, Rule, Scope
 from cleanclaim.rules.diagnoses import hits_of_kinds
 
 KINDS = frozenset({"header"})
@@ -30,6 +30,6 @@ RULE = Rule(
     reference="ICD-10-CM Official Guidelines I.B.2 (level of detail in coding)",
     check=check,
     groups=("diagnosis",),
-    diagnoses_only=True,
+    scope=Scope(diagnoses_only=True),
     example_claim={"date_of_service": "2026-05-12", "diagnoses": ["M62.83"]},
 )

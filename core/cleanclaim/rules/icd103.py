@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from cleanclaim.context import ClaimContext
-from cleanclaim.contributions import Hit, Rule
+from cleanclaim.contributions import Hit, Rule, Scope
 from cleanclaim.rules.diagnoses import hits_of_kinds
 
 KINDS = frozenset({"seventh-missing", "seventh-invalid", "placeholder-missing"})
@@ -31,6 +31,6 @@ RULE = Rule(
     "I.C.19.a",
     check=check,
     groups=("diagnosis",),
-    diagnoses_only=True,
+    scope=Scope(diagnoses_only=True),
     example_claim={"date_of_service": "2026-05-12", "diagnoses": ["S39.012"]},
 )

@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from cleanclaim.context import ClaimContext
-from cleanclaim.contributions import Hit, Rule
+from cleanclaim.contributions import Hit, Rule, Scope
 
 if TYPE_CHECKING:
     from cleanclaim.icd import CodeRef, Dataset
@@ -136,6 +136,6 @@ RULE = Rule(
     reference="ICD-10-CM Official Guidelines I.A.12.a; the Excludes1 notes of the Tabular List",
     check=check,
     groups=("diagnosis",),
-    diagnoses_only=True,
+    scope=Scope(diagnoses_only=True),
     example_claim={"date_of_service": "2026-05-12", "diagnoses": ["S39.012A", "M54.50"]},
 )

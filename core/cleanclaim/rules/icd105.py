@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from cleanclaim.context import ClaimContext
-from cleanclaim.contributions import Hit, Rule
+from cleanclaim.contributions import Hit, Rule, Scope
 
 
 def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
@@ -36,6 +36,6 @@ RULE = Rule(
     "X12 837P HI segment",
     check=check,
     groups=("diagnosis",),
-    diagnoses_only=True,
+    scope=Scope(diagnoses_only=True),
     example_claim={"date_of_service": "2026-05-12", "diagnoses": ["M62.830", "M62830"]},
 )

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from cleanclaim.context import ClaimContext
-from cleanclaim.contributions import Hit, Rule
+from cleanclaim.contributions import Hit, Rule, Scope
 from cleanclaim.tables import CompiledIntegralPair
 
 
@@ -56,5 +56,5 @@ RULE = Rule(
     check=check,
     default_severity="warning",
     groups=("diagnosis",),
-    diagnoses_only=True,
+    scope=Scope(diagnoses_only=True),
 )

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from cleanclaim.context import ClaimContext
-from cleanclaim.contributions import Hit, Rule
+from cleanclaim.contributions import Hit, Rule, Scope
 from cleanclaim.icd import Dataset, Note
 
 #: (dataset, code) -> (description, manifestation?, code-first notes of the code and its
@@ -109,6 +109,6 @@ RULE = Rule(
         "condition the claim lists after it (no manifestation title)."
     },
     groups=("diagnosis",),
-    diagnoses_only=True,
+    scope=Scope(diagnoses_only=True),
     example_claim={"date_of_service": "2026-05-12", "diagnoses": ["G63", "E85.4"]},
 )
