@@ -17,6 +17,13 @@ from typing import IO, Any, Protocol
 from cleanclaim.models import InputRef, Report
 
 
+class FormatError(ValueError):
+    """A file that cannot be read at all in its format (no ISA header, not JSON, a CSV
+    header that names no known column).  The message names the file and the position;
+    the command line prints it and exits 2.  A record that cannot be read is not this: it
+    is a `ReadClaim` with ``errors``."""
+
+
 @dataclass(frozen=True, slots=True)
 class Origin:
     """Where one claim was read from.
@@ -83,7 +90,7 @@ class Reader(Protocol):
     def read(self, stream: IO[bytes], file: str | None) -> Iterator[ReadClaim]:
         """Every claim of the file, in file order; never raises for bad content (a record
         that cannot be read is a ``ReadClaim`` with ``errors``; a file that cannot be read at
-        all raises ``InputError`` naming it)."""
+        all raises [`FormatError`][cleanclaim.formats.base.FormatError] naming it)."""
         ...
 
 
