@@ -32,7 +32,7 @@ from cleanclaim.models import Report, shown
 MAX_CLAIM_BYTES = 10 * 1024 * 1024
 
 
-OUTPUT_FORMATS = ("text", "json", "jsonl", "csv")
+OUTPUT_FORMATS = ("text", "json", "jsonl", "csv", "fhir")
 #: the columns of ``--output-format csv``: one row per finding (a claim without findings
 #: gets one row with the rule columns empty, so every claim checked is in the sheet).
 CSV_COLUMNS = (
@@ -75,7 +75,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         choices=OUTPUT_FORMATS,
         default=None,
         help="text (default for claim files), json, jsonl (one report per line; the batch "
-        "format) or csv (one row per finding); --format is the same option",
+        "format), csv (one row per finding) or fhir (a FHIR R4 OperationOutcome; a Bundle "
+        "of them for several files); --format is the same option",
     )
     p.add_argument(
         "--select",
@@ -316,6 +317,14 @@ def _check_files(args: argparse.Namespace) -> int:
             out.write(report.model_dump_json() + "\n")
         elif csv_writer is not None:
             csv_writer.writerows(csv_rows(origin, report))
+    if fmt == "fhir":
+        from cleanclaim.formats.fhir_outcome import operation_outcome, outcome_bundle
+
+        if len(args.claim) == 1 and reports:
+            out.write(json.dumps(operation_outcome(reports[0][1]), indent=2) + "\n")
+        elif len(args.claim) > 1:
+            bundle = outcome_bundle(r for _, r in reports)
+            out.write(json.dumps(bundle, indent=2) + "\n")
     if fmt == "json":
         if len(args.claim) == 1 and reports:
             out.write(reports[0][1].model_dump_json(indent=2) + "\n")
