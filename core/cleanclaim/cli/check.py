@@ -27,6 +27,8 @@ from cleanclaim.cli.output import render_report
 from cleanclaim.cli.plugin_output import building, checked
 from cleanclaim.config import Config
 from cleanclaim.engine import Engine, InputError
+from cleanclaim.formats import FORMATS, FormatError, Origin, detect, located, reader
+from cleanclaim.formats.registry import HEAD
 from cleanclaim.models import Report, shown
 
 MAX_CLAIM_BYTES = 10 * 1024 * 1024
@@ -58,9 +60,24 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         "fails (see --fail-on), 1 when one does, 2 for bad input or usage.",
     )
     p.add_argument(
-        "claim", nargs="*", metavar="CLAIM.json", help="claim JSON files ('-' for standard input)"
+        "claim",
+        nargs="*",
+        metavar="CLAIM.json",
+        help="claim files ('-' for standard input): JSON, or any --input-format; a file "
+        "of several claims (X12 837P, a FHIR Bundle, JSONL, CSV) gives a report per claim",
     )
-    p.add_argument("--batch", metavar="CLAIMS.jsonl", help="one claim per line (or a CSV file)")
+    p.add_argument(
+        "--batch",
+        metavar="CLAIMS.jsonl",
+        help="one file of many claims: JSONL, CSV, X12 837P, FHIR Bundle (a report a line)",
+    )
+    p.add_argument(
+        "--input-format",
+        choices=FORMATS,
+        default=None,
+        help="the input's format (default: told from the content): json (one claim), jsonl, "
+        "csv (a claim_json column), csv-lines (a service line a row), x12 (837P), fhir",
+    )
     p.add_argument("--output", metavar="RESULTS.jsonl", help="batch results (default: stdout)")
     p.add_argument(
         "--workers",
@@ -294,56 +311,155 @@ def _check_files(args: argparse.Namespace) -> int:
     csv_writer = csv.writer(out, lineterminator="\n") if fmt == "csv" else None
     if csv_writer is not None:
         csv_writer.writerow(CSV_COLUMNS)
+    records = 0  # claims read (a multi-claim file's count as several)
     for name in args.claim:
         origin = "<stdin>" if name == "-" else name
-        try:
-            data = parse_claim(_read_text(name), origin)
-            report = checked(engine.check, data)  # plugin output never quotes the claim
-        except InputError as exc:
-            bad += 1
-            report_error(CliInputError(f"{origin}: {exc}"))
-            continue
-        except CliInputError as exc:
-            bad += 1
-            report_error(exc)
-            continue
-        reports.append((origin, report))
-        if fmt == "text":
-            if not (args.quiet and not report.findings):
-                if len(reports) > 1 and not args.quiet:
-                    out.write("\n")
-                out.write(_text(report, engine, color, width, origin, len(args.claim) > 1))
-        elif fmt == "jsonl":
-            out.write(report.model_dump_json() + "\n")
-        elif csv_writer is not None:
-            csv_writer.writerows(csv_rows(origin, report))
+        for label, data, source in _claims_of(name, origin, args):
+            records += 1
+            try:
+                if isinstance(data, CliInputError):
+                    raise data
+                report = checked(engine.check, data)  # plugin output never quotes the claim
+            except InputError as exc:
+                bad += 1
+                report_error(CliInputError(f"{label}: {exc}"))
+                continue
+            except CliInputError as exc:
+                bad += 1
+                report_error(exc)
+                continue
+            if source is not None:
+                report = located(report, source)
+            reports.append((label, report))
+            many = len(args.claim) > 1 or label != origin
+            if fmt == "text":
+                if not (args.quiet and not report.findings):
+                    if len(reports) > 1 and not args.quiet:
+                        out.write("\n")
+                    out.write(_text(report, engine, color, width, label, many))
+            elif fmt == "jsonl":
+                out.write(report.model_dump_json() + "\n")
+            elif csv_writer is not None:
+                csv_writer.writerows(csv_rows(label, report))
+    several = len(args.claim) > 1 or records > 1
     if fmt == "fhir":
         from cleanclaim.formats.fhir_outcome import operation_outcome, outcome_bundle
 
-        if len(args.claim) == 1 and reports:
+        if not several and reports:
             out.write(json.dumps(operation_outcome(reports[0][1]), indent=2) + "\n")
-        elif len(args.claim) > 1:
+        elif several:
             bundle = outcome_bundle(r for _, r in reports)
             out.write(json.dumps(bundle, indent=2) + "\n")
     if fmt == "json":
-        if len(args.claim) == 1 and reports:
+        if not several and reports:
             out.write(reports[0][1].model_dump_json(indent=2) + "\n")
-        elif len(args.claim) > 1:
+        elif several:
             body = ",\n".join(r.model_dump_json(indent=2) for _, r in reports)
             out.write(f"[\n{body}\n]\n" if body else "[]\n")
     if args.statistics:
         rules = Counter(f.rule for _, r in reports for f in r.findings)
         for line in statistics_lines(rules, args.rule_names):
             print(line, file=sys.stderr if fmt != "text" else out)
-    if len(args.claim) > 1 and not args.quiet:
+    if several and not args.quiet:
         statuses: Counter[str] = Counter(str(r.status) for _, r in reports)
         statuses["invalid"] = bad
-        print(next(iter(summary_lines(statuses, Counter(), len(args.claim)))), file=sys.stderr)
+        total = max(records, len(args.claim))
+        print(next(iter(summary_lines(statuses, Counter(), total))), file=sys.stderr)
     if bad:
         return EXIT_INPUT
     if args.exit_zero:
         return 0
     return 1 if any(failed(r.status, args.fail_on) for _, r in reports) else 0
+
+
+#: a claim as ``check FILE`` reads it: the label its report and errors are shown under
+#: (the file, or the file and the record's position), the claim (or why it cannot be
+#: read), and where it came from (None for a JSON claim file, whose report is unchanged).
+ReadRecord = tuple[str, dict[str, Any] | CliInputError, Origin | None]
+
+
+def _claims_of(name: str, origin: str, args: argparse.Namespace) -> Iterator[ReadRecord]:
+    """Every claim of one file given to ``check``, in any input format.
+
+    A JSON claim file is read as it always was (one claim, at most `MAX_CLAIM_BYTES`,
+    the same messages); any other format streams through its reader, and a record it
+    cannot read comes back as an error naming the file and the record's position.
+    """
+    fmt = getattr(args, "input_format", None)
+    try:
+        stream = _open_input(name)
+    except CliInputError as exc:
+        yield origin, exc, None
+        return
+    try:
+        if fmt is None:
+            fmt = _detected(_peek(stream), origin)
+        if fmt == "json":
+            stream.close()
+            try:
+                yield origin, parse_claim(_read_text(name), origin), None
+            except CliInputError as exc:
+                yield origin, exc, None
+            return
+        for record in reader(fmt).read(stream, None if name == "-" else name):
+            label = f"{origin} {position_label(record.origin)}".rstrip()
+            if record.errors or record.claim is None:
+                problem = "; ".join(record.errors) or "no claim"
+                yield label, CliInputError(f"{label}: {problem}"), None
+            else:
+                yield label, record.claim, record.origin
+    except (FormatError, InputError) as exc:
+        text = str(exc)
+        yield origin, CliInputError(text if text.startswith(origin) else f"{origin}: {text}"), None
+    finally:
+        if name != "-":
+            stream.close()
+
+
+def position_label(source: Origin) -> str:
+    """Where a record sits in its file, as a message names it: ``segment 20``, ``line 3``,
+    ``entry 2`` (empty for a lone JSON claim)."""
+    if source.segment is not None:
+        return f"segment {source.segment}"
+    if source.line is not None:
+        return f"line {source.line}"
+    if source.entry is not None:
+        return f"entry {source.entry}"
+    return ""
+
+
+def _open_input(name: str) -> IO[bytes]:
+    if name == "-":
+        return sys.stdin.buffer
+    path = Path(name)
+    if not path.is_file():
+        raise CliInputError(f"{name}: {not_a_file(path)}")  # a folder or FIFO says so
+    return path.open("rb")
+
+
+def _peek(stream: IO[bytes]) -> bytes:
+    peek = getattr(stream, "peek", None)
+    if peek is not None:
+        return bytes(peek(HEAD)[:HEAD])
+    if stream.seekable():
+        start = stream.tell()
+        head = stream.read(HEAD)
+        stream.seek(start)
+        return head
+    return b""
+
+
+def _detected(head: bytes, origin: str) -> str:
+    """The format of a file given to ``check``; what is neither a known format nor shaped
+    like a CSV header is read as a JSON claim, so its message stays the JSON parser's
+    (``not valid JSON: ... at line 1 column 1``), as before other formats were read."""
+    try:
+        return detect(head, origin)
+    except FormatError:
+        first = head.split(b"\n", 1)[0]
+        if b"," in first and not first.lstrip().startswith((b"{", b"[")):
+            raise
+        return "json"
 
 
 def _text(

@@ -90,6 +90,8 @@ def dataset_caveat(report: Report) -> str:
 
 def _finding_lines(finding: Finding, color: bool, width: int | None = None) -> list[str]:
     where = f" at {finding.location}" if finding.location else ""
+    if finding.input_location:  # where the file holds it: ``2400 SV1-01, segment 31``
+        where += f" ({_printable(finding.input_location)})"
     out = [f"  {_paint(finding.rule, _BOLD, color)} [{finding.source}]{where}"]
     out.extend(_wrapped(_printable(finding.message), "    ", width))
     if finding.suggestions:
