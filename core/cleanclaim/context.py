@@ -64,20 +64,52 @@ class ClaimContext:
         profile: str,
         registry: DatasetRegistry | None = None,
     ) -> None:
-        self.claim = claim
-        self.dataset = dataset
-        self.tables = tables
-        self.payer = payer
-        self.profile = profile
-        self.day: date = claim.date_of_service
-        self.diagnoses: Sequence[str] = claim.diagnoses
-        self.lines: Sequence[ServiceLine] = claim.lines
-        self.registry = registry
-        self.rule_id = ""
-        self.memo: dict[str, Any] = {}
-        self._tagged: dict[str, list[int]] = {}
+        # Set through the instance dict: the context refuses attribute writes (below).
+        self.__dict__.update(
+            claim=claim,
+            dataset=dataset,
+            tables=tables,
+            payer=payer,
+            profile=profile,
+            day=claim.date_of_service,
+            diagnoses=claim.diagnoses,
+            lines=claim.lines,
+            registry=registry,
+            rule_id="",
+            memo={},
+            _tagged={},
+            procedure_codes=frozenset([line.procedure for line in claim.lines]),
+        )
+
+    if TYPE_CHECKING:
+        claim: Claim
+        dataset: Dataset
+        tables: EngineTables
+        payer: str
+        profile: str
+        day: date
+        diagnoses: Sequence[str]
+        lines: Sequence[ServiceLine]
+        registry: DatasetRegistry | None
+        #: the rule being run (set by the engine before each rule).
+        rule_id: str
+        #: a per-claim scratch dict rules may share (a new one for every claim).
+        memo: dict[str, Any]
+        _tagged: dict[str, list[int]]
         #: the procedure codes billed (the engine picks the rules to run by them).
-        self.procedure_codes: frozenset[str] = frozenset([line.procedure for line in claim.lines])
+        procedure_codes: frozenset[str]
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Every rule of the claim reads these: a rule that set ``payer``, ``diagnoses`` or
+        # a derived fact would change what the rules after it (another plugin's, the
+        # kernel's) say.  ``rule_id`` only names the running rule, which the engine sets
+        # again before each rule, so callers that run a rule by hand may set it.
+        if name != "rule_id":
+            raise AttributeError(f"the claim's context is read-only to rules: cannot set {name!r}")
+        self.__dict__[name] = value
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"the claim's context is read-only to rules: cannot delete {name!r}")
 
     @property
     def is_medicare(self) -> bool:

@@ -66,7 +66,7 @@ from cleanclaim.selection import (
     RulePlan,
     RuleSelection,
 )
-from cleanclaim.tables import EngineTables, LimitEntry
+from cleanclaim.tables import EngineTables, LimitEntry, remember
 
 #: what a vendor's log pipeline gets: plugins loaded and failed, build problems, the
 #: datasets an engine serves, fallbacks used.  Never a claim's content (claims carry
@@ -495,7 +495,7 @@ def _diagnosis_triggered(active: ActiveRule, ctx: ClaimContext) -> bool:
         key = ("diagnosis-trigger", rule_id, code)
         hit = memo.get(key)
         if hit is None:
-            hit = ctx.tables.remember(key, any(p.covers(code) for p in active.diagnosis_triggers))
+            hit = remember(memo, key, any(p.covers(code) for p in active.diagnosis_triggers))
         if hit:
             return True
     return False
@@ -525,6 +525,7 @@ def _run(
     seen = interrupts.received
     watch = RULE_WATCH
     limit = deadline.state
+    state = ctx.__dict__  # the context refuses attribute writes (read-only to rules)
     for position, active in enumerate(rules):
         if armed and limit.expired:
             _add(crashes, _overrun_finding(active, rules[position:], running=False))
@@ -534,7 +535,7 @@ def _run(
         rule = active.rule
         if (rule.specialties or rule.excluded_specialties) and not rule.speaks_on(ctx.specialty):
             continue  # another specialty's claim (Rule.specialties)
-        ctx.rule_id = rule.id
+        state["rule_id"] = rule.id
         if watch is not None:
             watch(active.source, rule.id)
         mark = len(hits)

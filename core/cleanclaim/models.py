@@ -19,6 +19,8 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from cleanclaim.options import ReadOnlyDict
+
 Severity = Literal["error", "warning", "info"]
 Status = Literal["clean", "warning", "error"]
 
@@ -220,6 +222,63 @@ def _checked_procedure(value: str) -> str:
     return code
 
 
+class ReadOnlyExtensions(ReadOnlyDict):
+    """A claim's ``extensions`` as rules see them: a ``dict`` that refuses changes."""
+
+    __slots__ = ()
+    refusal = "a claim's extensions are read-only: every rule of the claim reads them"
+
+
+#: the extensions of a claim that sends none (one shared object: it cannot be changed).
+_NO_EXTENSIONS = ReadOnlyExtensions()
+
+
+def _no_extensions() -> ReadOnlyExtensions:
+    return _NO_EXTENSIONS
+
+
+def freeze_extensions(value: dict[str, Any]) -> ReadOnlyExtensions:
+    """Vendor data as read-only values at every depth: objects as `ReadOnlyExtensions`,
+    arrays as tuples (JSON arrays again when written out).
+
+    A rule could otherwise change the claim for the rules after it, or, through lists it
+    shares with the caller's mapping, the caller's data and the next check of it.  Done
+    once at validation, and without recursion, so nesting of any depth is read (the
+    kernel has no limit on it); the cost is one copy of what the vendor sent, usually
+    nothing (no extensions: the shared empty one)."""
+    if not value:
+        return _NO_EXTENSIONS
+    done: list[Any] = []  # frozen values, in the order their containers list them
+    todo: list[tuple[Any, bool]] = [(value, False)]
+    while todo:
+        node, children_done = todo.pop()
+        if isinstance(node, dict):
+            if children_done:
+                count = len(node)
+                values = done[len(done) - count :] if count else []
+                del done[len(done) - count :]
+                done.append(ReadOnlyExtensions(zip(node, values, strict=True)))
+            else:
+                todo.append((node, True))
+                todo.extend((child, False) for child in reversed(node.values()))
+        elif isinstance(node, list | tuple):
+            if children_done:
+                count = len(node)
+                values = done[len(done) - count :] if count else []
+                del done[len(done) - count :]
+                done.append(tuple(values))
+            else:
+                todo.append((node, True))
+                todo.extend((child, False) for child in reversed(node))
+        elif isinstance(node, set | frozenset):
+            done.append(frozenset(node))
+        else:  # text, numbers, booleans, None (what JSON holds) are immutable already
+            done.append(node)
+    frozen = done[0]
+    assert isinstance(frozen, ReadOnlyExtensions)
+    return frozen
+
+
 class Claim(_Strict):
     """An outpatient professional claim, as DESIGN.md defines it."""
 
@@ -248,14 +307,20 @@ class Claim(_Strict):
         default_factory=tuple,
         description="Earlier services for this patient, for frequency limits.",
     )
+    # Frozen at validation (`freeze_extensions`): read-only at every depth for the rules.
     extensions: dict[str, Any] = Field(
-        default_factory=dict, description="Vendor data carried through untouched."
+        default_factory=_no_extensions, description="Vendor data carried through untouched."
     )
 
     @field_validator("payer")
     @classmethod
     def _payer(cls, value: str | None) -> str | None:
         return value.strip().lower() if value else None
+
+    @field_validator("extensions")
+    @classmethod
+    def _extensions(cls, value: dict[str, Any]) -> dict[str, Any]:
+        return freeze_extensions(value)
 
     @field_validator("diagnoses", mode="before")
     @classmethod

@@ -20,6 +20,7 @@ from cleanclaim.context import ClaimContext
 from cleanclaim.contributions import Hit
 from cleanclaim.models import describe_validation
 from cleanclaim.options import Options
+from cleanclaim.tables import remember
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -81,7 +82,7 @@ def documentation_checks(ctx: ClaimContext, options: Mapping[str, Any]) -> Itera
             covering = tuple(
                 i for i, c in enumerate(checks) if any(p.covers(code) for p in c.patterns)
             )
-            ctx.tables.remember(key, covering)
+            remember(memo, key, covering)
         for i in covering:
             matches.setdefault(i, []).append(code)
     if not matches:

@@ -99,6 +99,35 @@ class ReadOnlyTable(ReadOnlyDict):
     refusal = "the engine's tables are read-only: they are shared by every claim"
 
 
+class ReadOnlyMemo(ReadOnlyDict):
+    """The engine's memo as rules see it: readable, never writable.
+
+    The memo holds answers of pure look-ups the kernel repeats claim after claim (which
+    documentation checks cover a code, whether a rule's diagnosis trigger covers it).  A
+    wrong entry would change every later claim's report, so only the kernel writes it,
+    through `remember()`; a rule that tries gets ``TypeError``, which the engine turns
+    into ENG001 for that claim."""
+
+    __slots__ = ()
+    refusal = (
+        "the engine's memo is read-only for rules: it is shared by every claim "
+        "(keep a rule's own per-claim state in ctx.memo)"
+    )
+
+
+def remember(memo: ReadOnlyMemo, key: Any, value: Any) -> Any:
+    """Store a memo entry (emptying the memo first when it is full) and return it.
+
+    For the kernel's own look-ups only (`cleanclaim.rulekit.documentation_checks`, the
+    engine's diagnosis triggers): the memo reaches rules read-only, so the write goes
+    through ``dict``'s own methods.  A lost race between threads only computes an entry
+    twice."""
+    if len(memo) >= MEMO_LIMIT:
+        dict.clear(memo)
+    dict.__setitem__(memo, key, value)
+    return value
+
+
 def _read_only(table: Mapping[Any, Any]) -> Mapping[Any, Any]:
     """A table as rules see it: read-only, its list values tuples.
 
@@ -117,8 +146,9 @@ class EngineTables:
 
     The engine fills the tables while it builds and then calls `seal()`: from then on
     every table is a read-only mapping of tuples and no attribute can be set, so a rule
-    (plugin code) cannot change what the rules of a later claim read.  Only ``memo``, a
-    cache of pure look-ups, stays writable (through `remember()`).
+    (plugin code) cannot change what the rules of a later claim read.  ``memo``, a cache
+    of pure look-ups, is read-only to rules too: only the kernel fills it, through the
+    module's `remember()`.
     """
 
     procedures: Mapping[str, Procedure] = field(default_factory=dict)
@@ -132,10 +162,10 @@ class EngineTables:
     integral_pairs: Sequence[CompiledIntegralPair] = field(default_factory=tuple)
     synonyms: Mapping[str, Sequence[str]] = field(default_factory=dict)
     descriptors: Mapping[str, str] = field(default_factory=dict)
-    #: answers of pure look-ups that rules repeat claim after claim (which documentation
-    #: checks cover a code ...); filled lazily with `remember()`, a lost race only
-    #: computes an entry twice, and it is emptied when full so memory stays bounded.
-    memo: dict[Any, Any] = field(default_factory=dict)
+    #: answers of pure look-ups the kernel repeats claim after claim (which documentation
+    #: checks cover a code ...); filled lazily by the kernel with `remember()` (never by a
+    #: rule: read-only), and emptied when full so memory stays bounded.
+    memo: ReadOnlyMemo = field(default_factory=ReadOnlyMemo)
 
     def seal(self) -> EngineTables:
         """Make every table read-only, once, when the engine is built (not per claim)."""
@@ -152,13 +182,6 @@ class EngineTables:
 
     def __delattr__(self, name: str) -> None:
         raise AttributeError(f"the engine's tables are read-only: cannot delete {name!r}")
-
-    def remember(self, key: Any, value: Any) -> Any:
-        """Store a memo entry (emptying the memo first when it is full) and return it."""
-        if len(self.memo) >= MEMO_LIMIT:
-            self.memo.clear()
-        self.memo[key] = value
-        return value
 
     def has_tag(self, code: str, tag: str) -> bool:
         """True when some plugin tagged the procedure ``code`` with ``tag``."""

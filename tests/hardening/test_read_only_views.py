@@ -51,6 +51,7 @@ CLAIM: dict[str, Any] = {
         "objective_findings": ["guarding"],
         "trauma": False,
     },
+    "extensions": {"vendor": {"ids": [1, 2], "tags": {"a": "b"}}, "batch": "b-7"},
 }
 
 #: checked after the vandal: a different claim, so nothing is answered from a memo.
@@ -126,6 +127,37 @@ ATTACKS: dict[str, Attack] = {
     "dataset info counts": lambda ctx, o: ctx.dataset.info.counts.clear(),
     "dataset info files": lambda ctx, o: ctx.dataset.info.files.clear(),
     "dataset info attribute": lambda ctx, o: setattr(ctx.dataset.info, "fiscal_year", 2021),
+    # the engine's memo of pure look-ups (PC104's trigger answer for M54.50 is in it)
+    "memo item": lambda ctx, o: ctx.tables.memo.__setitem__(
+        ("diagnosis-trigger", "PC104", "M54.50"), False
+    ),
+    "memo clear": lambda ctx, o: ctx.tables.memo.clear(),
+    "memo update": lambda ctx, o: ctx.tables.memo.update({("x",): 1}),
+    "memo setdefault": lambda ctx, o: ctx.tables.memo.setdefault(("x",), 1),
+    "memo remember": lambda ctx, o: ctx.tables.remember(
+        ("diagnosis-trigger", "PC104", "M54.50"), False
+    ),
+    "memo attribute": lambda ctx, o: setattr(ctx.tables, "memo", {}),
+    # the claim's extensions (vendor data, read-only like the rest of the claim)
+    "extensions item": lambda ctx, o: ctx.claim.extensions.__setitem__("batch", "x"),
+    "extensions pop": lambda ctx, o: ctx.claim.extensions.pop("batch"),
+    "extensions nested item": lambda ctx, o: ctx.claim.extensions["vendor"].__setitem__("x", 1),
+    "extensions nested list": lambda ctx, o: ctx.claim.extensions["vendor"]["ids"].append(3),
+    "extensions nested table": lambda ctx, o: ctx.claim.extensions["vendor"]["tags"].clear(),
+    # the context's own attributes, read by every later rule of the claim
+    "context payer": lambda ctx, o: setattr(ctx, "payer", "aetna"),
+    "context profile": lambda ctx, o: setattr(ctx, "profile", "commercial"),
+    "context day": lambda ctx, o: setattr(ctx, "day", None),
+    "context diagnoses attribute": lambda ctx, o: setattr(ctx, "diagnoses", ("I10",)),
+    "context lines attribute": lambda ctx, o: setattr(ctx, "lines", ()),
+    "context claim attribute": lambda ctx, o: setattr(ctx, "claim", None),
+    "context tables attribute": lambda ctx, o: setattr(ctx, "tables", None),
+    "context dataset attribute": lambda ctx, o: setattr(ctx, "dataset", None),
+    "context registry attribute": lambda ctx, o: setattr(ctx, "registry", None),
+    "context procedure codes": lambda ctx, o: setattr(ctx, "procedure_codes", frozenset()),
+    "context derived facts": lambda ctx, o: setattr(ctx, "line_diagnoses", ()),
+    "context specialty": lambda ctx, o: setattr(ctx, "specialty", "chiropractic"),
+    "context delete": lambda ctx, o: delattr(ctx, "payer"),
 }
 
 
@@ -153,6 +185,7 @@ def _bystander() -> object:
             [entry.limit.max_units for entry in ctx.tables.limits_for("97110")],
             len(ctx.tables.pairings),
             dict(options),
+            dict(ctx.claim.extensions),
         )
         yield Hit(f"seen {seen!r}", "claim")
 
@@ -200,3 +233,103 @@ def test_the_claim_still_serialises_as_before() -> None:
     schema = Claim.model_json_schema()
     assert schema["properties"]["diagnoses"]["type"] == "array"
     assert schema["properties"]["diagnoses"]["items"] == {"type": "string"}
+
+
+def _poisoner(engine: Engine) -> object:
+    """A rule that, on the first claim, writes a wrong answer into the engine's memo for
+    every entry it can see and every code of the later claim: PC104's trigger, the
+    documentation checks' coverage.  On the old engine the later claim lost PC104."""
+    rules = [reg.rule.id for reg in engine.rules.values()]
+
+    def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+        if ctx.claim.claim_id != CLAIM["claim_id"]:
+            return
+        memo: Any = ctx.tables.memo
+        for key in list(memo):
+            memo[key] = not memo[key] if isinstance(memo[key], bool) else ()
+        for rule in rules:
+            for code in LATER["diagnoses"]:
+                ctx.tables.remember(("diagnosis-trigger", rule, code), False)
+                ctx.tables.remember(("documentation", rule, code), ())
+        yield Hit("the memo was written", "claim")
+
+    return plugin_of(PLUGIN, "HXV", rules=[stub_rule(RULE, check)])
+
+
+def test_a_rule_cannot_poison_the_engine_memo(fresh_answers: tuple[Any, Any]) -> None:
+    probe = Engine.build([_bystander()])
+    engine = Engine.build([_poisoner(probe), _bystander()])
+    engine.check(LATER)  # the memo holds the later claim's answers ...
+    first = engine.check(CLAIM)  # ... which the poisoner tries to change
+    assert RULE not in {f.rule for f in first.findings}
+    assert [f.rule for f in first.findings].count(ENGINE_RULE) == 1
+    assert _plain(engine.check(LATER)) == fresh_answers[1]
+    assert "PC104" in {f[0] for f in fresh_answers[1]}  # the answer that was at stake
+    assert ("diagnosis-trigger", "PC104", "M54.50") in engine.tables.memo  # kept, unchanged
+
+
+def test_the_kernel_still_fills_the_memo_and_bounds_it() -> None:
+    engine = Engine.build([_bystander()])
+    engine.check(LATER)
+    memo = engine.tables.memo
+    assert memo[("diagnosis-trigger", "PC104", "M54.50")] is True
+    assert isinstance(memo[("documentation", "OT102", "M54.50")], tuple)
+
+
+def _extension_vandal(calls: list[int]) -> object:
+    """Tries every way into the claim's extensions, on its first call only."""
+
+    def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+        calls.append(1)
+        if len(calls) == 1:
+            extensions: Any = ctx.claim.extensions
+            for attack in (
+                lambda: extensions.__setitem__("batch", "changed"),
+                lambda: extensions["vendor"]["ids"].append(3),
+                lambda: extensions["vendor"]["tags"].clear(),
+                lambda: extensions["vendor"].__setitem__("new", 1),
+            ):
+                try:
+                    attack()
+                except (TypeError, AttributeError):
+                    continue
+                yield Hit("the extensions were changed", "extensions")
+
+    return plugin_of(PLUGIN, "HXV", rules=[stub_rule(RULE, check)])
+
+
+def test_the_same_claim_checked_again_is_told_the_same() -> None:
+    """A ``Claim`` checked twice (or the caller's mapping) is not changed by a rule."""
+    from cleanclaim.models import Claim
+
+    calls: list[int] = []
+    engine = Engine.build([_extension_vandal(calls), _bystander()])
+    claim = Claim.model_validate(CLAIM)
+    first, second = engine.check(claim), engine.check(claim)
+    assert calls == [1, 1]
+    assert RULE not in {f.rule for f in first.findings}
+    assert _plain(first) == _plain(second)
+    calls.clear()
+    mapping: dict[str, Any] = {**CLAIM, "extensions": {"vendor": {"ids": [1], "tags": {}}}}
+    engine.check(mapping)
+    assert mapping["extensions"] == {"vendor": {"ids": [1], "tags": {}}}
+
+
+def test_extensions_are_frozen_at_any_depth_and_still_serialise() -> None:
+    from cleanclaim.models import Claim
+
+    nested: Any = {"x": [1, {"y": [2, 3]}]}
+    for _ in range(50_000):
+        nested = [nested]
+    claim = Claim.model_validate({**CLAIM, "extensions": {"deep": nested, "v": {"k": [1]}}})
+    with pytest.raises(AttributeError):  # a tuple
+        claim.extensions["v"]["k"].append(2)
+    with pytest.raises(TypeError):
+        claim.extensions["v"]["z"] = 1
+    plain = Claim.model_validate({**CLAIM})
+    with pytest.raises(TypeError):
+        plain.extensions["x"] = 1  # the empty default is read-only too
+    small = Claim.model_validate(CLAIM)
+    assert small.model_dump(mode="json")["extensions"] == CLAIM["extensions"]
+    assert Claim.model_validate_json(small.model_dump_json()) == small
+    assert Claim.model_json_schema()["properties"]["extensions"]["type"] == "object"
