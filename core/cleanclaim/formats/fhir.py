@@ -186,7 +186,7 @@ class _Index:
             return None
         found: Any = None
         if target.startswith("#"):
-            for res in claim.get("contained") or ():
+            for res in _list(claim.get("contained")):
                 if isinstance(res, dict) and res.get("id") == target[1:]:
                     found = res
                     break
@@ -197,6 +197,11 @@ class _Index:
         if isinstance(found, dict) and found.get("resourceType") == kind:
             return found
         return None
+
+
+def _list(value: Any) -> list[Any]:
+    """A JSON array member, or no elements when it holds something else."""
+    return value if isinstance(value, list) else []
 
 
 def _codings(concept: Any) -> list[dict[str, Any]]:
@@ -327,7 +332,7 @@ def read_claim(
             line["procedure"] = code
         loc[f"lines[{i}].procedure"] = f"{path}.productOrService"
         modifiers = []
-        for j, modifier in enumerate(item.get("modifier") or ()):
+        for j, modifier in enumerate(_list(item.get("modifier"))):
             mod, why = _code_in(modifier, PROCEDURE_SYSTEMS)
             if mod is None:
                 errors.append(f"{path}.modifier[{j}]: {why}, not a CPT or HCPCS modifier")
@@ -340,8 +345,8 @@ def read_claim(
         _quantity(item.get("quantity"), f"{path}.quantity", line, errors)
         loc[f"lines[{i}].units"] = f"{path}.quantity"
         pointers = []
-        for j, seq in enumerate(item.get("diagnosisSequence") or ()):
-            pointer = pointer_of.get(seq) if isinstance(seq, int) else None
+        for j, seq in enumerate(_list(item.get("diagnosisSequence"))):
+            pointer = pointer_of.get(seq) if type(seq) is int else None
             if pointer is None:
                 errors.append(f"{path}.diagnosisSequence[{j}]: points at no diagnosis of the claim")
             else:
@@ -475,7 +480,7 @@ def _payer(claim: Mapping[str, Any], index: _Index) -> tuple[str | None, str]:
     insurer's identifier value (lower-cased), from ``Claim.insurer`` or the Coverage's
     payor, which gets commercial defaults unless an override file names it, as the
     report's ``payer`` note says; else none (the report says "no payer given")."""
-    insurance = [i for i in claim.get("insurance") or () if isinstance(i, dict)]
+    insurance = [i for i in _list(claim.get("insurance")) if isinstance(i, dict)]
     focal = next((n for n, i in enumerate(insurance) if i.get("focal") is True), 0)
     coverage = None
     cov_path = ""
