@@ -170,7 +170,8 @@ def rule_page(engine: Engine, reg: RegisteredRule) -> str:
                 lines.append(f"- `{where}` ({f['severity']}): {f['message']}{extra}")
             lines.append("")
     lines += ["## What to do instead", "", rule.fix, "", "## Options", ""]
-    if rule.options:
+    defaults, docs = rule.options_model.defaults(), rule.options_model.docs()
+    if defaults:
         lines += [
             f"Set them under `[rules.{rule.id}]` in `cleanclaim.toml` (or "
             f"`[tool.cleanclaim.rules.{rule.id}]` in pyproject.toml); payer overrides can "
@@ -179,11 +180,9 @@ def rule_page(engine: Engine, reg: RegisteredRule) -> str:
             "| option | default | meaning |",
             "| --- | --- | --- |",
         ]
-        for name, default in rule.options.items():
+        for name, default in defaults.items():
             value = json.dumps(default, default=str)
-            lines.append(
-                f"| `{name}` | `{_cell(value)}` | {_cell(rule.option_docs.get(name, ''))} |"
-            )
+            lines.append(f"| `{name}` | `{_cell(value)}` | {_cell(docs.get(name, ''))} |")
     else:
         lines.append("None.")
     lines += ["", "## Payer overrides", ""]

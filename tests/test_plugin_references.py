@@ -108,7 +108,7 @@ def test_data_files_cite_public_sources_only(path: Path) -> None:
 def test_rule_catalog_cites_public_sources_only(reg: object) -> None:
     rule = reg.rule  # type: ignore[attr-defined]
     sections = {s: getattr(rule, s) for s in ("summary", "why", "example", "fix", "reference")}
-    sections |= {f"option {k}": v for k, v in rule.option_docs.items()}
+    sections |= {f"option {k}": v for k, v in rule.options_model.docs().items()}
     bad = [(name, hit) for name, text in sections.items() for hit in forbidden(text)]
     assert bad == []
 

@@ -9,13 +9,11 @@ on) and the dates it holds for: a rule that changed on 2025-01-01 must say so.
 
 from __future__ import annotations
 
-import dataclasses
 import fnmatch
-import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import InitVar, dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
@@ -26,10 +24,12 @@ from cleanclaim.models import (
     normalize_specialty,
 )
 
-if TYPE_CHECKING:
-    from cleanclaim.context import ClaimContext
-
-RULE_ID = re.compile(r"^[A-Z]{2,4}[0-9]{3}$")
+# The rule contract lives in cleanclaim.rule; plugins written for API 1 import it from here.
+from cleanclaim.rule import RULE_ID as RULE_ID
+from cleanclaim.rule import CheckFunction as CheckFunction
+from cleanclaim.rule import Hit as Hit
+from cleanclaim.rule import Rule as Rule
+from cleanclaim.rule import Scope as Scope
 
 DocumentationElement = Literal[
     "site",
@@ -299,166 +299,3 @@ class Synonym(_Contribution):
 
     term: str
     means: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """What a rule's check yields; the engine turns it into a `Finding`.
-
-    Rules do not set their own id, source or final severity: those come from the rule's
-    registration, the configuration and the payer overrides.  A rule may still lower or
-    raise ``severity`` for one hit (a warning variant of an error rule).
-    """
-
-    message: str
-    location: str
-    codes: tuple[str, ...] = ()
-    suggestions: tuple[str, ...] = ()
-    reference: str | None = None
-    severity: Severity | None = None
-
-
-CheckFunction = Callable[["ClaimContext", Mapping[str, Any]], Iterable[Hit]]
-
-
-TableName = Literal["pairings", "edits", "limits"]
-
-
-@dataclass(frozen=True, slots=True)
-class Scope:
-    """Which claims a rule can speak on, declared so the engine can skip it on the others.
-
-    Like sqlfluff's ``crawl_behaviour``: what the rule is about, not how it checks.  Every
-    field is a speed hint the engine resolves once per payer profile and period
-    (`cleanclaim.selection`), never per claim; empty fields mean every claim.  Declare a
-    hint only when it is true: a rule skipped on a claim it should have judged is a
-    missed finding.
-    """
-
-    procedures: frozenset[str] = frozenset()
-    """Procedure tags or codes the rule is about: it runs only on claims that bill a
-    procedure carrying one of the tags, or one of the codes (one set intersection, so a
-    chiropractic rule costs nothing on the many claims that bill no manipulation)."""
-    procedures_from_options: tuple[str, ...] = ()
-    """Names of options whose values (procedure tags or codes) count as ``procedures``
-    too, for a rule whose scope is configurable: read after configuration and payer
-    overrides, so the scope always matches what the rule will look for."""
-    procedures_in_tables: tuple[TableName, ...] = ()
-    """Engine tables whose procedure codes count as ``procedures`` too: the rule runs only
-    on claims that bill a code some entry names (a diagnosis pairing, a PTP edit, a unit
-    limit), whoever contributed it, a plugin or an official CMS file."""
-    diagnoses: tuple[str, ...] = ()
-    """Diagnosis patterns (``M62.830``, ``M54.5-``, ``S30-S39``): the rule runs only when
-    some diagnosis of the claim is covered by one of them."""
-    diagnoses_only: bool = False
-    """True when the rule's hits depend on nothing of the claim but its diagnosis list
-    (besides the dataset of its date, the rule's options and the engine's tables).
-
-    The engine then remembers the hits per (options, dataset, diagnosis list) and reuses
-    them for the next claim with the same diagnoses: the same few thousand lists make up
-    most of a batch.  Declare it only when it is true; a rule that also reads the lines,
-    the payer, the patient or the documentation would be handed another claim's answer
-    (the kernel's test ``test_diagnoses_only_rules_ignore_the_rest_of_the_claim`` shows
-    how to check a plugin's rules)."""
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "procedures", frozenset(self.procedures))
-        object.__setattr__(self, "procedures_from_options", tuple(self.procedures_from_options))
-        object.__setattr__(self, "procedures_in_tables", tuple(self.procedures_in_tables))
-        object.__setattr__(self, "diagnoses", tuple(self.diagnoses))
-        for text in self.diagnoses:
-            DiagnosisPattern.parse(text)
-
-
-@dataclass(frozen=True)
-class Rule:
-    """A rule: its catalog entry (ruff style) and the function that checks a claim.
-
-    ``check(ctx, options)`` receives the per-claim context and the rule's options after
-    configuration and payer overrides, and yields [`Hit`][cleanclaim.contributions.Hit] objects.  It
-    must be pure
-    Python over the context and engine indexes: no I/O and no hook calls.
-    """
-
-    id: str
-    name: str
-    summary: str
-    why: str
-    example: str
-    fix: str
-    reference: str
-    check: CheckFunction
-    default_severity: Severity = "error"
-    enabled_by_default: bool = True
-    groups: tuple[str, ...] = ()
-    options: Mapping[str, Any] = field(default_factory=dict)
-    option_docs: Mapping[str, str] = field(default_factory=dict)
-    option_choices: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
-    """The values an option may take, for an option that is one of a few words
-    (``{"method": ("eight-minute", "per-code")}``).  Configuration and payer override files
-    giving another value are refused naming these; without an entry an option's value
-    only has to be of its default's type."""
-    example_claim: Mapping[str, Any] | None = None
-    scope: Scope = Scope()
-    """Which claims the rule can speak on (procedures, diagnoses, tables), and whether its
-    hits depend on the diagnosis list alone: the engine's speed hints, in one place."""
-
-    specialties: frozenset[str] = frozenset()
-    """Specialties whose billing the rule belongs to; empty means every claim.  A rule with
-    specialties does not run on a claim of another specialty: the claim's ``specialty``,
-    or, when it gives none, the one specialty its procedures declare
-    (`Procedure.specialty`: a claim billing 98940 is chiropractic).  It still runs
-    when the specialty is unknown."""
-    excluded_specialties: frozenset[str] = frozenset()
-    """Specialties on whose claims the rule never runs (known as for ``specialties``):
-    for a rule that holds for every biller of a code but one (the therapy modifier rules
-    are not for chiropractors, whose therapy Medicare does not cover)."""
-
-    # API 1 spellings of the scope, folded into ``scope`` (see `Scope`):
-    triggers: InitVar[frozenset[str] | None] = None
-    trigger_options: InitVar[tuple[str, ...] | None] = None
-    trigger_tables: InitVar[tuple[TableName, ...] | None] = None
-    diagnosis_triggers: InitVar[tuple[str, ...] | None] = None
-    diagnoses_only: InitVar[bool | None] = None
-
-    def speaks_on(self, specialty: str | None) -> bool:
-        """True when the rule may run on a claim of ``specialty`` (None: unknown)."""
-        if specialty is None:
-            return True
-        if specialty in self.excluded_specialties:
-            return False
-        return not self.specialties or specialty in self.specialties
-
-    def __post_init__(
-        self,
-        triggers: frozenset[str] | None,
-        trigger_options: tuple[str, ...] | None,
-        trigger_tables: tuple[TableName, ...] | None,
-        diagnosis_triggers: tuple[str, ...] | None,
-        diagnoses_only: bool | None,
-    ) -> None:
-        legacy: dict[str, Any] = {
-            "procedures": triggers,
-            "procedures_from_options": trigger_options,
-            "procedures_in_tables": trigger_tables,
-            "diagnoses": diagnosis_triggers,
-            "diagnoses_only": diagnoses_only,
-        }
-        given = {k: v for k, v in legacy.items() if v is not None}
-        if given:
-            object.__setattr__(self, "scope", dataclasses.replace(self.scope, **given))
-        for name in ("specialties", "excluded_specialties"):
-            given = getattr(self, name)
-            object.__setattr__(self, name, frozenset(normalize_specialty(s) for s in given))
-        if not RULE_ID.match(self.id):
-            raise ValueError(f"rule id {self.id!r} must look like ABC123")
-        missing = [
-            n for n in ("summary", "why", "example", "fix", "reference") if not getattr(self, n)
-        ]
-        if missing:
-            raise ValueError(f"rule {self.id} lacks catalog sections: {', '.join(missing)}")
-        for name, choices in self.option_choices.items():
-            if name not in self.options:
-                raise ValueError(f"rule {self.id}: option_choices names no option {name!r}")
-            if self.options[name] not in choices:
-                raise ValueError(f"rule {self.id}: option {name!r} defaults outside its choices")

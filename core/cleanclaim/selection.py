@@ -22,14 +22,13 @@ from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from types import MappingProxyType
 from typing import Any
 
 from cleanclaim.build import RegisteredRule
 from cleanclaim.config import Config, ConfigError
 from cleanclaim.contributions import DiagnosisPattern, PayerOverride, Rule
 from cleanclaim.models import Severity
-from cleanclaim.options import Options
+from cleanclaim.options import Options, RuleOptions, as_mapping
 from cleanclaim.tables import EngineTables
 
 DEFAULT_PROFILE = "commercial"
@@ -48,7 +47,9 @@ class ActiveRule:
     rule: Rule
     source: str
     severity: Severity
-    options: Options
+    #: what the check receives: an instance of the rule's options model (the same object
+    #: for every claim of the profile and period), a read-only mapping for an API 1 rule.
+    options: RuleOptions | Options
     #: the rule's `Scope` resolved (`RuleSelection._scope_of`): procedure codes that make
     #: it run (None: every claim), diagnosis patterns a claim must meet (empty: any), and
     #: whether its hits are remembered per diagnosis list.
@@ -153,35 +154,43 @@ class RuleSelection:
                     f"{where}: rules.{rule_id}: no such rule: {self._no_rule(rule_id)}"
                 )
             for name, value in options.items():
-                problem = option_problem(reg.rule, name, value)
+                problem = reg.rule.options_model.problem(rule_id, name, value)
                 if problem:
                     raise ConfigError(f"{where}: rules.{rule_id}.{name}: {problem}")
         for override, source in self._overrides:
-            if source in self._plugin_sources:
-                continue  # a plugin's own overrides are checked when it is built
             self._check_file_override(override, source)
 
     def _check_file_override(self, override: PayerOverride, source: str) -> None:
-        """An override from the user's file names a rule that exists, with options it has."""
+        """An override names a rule that exists, with options it has and values they take.
+
+        A plugin's own overrides reach its own rules only (see ``_plugin_sources``); one
+        that names none of them is no mistake of the user's, so only its options are
+        checked."""
         what = f"{source}: override of rule {override.rule!r} for payer {override.payer!r}"
+        own = source in self._plugin_sources
         matched = [
             reg
             for reg in self.rules.values()
-            if override.matches(reg.rule.id, reg.rule.groups) or override.rule == reg.source
+            if (override.matches(reg.rule.id, reg.rule.groups) or override.rule == reg.source)
+            and (not own or reg.source == source)
         ]
+        if own and not (matched and override.options):
+            return
         if not matched:
             raise ConfigError(f"{what}: rule: {self._no_rule(override.rule)}")
         for name, value in override.options.items():
             key = name.replace("-", "_")
-            having = [reg for reg in matched if key in reg.rule.options]
+            having = [reg for reg in matched if key in reg.rule.options_model.model_fields]
             if not having:
-                allowed = sorted({o for reg in matched for o in reg.rule.options})
+                allowed = sorted(
+                    {o for reg in matched for o in reg.rule.options_model.model_fields}
+                )
                 raise ConfigError(
                     f"{what}: options.{name}: no such option; allowed: "
                     f"{', '.join(allowed) or 'none'}"
                 )
             for reg in having:
-                problem = option_problem(reg.rule, key, value)
+                problem = reg.rule.options_model.problem(reg.rule.id, key, value)
                 if problem:
                     raise ConfigError(f"{what}: options.{name}: {problem}")
 
@@ -228,7 +237,7 @@ class RuleSelection:
             rule = reg.rule
             enabled = rule.enabled_by_default
             severity: Severity = rule.default_severity
-            options: dict[str, Any] = dict(rule.options)
+            layers: list[Mapping[str, Any]] = []
             for override, source in self._overrides:
                 if override.payer != profile or not override.holds_on(day):
                     continue
@@ -240,19 +249,21 @@ class RuleSelection:
                     enabled = override.enabled
                 if override.severity is not None:
                     severity = override.severity
-                options.update(override.options)
+                layers.append({k.replace("-", "_"): v for k, v in override.options.items()})
             for selector, chosen in self.config.severity.items():
                 if self.matches(selector, reg):
                     severity = chosen
-            options.update(self.config.rules.get(rule.id, {}))
+            layers.append(self.config.rules.get(rule.id, {}))
             if enabled:
+                # Every value was checked against the model when the engine was built.
+                resolved = rule.options_model.resolve(*layers)
                 active.append(
                     ActiveRule(
                         rule,
                         reg.source,
                         severity,
-                        Options({k: _freeze(v) for k, v in options.items()}),
-                        *self._scope_of(rule, options),
+                        as_mapping(resolved) if rule.options_as_mapping else resolved,
+                        *self._scope_of(rule, resolved),
                     )
                 )
         result = tuple(active)
@@ -292,7 +303,7 @@ class RuleSelection:
         return plan
 
     def _scope_of(
-        self, rule: Rule, options: Mapping[str, Any]
+        self, rule: Rule, options: RuleOptions
     ) -> tuple[frozenset[str] | None, tuple[DiagnosisPattern, ...], bool]:
         """The rule's `Scope` as the plan needs it, with its options resolved: the
         procedure codes that make it run (None: every claim), the diagnosis patterns one
@@ -311,57 +322,11 @@ class RuleSelection:
             named = frozenset(
                 str(value)
                 for name in scope.procedures_from_options
-                for value in _as_tuple(options.get(name))
+                for value in _as_tuple(getattr(options, name, None))
             )
             codes = (codes or frozenset()) | _codes_for(named, self.tables)
         patterns = tuple(DiagnosisPattern.parse(p) for p in scope.diagnoses)
         return codes, patterns, scope.diagnoses_only
-
-
-def option_problem(rule: Rule, name: str, value: Any) -> str | None:
-    """Why ``value`` cannot be option ``name`` of ``rule`` (None: it can).
-
-    A value must be one of the rule's declared ``option_choices`` when it has them, else of
-    its default's type (a number for a number, a list for a list): a rule handed a value of
-    another shape would quietly behave as if the option were not set.
-    """
-    if name not in rule.options:
-        allowed = ", ".join(sorted(rule.options)) or "none"
-        return f"no such option of {rule.id}; allowed: {allowed}"
-    choices = rule.option_choices.get(name)
-    if choices is not None:
-        if value in choices and type(value) is type(rule.options[name]):
-            return None
-        return f"{value!r} is not allowed; allowed: {', '.join(repr(c) for c in choices)}"
-    default = rule.options[name]
-    if default is None:
-        return None
-    kinds: tuple[tuple[type | tuple[type, ...], str], ...] = (
-        (bool, "true or false"),
-        ((int, float), "a number"),
-        (str, "a string"),
-        ((list, tuple), "a list"),
-        ((dict, Mapping), "a table"),
-    )
-    for kind, words in kinds:
-        if isinstance(default, kind):
-            ok = isinstance(value, kind) and (isinstance(value, bool) == isinstance(default, bool))
-            return None if ok else f"{value!r} is not {words} (the default is {default!r})"
-    return None
-
-
-def _freeze(value: Any) -> Any:
-    """Option values as rules see them: lists become tuples, tables read-only mappings.
-
-    Options are shared by every claim (and thread) that runs the rule, so a rule must not
-    be able to change them; and tuples are hashable, so a rule may cache what it derives
-    from an option with functools.lru_cache instead of redoing it per claim.
-    """
-    if isinstance(value, list | tuple):
-        return tuple(_freeze(v) for v in value)
-    if isinstance(value, dict):
-        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
-    return value
 
 
 def _as_tuple(value: Any) -> tuple[Any, ...]:

@@ -31,8 +31,8 @@ def test_catalog_sections_are_written(reg: RegisteredRule) -> None:
         text = getattr(rule, section)
         assert isinstance(text, str) and len(text.strip()) >= 10, f"{rule.id}.{section}"
     assert rule.name.strip() and rule.name == rule.name.lower()
-    for option in rule.options:
-        assert rule.option_docs.get(option, "").strip(), f"{rule.id} option {option} undocumented"
+    for option, doc in rule.options_model.docs().items():
+        assert doc.strip(), f"{rule.id} option {option} undocumented"
 
 
 EXAMPLES = [r for r in RULES if r.rule.example_claim is not None]

@@ -43,6 +43,7 @@ def _engine(args: argparse.Namespace) -> Engine:
 def rule_entry(reg: RegisteredRule) -> dict[str, Any]:
     """A rule's catalog entry as data (for JSON output and the docs generator)."""
     rule = reg.rule
+    docs = rule.options_model.docs()
     return {
         "id": rule.id,
         "name": rule.name,
@@ -56,7 +57,8 @@ def rule_entry(reg: RegisteredRule) -> dict[str, Any]:
         "fix": rule.fix,
         "reference": rule.reference,
         "options": {
-            k: {"default": v, "doc": rule.option_docs.get(k, "")} for k, v in rule.options.items()
+            k: {"default": v, "doc": docs.get(k, "")}
+            for k, v in rule.options_model.defaults().items()
         },
         "example_claim": dict(rule.example_claim) if rule.example_claim else None,
     }

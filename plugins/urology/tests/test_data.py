@@ -196,7 +196,7 @@ def test_docs_page_names_every_rule_option_and_code() -> None:
     text = DOCS.read_text(encoding="utf-8")
     for rule in RULES:
         assert rule.id in text and rule.name in text
-        for option in rule.options:
+        for option in rule.options_model.model_fields:
             assert f"`{option}`" in text
     for procedure in policy.procedures():
         assert procedure.code in text
