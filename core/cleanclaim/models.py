@@ -503,6 +503,12 @@ class InvalidRecord(BaseModel):
     )
     status: Literal["invalid"]
     errors: list[str] = Field(min_length=1, description="What is wrong, one problem each.")
+    input: InputRef | None = Field(
+        default=None,
+        exclude_if=_absent,
+        description="Where the record was read from, when that says more than its line "
+        "(a CSV row's id columns, an X12 segment, a FHIR entry); absent for a JSONL line.",
+    )
 
 
 def status_of(findings: list[Finding]) -> Status:

@@ -10,9 +10,11 @@ the claim reaching the engine is the same text a file would hold (docs/guides/sp
 
 Output: one row per input row, in input order, with ``line`` (1-based row number),
 ``claim_id``, ``status`` (``clean`` | ``warning`` | ``error`` | ``invalid``), ``rules``
-(the rule ids found, in report order) and ``report``: the JSON line
-``cleanclaim check --batch`` writes for that claim, byte for byte.  Rows that are not
-valid claims get the CLI's ``{"line": N, "status": "invalid", "errors": [...]}``.
+(the rule ids found, in report order) and ``report``: the claim's report JSON, byte for
+byte ``Engine.check(claim).model_dump_json()``.  Rows that are not valid claims get the
+CLI's ``{"line": N, "status": "invalid", "errors": [...]}``.  Unlike a ``check --batch``
+line, ``report`` has no ``input`` member: a DataFrame row is not a line of a file, and
+its place is the ``line`` column already.
 
 The engine is built once per Python worker process (``mapPartitions`` over a
 module-level cache keyed by the configuration), never once per row, and no hook runs per

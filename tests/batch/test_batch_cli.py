@@ -17,7 +17,13 @@ import pytest
 from cleanclaim.cli import batch as batch_module
 from cleanclaim.cli import main
 from cleanclaim.engine import Engine, InputError
+from cleanclaim.models import InputRef
 from cleanclaim.synth import generate_lines
+
+
+def _located(engine: Engine, data: dict[str, object], where: InputRef) -> str:
+    """The batch line of a claim: its own report with ``input`` set, as the model dumps it."""
+    return engine.check(data).model_copy(update={"input": where}).model_dump_json()
 
 
 def _expected(engine: Engine, path: Path) -> list[str]:
@@ -28,7 +34,7 @@ def _expected(engine: Engine, path: Path) -> list[str]:
             continue
         try:
             data = json.loads(text)
-            out.append(engine.check(data).model_dump_json())
+            out.append(_located(engine, data, InputRef(format="jsonl", line=number)))
         except (json.JSONDecodeError, InputError):
             out.append(json.dumps({"line": number, "status": "invalid"}))
     return out
@@ -119,7 +125,10 @@ def test_csv_claim_json_column(
         writer.writerow(["B1", "{not json"])
     status, out, _ = _run(["check", "--batch", str(source)], capsys)
     results = out.splitlines()
-    assert results[:40] == [engine.check(json.loads(t)).model_dump_json() for t in lines]
+    assert results[:40] == [
+        _located(engine, json.loads(t), InputRef(format="csv", line=n, ids={"batch_id": "B1"}))
+        for n, t in enumerate(lines, start=2)  # generated claims hold no newline: one line each
+    ]
     last = json.loads(results[40])
     assert (last["line"], last["status"]) == (42, "invalid")  # header is line 1
     assert status == 1
@@ -147,7 +156,7 @@ def test_parallel_reads_a_bounded_window_ahead(
         texts = generate_lines(4 * 60, 13)
         for start in range(60):
             produced += 1
-            yield [(start * 4 + i + 1, next(texts)) for i in range(4)]
+            yield [(start * 4 + i + 1, next(texts), None, None) for i in range(4)]
 
     consumed = 0
     for window in batch_module._parallel(engine, chunks(), 2):

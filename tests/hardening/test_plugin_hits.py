@@ -64,7 +64,7 @@ def test_a_badly_built_hit_is_eng001_and_the_report_can_be_written(kind: str) ->
 def test_a_badly_built_hit_costs_the_batch_nothing(kind: str) -> None:
     engine = _engine(BAD_HITS[kind])
     records = [
-        (number, json.dumps({**CLEAN, "claim_id": f"C-{number}", "diagnoses": [code]}))
+        (number, json.dumps({**CLEAN, "claim_id": f"C-{number}", "diagnoses": [code]}), None, None)
         for number, code in enumerate(["M62.830", POISON, "M62.830"], start=1)
     ]
     checked = check_chunk(engine, records)  # type: ignore[arg-type]

@@ -106,9 +106,9 @@ def test_an_over_long_quoted_csv_record_is_skipped_to_its_end(
         b"5\n"
     )
     records = list(batch_module._csv_records(io.BytesIO(data), "t.csv"))
-    numbers = [number for number, _raw in records]
+    numbers = [record[0] for record in records]
     assert numbers == [2, 3, 7, 8, 9], records
-    raws = dict(records)
+    raws = {record[0]: record[1] for record in records}
     assert raws[3] is batch_module._TOO_LONG
     assert raws[7] == '{"x": 1}'
     assert isinstance(raws[8], batch_module.Rejected) and "UTF-8" in raws[8].errors[0]
@@ -127,7 +127,7 @@ def test_jsonl_lines_are_read_in_bounded_pieces(monkeypatch: pytest.MonkeyPatch)
     data = b'{"a": 1}\n' + b"x" * 1000 + b"\n" + b"[]\n" + b"y" * 16 + b"\n"
     blocks = list(batch_module._jsonl_blocks(Tracked(data), 100))
     records = [record for block in blocks for record in block]
-    assert [number for number, _ in records] == [1, 2, 3, 4]
+    assert [record[0] for record in records] == [1, 2, 3, 4]
     assert records[1][1] is batch_module._TOO_LONG
     assert records[3][1] == b"y" * 16  # exactly the limit is still read
     assert reads and all(0 < size <= 17 for size in reads)

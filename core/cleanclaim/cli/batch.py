@@ -5,14 +5,20 @@ The contract (docs/guides/batch.md):
 * Input is read lazily in chunks of :data:`CHUNK` records and at most
   ``workers * INFLIGHT`` chunks are ever in flight, so memory stays flat however long the
   file is.  Results come out in input order, one JSON report per line, byte-identical to
-  ``Engine.check(claim).model_dump_json()`` for the same claim.
+  ``Engine.check(claim)`` with its ``input`` member set (where the record was read:
+  ``{"format": "jsonl", "line": N}``, or for CSV ``{"format": "csv", "line": N, "ids":
+  {...}}`` with the row's other columns), dumped with ``model_dump_json()``.  The member
+  is spliced into the report's JSON text rather than put on the model and dumped again:
+  the report's dump is the hot path's largest cost, and ``input`` is its last field.
 * ``--workers N`` runs N worker processes.  On Linux they are forked after the engine is
   built, so each inherits it ready-made; elsewhere (spawn) each builds its own once.
   Workers return each chunk's output already joined, with its status and rule tallies, so
   the parent only writes and adds up (it shares the cores with the workers).
 * A record that cannot be read becomes ``{"line": N, "status": "invalid", "errors": [...]}``
-  and the batch goes on.  Exit 1 when any record is ``error`` or ``invalid``; 2 only when
-  the batch cannot run at all (usage, missing file, bad configuration).
+  and the batch goes on.  A CSV row's ``invalid`` line carries ``input`` too when the row
+  has id columns (the line alone says all a JSONL line's input would).  Exit 1 when any
+  record is ``error`` or ``invalid``; 2 only when the batch cannot run at all (usage,
+  missing file, bad configuration).
 * Every chunk of results is written with one write while SIGINT/SIGTERM are held back, so
   an interrupted batch leaves only whole lines behind; ``--output`` is written beside the
   target and renamed into place (:mod:`cleanclaim.cli.outfile`), and an output that is
@@ -54,6 +60,7 @@ from cleanclaim.cli.outfile import AtomicOutput, OutputWriteError, refuse_same_f
 from cleanclaim.cli.plugin_output import building, checked
 from cleanclaim.config import Config
 from cleanclaim.engine import Engine, InputError
+from cleanclaim.models import InputRef
 
 #: records (JSONL: lines) per unit of work: large enough that the parent's share of the
 #: work stays small, small enough that a window of them is some ten megabytes at most.
@@ -69,6 +76,10 @@ CHUNK_BYTES = 8 * 1024 * 1024
 MAX_RECORD_BYTES = MAX_CLAIM_BYTES
 #: the CSV column that holds one claim's JSON (see docs/guides/batch.md).
 CSV_COLUMN = "claim_json"
+#: a CSV cell longer than this is not copied into ``input.ids`` (its length is, instead):
+#: ids are account and batch numbers; a notes column pasted beside the claim is not one,
+#: and copying it into every result would double the output and echo free text.
+MAX_ID_CHARS = 256
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -81,8 +92,11 @@ class Rejected:
 
 _TOO_LONG = Rejected((f"record longer than {MAX_RECORD_BYTES:,} bytes: not read",))
 
-#: (line number, raw record) as read; (result line, status, rule ids, claim id) as checked.
-Record = tuple[int, bytes | str | Rejected]
+#: (line number, raw record, the report's ``input`` member as JSON text, the ``input``
+#: member of its ``invalid`` line if it gets one) as read; (result line, status, rule ids,
+#: claim id) as checked.  The input members are JSON text made once by the reader, so a
+#: worker splices them in and a CSV chunk crosses the process boundary as plain strings.
+Record = tuple[int, bytes | str | Rejected, str | None, str | None]
 Result = tuple[str, str, tuple[str, ...], str | None]
 
 #: a unit of work: records (CSV, parsed by the parent) or a block of raw JSONL lines.
@@ -97,9 +111,26 @@ _BEAT: Any = None
 # -- checking one record ---------------------------------------------------------------------
 
 
-def _invalid(number: int, errors: list[str]) -> Result:
-    line = json.dumps({"line": number, "status": "invalid", "errors": errors})
-    return line, "invalid", (), None
+def _invalid(number: int, errors: list[str], where: str | None = None) -> Result:
+    record: dict[str, Any] = {"line": number, "status": "invalid", "errors": errors}
+    if where is not None:
+        record["input"] = json.loads(where)
+    return json.dumps(record), "invalid", (), None
+
+
+def jsonl_input(number: int) -> str:
+    """The ``input`` member of a JSONL batch result, as ``InputRef.model_dump_json()``
+    writes it (a test holds the two equal)."""
+    return f'{{"format":"jsonl","line":{number}}}'
+
+
+def with_input(report_json: str, where: str | None) -> str:
+    """A report's JSON text with its ``input`` member added: what dumping the report with
+    ``input`` set gives, since ``input`` is the report's last field and absent until then
+    (a test holds the two equal)."""
+    if where is None:
+        return report_json
+    return f'{report_json[:-1]},"input":{where}}}'
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -114,46 +145,62 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return data
 
 
-def _parse(number: int, raw: bytes | str | Rejected) -> dict[str, Any] | Result:
-    """A record's claim object, or its ``invalid`` result."""
+def _parse(
+    number: int, raw: bytes | str | Rejected, where: str | None = None
+) -> dict[str, Any] | Result:
+    """A record's claim object, or its ``invalid`` result (with ``where`` as its input)."""
     if isinstance(raw, Rejected):
-        return _invalid(number, list(raw.errors))
+        return _invalid(number, list(raw.errors), where)
     if isinstance(raw, bytes):
         # decoded as check FILE decodes a file (_decode): json.loads(bytes) would read
         # UTF-16 and UTF-32 and encoded surrogates that check refuses
         if raw.startswith(UTF16_BOMS):
-            return _invalid(number, [UTF16_TEXT])
+            return _invalid(number, [UTF16_TEXT], where)
         try:
             raw = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            return _invalid(number, [f"not UTF-8 text (byte {exc.start})"])
+            return _invalid(number, [f"not UTF-8 text (byte {exc.start})"], where)
     try:
         data = json.loads(raw, object_pairs_hook=_unique_keys)
     except DuplicateKeyError as exc:
-        return _invalid(number, [f"the key {key_shown(exc.key)} appears twice in one JSON object"])
+        return _invalid(
+            number, [f"the key {key_shown(exc.key)} appears twice in one JSON object"], where
+        )
     except json.JSONDecodeError as exc:
-        return _invalid(number, [f"not valid JSON: {exc.msg} at column {exc.colno}"])
+        return _invalid(number, [f"not valid JSON: {exc.msg} at column {exc.colno}"], where)
     except RecursionError:
-        return _invalid(number, ["JSON nested too deeply"])
+        return _invalid(number, ["JSON nested too deeply"], where)
     except ValueError:  # an integer longer than Python converts (4300 digits)
-        where = number_too_long(raw).replace(" at line 1 column ", " at column ")
-        return _invalid(number, [f"not valid JSON: {where}"])
+        at = number_too_long(raw).replace(" at line 1 column ", " at column ")
+        return _invalid(number, [f"not valid JSON: {at}"], where)
     if not isinstance(data, dict):
-        return _invalid(number, [f"a claim must be a JSON object, not {type(data).__name__}"])
+        return _invalid(
+            number, [f"a claim must be a JSON object, not {type(data).__name__}"], where
+        )
     return data
 
 
-def check_record(engine: Engine, number: int, raw: bytes | str | Rejected) -> Result:
-    """Check one record; never raises for bad input (it becomes an ``invalid`` result)."""
-    data = _parse(number, raw)
+def check_record(
+    engine: Engine,
+    number: int,
+    raw: bytes | str | Rejected,
+    where: str | None = None,
+    invalid_where: str | None = None,
+) -> Result:
+    """Check one record; never raises for bad input (it becomes an ``invalid`` result).
+
+    ``where`` is the report's ``input`` member as JSON text (None: the report has none),
+    ``invalid_where`` the one an ``invalid`` line gets (None: the line alone).
+    """
+    data = _parse(number, raw, invalid_where)
     if isinstance(data, tuple):
         return data
     try:
         report = checked(engine.check, data)  # plugin output never quotes the claim
     except InputError as exc:
-        return _invalid(number, str(exc).split("; "))
+        return _invalid(number, str(exc).split("; "), invalid_where)
     return (
-        report.model_dump_json(),
+        with_input(report.model_dump_json(), where),
         report.status,
         tuple(finding.rule for finding in report.findings),
         report.claim_id,
@@ -179,10 +226,10 @@ def check_chunk(engine: Engine, chunk: Chunk) -> CheckedChunk:
     statuses: Counter[str] = Counter()
     rules: Counter[str] = Counter()
     beat = _BEAT
-    for number, raw in chunk:
+    for number, raw, where, invalid_where in chunk:
         if beat is not None:
             beat.value = time.monotonic()
-        line, status, ids, _claim_id = check_record(engine, number, raw)
+        line, status, ids, _claim_id = check_record(engine, number, raw, where, invalid_where)
         lines.append(line)
         statuses[status] += 1
         rules.update(ids)
@@ -225,13 +272,13 @@ class JsonlBlock:
     def __iter__(self) -> Iterator[Record]:
         for number, line in enumerate(self.lines, start=self.start):
             if line is None:
-                yield number, _TOO_LONG
+                yield number, _TOO_LONG, jsonl_input(number), None
                 continue
             if number == 1 and line.startswith(_BOM):
                 line = line[len(_BOM) :]
             line = line.rstrip()  # so error columns are the same as for the bare record
             if line:
-                yield number, line
+                yield number, line, jsonl_input(number), None
 
 
 def _skip_line(stream: IO[bytes]) -> tuple[int, bool]:
@@ -362,20 +409,43 @@ def _csv_rows(stream: IO[bytes], origin: str) -> Iterator[Record]:
             return
         except _OversizedRecord:
             reader = csv.reader(lines)  # a fresh reader: the old one is mid-record
-            yield number, _TOO_LONG
+            yield number, _TOO_LONG, None, None
             continue
         except csv.Error as exc:
             reader = csv.reader(lines)
-            yield number, Rejected((f"not a CSV record: {exc}",))
+            yield number, Rejected((f"not a CSV record: {exc}",)), None, None
             continue
         if not row or not any(cell.strip() for cell in row):
             continue
+        where, invalid_where = csv_input(number, names, row, column)
         if lines.bad_utf8 is not None:
-            yield number, Rejected((f"not UTF-8 text (byte {lines.bad_utf8} of the line)",))
+            bad = Rejected((f"not UTF-8 text (byte {lines.bad_utf8} of the line)",))
+            yield number, bad, where, invalid_where
         elif column >= len(row):
-            yield number, Rejected((f"no {CSV_COLUMN} cell in this row",))
+            yield number, Rejected((f"no {CSV_COLUMN} cell in this row",)), where, invalid_where
         else:
-            yield number, row[column]
+            yield number, row[column], where, invalid_where
+
+
+def csv_input(number: int, names: list[str], row: list[str], column: int) -> tuple[str, str | None]:
+    """A CSV row's ``input`` member as JSON text, for its report and for its ``invalid``
+    line (None when the row has no id columns: its line then says it all).
+
+    ``ids`` holds every other named column of the row, in header order, with its cell as
+    written less surrounding spaces; a column named twice keeps its first cell, a column
+    with no name and a cell past the row's end are left out, and a cell longer than
+    :data:`MAX_ID_CHARS` is replaced by its length.
+    """
+    ids: dict[str, str] = {}
+    for index, name in enumerate(names):
+        if index == column or not name or index >= len(row) or name in ids:
+            continue
+        cell = row[index].strip()
+        ids[name] = (
+            cell if len(cell) <= MAX_ID_CHARS else f"(a value of {len(cell)} characters, not shown)"
+        )
+    where = InputRef(format="csv", line=number, ids=ids).model_dump_json()
+    return where, where if ids else None
 
 
 def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
@@ -633,8 +703,8 @@ class _Pool:
             for index in reversed(range(len(records))):
                 jobs.appendleft(_Job(job.seq, index, [records[index]]))
         else:
-            number, raw = next(iter(job.records))
-            lost = _lost_claim(self.engine, number, raw, why, running)
+            record = next(iter(job.records))
+            lost = _lost_claim(self.engine, record, why, running)
             _done(job, check_chunk_of(lost), results, splits)
 
 
@@ -668,15 +738,14 @@ def check_chunk_of(result: Result) -> CheckedChunk:
     return CheckedChunk((line + "\n").encode("utf-8"), 1, {status: 1}, dict(Counter(ids)))
 
 
-def _lost_claim(
-    engine: Engine, number: int, raw: bytes | str | Rejected, why: str, running: str
-) -> Result:
+def _lost_claim(engine: Engine, record: Record, why: str, running: str) -> Result:
     """The report of a claim whose worker died while checking it (twice: once in its
     chunk, once alone): an ENG001 error naming the rule that was running, if any.
 
     Only kernel code runs here (parsing, validation, the dataset for the date): the
     claim gets the report line of its own, in its place, like any other."""
-    data = _parse(number, raw)
+    number, raw, where, invalid_where = record
+    data = _parse(number, raw, invalid_where)
     if isinstance(data, tuple):
         return data
     from cleanclaim.engine import lost_claim_report
@@ -685,9 +754,9 @@ def _lost_claim(
     try:
         report = lost_claim_report(engine, data, why, source or None, rule_id or None)
     except InputError as exc:
-        return _invalid(number, str(exc).split("; "))
+        return _invalid(number, str(exc).split("; "), invalid_where)
     return (
-        report.model_dump_json(),
+        with_input(report.model_dump_json(), where),
         report.status,
         tuple(f.rule for f in report.findings),
         report.claim_id,
