@@ -12,10 +12,10 @@ from datetime import date
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from cleanclaim.codes import DiagnosisPattern
 from cleanclaim.models import Claim, Documentation, ServiceLine, normalize_specialty
 
 if TYPE_CHECKING:
-    from cleanclaim.contributions import DiagnosisPattern
     from cleanclaim.icd import Dataset, DatasetRegistry
     from cleanclaim.tables import EngineTables
 
@@ -167,8 +167,6 @@ class ClaimContext:
         """Indexes of diagnoses covered by a pattern such as ``M99.00-M99.05``."""
         pattern = _PATTERNS.get(pattern_text)
         if pattern is None:  # plugins pass a few constant patterns: parse each once
-            from cleanclaim.contributions import DiagnosisPattern
-
             pattern = DiagnosisPattern.parse(pattern_text)
             if len(_PATTERNS) < 4096:
                 _PATTERNS[pattern_text] = pattern

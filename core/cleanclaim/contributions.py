@@ -11,18 +11,14 @@ from __future__ import annotations
 
 import fnmatch
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
-from cleanclaim.models import (
-    Severity,
-    normalize_diagnosis,
-    normalize_procedure,
-    normalize_specialty,
-)
+from cleanclaim.codes import DiagnosisPattern as DiagnosisPattern  # plugins import it from here
+from cleanclaim.codes import normalize_procedure
+from cleanclaim.models import Severity, normalize_specialty
 
 # The rule contract lives in cleanclaim.rule; plugins written for API 1 import it from here.
 from cleanclaim.rule import RULE_ID as RULE_ID
@@ -76,48 +72,6 @@ class Dated(_Contribution):
         if end:
             return f"through {end.isoformat()}"
         return "all dates"
-
-
-@dataclass(frozen=True, slots=True)
-class DiagnosisPattern:
-    """A diagnosis code, a code and everything below it, or a range of categories.
-
-    Written the way the tabular list writes them: ``M62.830`` (one code and its
-    7th-character extensions), ``M62.83-`` (the code and all its descendants),
-    ``M99.00-M99.05`` or ``S30-S39`` (an inclusive range, descendants included).
-    Comparison runs on undotted prefixes, so matching is a pair of string compares.  String
-    order is the tabular order except for a few letter-coded nodes (C4A sits between C43
-    and C44, D3A before D37, C96.A before C96.9): a range whose ends straddle one should be
-    split (``D37-D39``, ``D40-D44``).  The packaged datasets' own ranges are rewritten that
-    way by the builder; ``tests/refdata/test_range_order.py`` checks the bundled plugins'.
-    """
-
-    start: str
-    end: str
-    low: str
-    high: str
-
-    @classmethod
-    def parse(cls, text: str) -> DiagnosisPattern:
-        raw = text.strip()
-        if raw.endswith("-") and raw.count("-") == 1:
-            raw = raw[:-1].rstrip(".")
-        if "-" in raw:
-            first, last = raw.split("-", 1)
-            start, end = normalize_diagnosis(first), normalize_diagnosis(last)
-        else:
-            start = end = normalize_diagnosis(raw)
-        if not start or not end or not start[0].isalpha():
-            raise ValueError(f"{text!r} is not a diagnosis code, code- or range")
-        return cls(start, end, start.replace(".", ""), end.replace(".", ""))
-
-    def covers(self, code: str) -> bool:
-        """True when ``code`` (dotted) is the pattern's code, inside its range, or below it."""
-        flat = code.replace(".", "")
-        return self.low <= flat[: len(self.low)] and flat[: len(self.high)] <= self.high
-
-    def __str__(self) -> str:
-        return self.start if self.start == self.end else f"{self.start}-{self.end}"
 
 
 class Procedure(_Contribution):

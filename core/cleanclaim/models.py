@@ -12,13 +12,24 @@ carry their own data use ``extensions``.
 from __future__ import annotations
 
 import re
-import string
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from cleanclaim.codes import (
+    CANONICAL_DIAGNOSIS,
+    CANONICAL_MODIFIER,
+    CANONICAL_PROCEDURE,
+    DIAGNOSIS_SHAPE,
+    MODIFIER_SHAPE,
+    PROCEDURE_SHAPE,
+)
+
+# The normalisers' home is `cleanclaim.codes`; plugins of API 1 imported them from here.
+from cleanclaim.codes import normalize_diagnosis as normalize_diagnosis
+from cleanclaim.codes import normalize_procedure as normalize_procedure
 from cleanclaim.options import ReadOnlyDict
 
 Severity = Literal["error", "warning", "info"]
@@ -26,14 +37,6 @@ Status = Literal["clean", "warning", "error"]
 
 SEVERITY_RANK: dict[str, int] = {"info": 0, "warning": 1, "error": 2}
 
-_CODE_CHARS = re.compile(r"[\s.]+")
-_PROCEDURE = re.compile(r"^[A-Z0-9]{5}$")
-_MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
-_DIAGNOSIS = re.compile(r"^[A-Z][0-9A-Z]{2}(?:\.[0-9A-Z]{1,4})?$")
-#: codes that arrive already in the form the rules speak (the usual case): kept as they are.
-_CANONICAL_DIAGNOSIS = re.compile(r"[A-Z][0-9A-Z]{2}(?:\.[0-9A-Z]{1,4})?")
-_CANONICAL_PROCEDURE = re.compile(r"[A-Z0-9]{5}")
-_CANONICAL_MODIFIER = re.compile(r"[A-Z0-9]{2}")
 #: what a code a coder typed wrong can look like; anything else is not echoed back.
 _ECHOABLE = re.compile(r"^[A-Za-z0-9. -]{1,12}$")
 
@@ -81,40 +84,9 @@ def describe_validation(exc: ValidationError, whole: str = "claim") -> str:
     return "; ".join(parts)
 
 
-#: upper case for ASCII letters only: ``str.upper`` also maps ``ſ`` to ``S``, ``ı`` to
-#: ``I`` and ``ﬀ`` to ``FF``, which made look-alike letters real codes (``ſ39.012A``).
-_ASCII_UPPER = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
-
-
-def ascii_upper(text: str) -> str:
-    """``text`` with its ASCII letters upper-cased and every other character as it was
-    (so a code with a look-alike letter keeps it, and its shape check refuses it)."""
-    return text.upper() if text.isascii() else text.translate(_ASCII_UPPER)
-
-
-def normalize_diagnosis(raw: str) -> str:
-    """Dotted upper-case form of an ICD-10-CM code, whatever spacing or dot it came with.
-
-    Claims arrive as ``M62830``, ``m62.830`` or ``M62.830 ``; the rules and the report
-    speak only the dotted form so that findings compare equal across vendors.
-    """
-    flat = raw.replace(".", "")
-    # Fast path (the usual case): without dots it is alphanumeric, so it holds no
-    # whitespace and the regular expression would remove nothing more.
-    flat = ascii_upper(flat) if flat.isalnum() else ascii_upper(_CODE_CHARS.sub("", raw))
-    return flat if len(flat) <= 3 else f"{flat[:3]}.{flat[3:]}"
-
-
 def normalize_specialty(raw: str) -> str:
     """``Physical Therapy``, ``physical_therapy`` and ``physical-therapy`` are one specialty."""
     return "-".join(raw.replace("_", " ").lower().split())
-
-
-def normalize_procedure(raw: str) -> str:
-    """Upper-case CPT/HCPCS code without spaces (``g0283`` and ``G0283`` are one code)."""
-    if raw.isalnum():  # the usual case: nothing for the regular expression to remove
-        return ascii_upper(raw)
-    return ascii_upper(_CODE_CHARS.sub("", raw))
 
 
 class _Strict(BaseModel):
@@ -202,22 +174,22 @@ class ServiceLine(_Strict):
     @field_validator("modifiers")
     @classmethod
     def _modifiers(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        if all(_CANONICAL_MODIFIER.fullmatch(raw) for raw in value):
+        if all(CANONICAL_MODIFIER.fullmatch(raw) for raw in value):
             return value  # the usual case: none, or already upper-case pairs
         out = []
         for raw in value:
             mod = normalize_procedure(raw)
-            if not _MODIFIER.match(mod):
+            if not MODIFIER_SHAPE.match(mod):
                 raise ValueError(f"modifier {shown(raw)} is not two letters or digits")
             out.append(mod)
         return tuple(out)
 
 
 def _checked_procedure(value: str) -> str:
-    if _CANONICAL_PROCEDURE.fullmatch(value):
+    if CANONICAL_PROCEDURE.fullmatch(value):
         return value
     code = normalize_procedure(value)
-    if not _PROCEDURE.match(code):
+    if not PROCEDURE_SHAPE.match(code):
         raise ValueError(f"procedure {shown(value)} is not a 5-character CPT/HCPCS code")
     return code
 
@@ -336,12 +308,12 @@ class Claim(_Strict):
     @field_validator("diagnoses")
     @classmethod
     def _diagnoses(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        if all(_CANONICAL_DIAGNOSIS.fullmatch(raw) for raw in value):
+        if all(CANONICAL_DIAGNOSIS.fullmatch(raw) for raw in value):
             return value
         out = []
         for number, raw in enumerate(value, start=1):
             code = normalize_diagnosis(raw)
-            if not _DIAGNOSIS.match(code):
+            if not DIAGNOSIS_SHAPE.match(code):
                 raise ValueError(
                     f"diagnosis {number}, {shown(raw)}, is not shaped like an ICD-10-CM code"
                 )

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from cleanclaim.codes import DiagnosisPattern
 from cleanclaim.contributions import (
-    DiagnosisPattern,
     DocumentationCheck,
     IntegralPair,
     Pairing,

@@ -6,6 +6,7 @@ import threading
 
 import pytest
 
+from cleanclaim.codes import placeholder_completions
 from cleanclaim.icd import CodeRef, Dataset, DatasetRegistry, normalize_code
 
 
@@ -84,8 +85,8 @@ def test_t36_placeholder(fy2026: Dataset) -> None:
     assert fy2026.children("T36.0X1") == ("T36.0X1A", "T36.0X1D", "T36.0X1S")
     assert fy2026.is_billable("T36.0X1A") and fy2026.is_billable("t360x1s")
     assert not fy2026.is_valid("T36.01A")
-    assert fy2026.complete_with_placeholder("T36.01A") == "T36.0X1A"
-    assert fy2026.complete_with_placeholder("T3601A") == "T36.0X1A"
+    assert placeholder_completions("T36.01A", fy2026.is_billable) == ("T36.0X1A",)
+    assert placeholder_completions("T3601A", fy2026.is_billable) == ("T36.0X1A",)
     # T36.0X is a placeholder node: a header, not billable
     assert fy2026.is_valid("T36.0X") and not fy2026.is_billable("T36.0X")
 
@@ -93,9 +94,9 @@ def test_t36_placeholder(fy2026: Dataset) -> None:
 def test_short_code_padding(fy2026: Dataset) -> None:
     assert fy2026.is_billable("S13.4XXA")
     assert not fy2026.is_valid("S13.4A")
-    assert fy2026.complete_with_placeholder("S13.4A") == "S13.4XXA"
-    assert fy2026.complete_with_placeholder("S134A") == "S13.4XXA"
-    assert fy2026.complete_with_placeholder("S13.4XXA") is None
+    assert placeholder_completions("S13.4A", fy2026.is_billable) == ("S13.4XXA",)
+    assert placeholder_completions("S134A", fy2026.is_billable) == ("S13.4XXA",)
+    assert placeholder_completions("S13.4XXA", fy2026.is_billable) == ()
     assert fy2026.seventh_characters("S13.4") == fy2026.seventh_characters("S13.4XX")
     assert set(fy2026.seventh_characters("S13.4")) == {"A", "D", "S"}
     assert fy2026.seventh_characters("M62.830") == {}

@@ -7,28 +7,14 @@ data it was handed.
 
 from __future__ import annotations
 
-import re
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 from typing import Literal
 
-_STRIP = re.compile(r"[\s.]+")
-_ASCII_UPPER = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
-
-
-def normalize_code(raw: str) -> str:
-    """The dotted upper-case form of an ICD-10-CM code (``"m62830 "`` -> ``"M62.830"``).
-
-    Claims carry codes with or without the dot and in any case; every query normalises
-    first so that ``is_billable("m62830")`` and ``is_billable("M62.830")`` agree.
-    """
-    flat = _STRIP.sub("", raw)
-    # ASCII case only: str.upper maps look-alikes (``ſ``, ``ı``) to real letters.
-    flat = flat.upper() if flat.isascii() else flat.translate(_ASCII_UPPER)
-    return flat if len(flat) <= 3 else f"{flat[:3]}.{flat[3:]}"
+from cleanclaim.codes import CodeRange, undotted
+from cleanclaim.codes import normalize_code as normalize_code  # `cleanclaim.icd` offers it
 
 
 class NoDatasetError(LookupError):
@@ -74,7 +60,7 @@ class Qualifier:
         """Whether ``code`` (dotted or not) has the characters the qualifier names."""
         if self.position is None:
             return True
-        flat = code.replace(".", "")
+        flat = undotted(code)
         if self.position == "final":
             stem = (flat[:6] if len(flat) == 7 else flat).rstrip("X")
             return stem[-1:] in self.values
@@ -97,14 +83,15 @@ class CodeRef:
     end: str | None = None
     descendants: bool = False
     qualifier: Qualifier | None = None
+    #: the codes it names, as one `cleanclaim.codes.CodeRange` (what a pairing's pattern is).
+    range: CodeRange = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "range", CodeRange.between(self.start, self.end))
 
     def covers(self, code: str) -> bool:
         c = normalize_code(code)
-        if self.end is None:
-            inside = c.startswith(self.start)
-        else:
-            inside = c[: len(self.start)] >= self.start and c[: len(self.end)] <= self.end
-        return inside and (self.qualifier is None or self.qualifier.matches(c))
+        return self.range.covers(c) and (self.qualifier is None or self.qualifier.matches(c))
 
     @property
     def readable(self) -> bool:

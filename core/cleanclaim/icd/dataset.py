@@ -21,11 +21,11 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
-from itertools import combinations
 from types import MappingProxyType
 from typing import Any, Final
 
 from cleanclaim import deadline
+from cleanclaim.codes import normalize_code
 from cleanclaim.icd._types import (
     CodeInfo,
     CodeRef,
@@ -34,7 +34,6 @@ from cleanclaim.icd._types import (
     Note,
     Qualifier,
     SearchHit,
-    normalize_code,
 )
 
 _NOTE_FIELDS: Final = (
@@ -462,28 +461,6 @@ class Dataset:
             if hit is not None:
                 return self._allowed(hit[0])
         return _NO_SEVENTH
-
-    def complete_with_placeholder(self, code: str) -> str | None:
-        """The valid code meant by one written without its placeholder X
-        (``S13.4A`` -> ``S13.4XXA``, ``T3601A`` -> ``T36.0X1A``), or None."""
-        flat = normalize_code(code).replace(".", "")
-        if not 4 <= len(flat) <= 7 or self.is_valid(flat):
-            return None
-        head, char = flat[:-1], flat[-1]
-        missing = 6 - len(head)
-        if missing <= 0:
-            return None
-        tail = head[3:]
-        candidates: list[str] = []
-        # Place the missing Xs at every possible position after the category.
-        for slots in combinations(range(len(tail) + missing), missing):
-            chars = list(tail)
-            for s in slots:
-                chars.insert(s, "X")
-            candidate = normalize_code(head[:3] + "".join(chars) + char)
-            if self.is_billable(candidate):
-                candidates.append(candidate)
-        return min(candidates) if candidates else None
 
     # -- search --------------------------------------------------------------------------
 

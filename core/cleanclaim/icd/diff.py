@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from cleanclaim.icd._types import DatasetDiff, normalize_code
+from cleanclaim.codes import normalize_code
+from cleanclaim.icd._types import DatasetDiff
 from cleanclaim.icd.dataset import Dataset
 
 

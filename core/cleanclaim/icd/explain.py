@@ -24,10 +24,11 @@ codes of the same category come first among equals.
 from __future__ import annotations
 
 import bisect
-import itertools
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
+
+from cleanclaim.codes import dotted, normalize_code, pad_stem, placeholder_completions, undotted
 
 if TYPE_CHECKING:
     from cleanclaim.icd.dataset import Dataset
@@ -78,12 +79,8 @@ class Explanation:
 OK = Explanation("ok")
 
 
-def _dot(flat: str) -> str:
-    return flat if len(flat) <= 3 else f"{flat[:3]}.{flat[3:]}"
-
-
 def _flat(code: str) -> str:
-    return code.replace(".", "").upper()
+    return undotted(normalize_code(code))
 
 
 # -- typo distance -----------------------------------------------------------------------
@@ -160,10 +157,10 @@ def nearest(ds: Dataset, code: str, limit: int = MAX_SUGGESTIONS) -> tuple[str, 
     flat = _flat(code)
     if len(flat) < 3 or not flat.isalnum():
         return ()
-    candidates = {_dot(c) for c in _single_edits(flat) if len(c) >= 3}
+    candidates = {dotted(c) for c in _single_edits(flat) if len(c) >= 3}
     found = {c for c in candidates if ds.is_billable(c)}
     found.update(_category_codes(ds, flat[:3]))
-    found.discard(_dot(flat))
+    found.discard(dotted(flat))
     scored = []
     for cand in found:
         dist = osa_distance(flat, _flat(cand))
@@ -213,25 +210,8 @@ def _title(ds: Dataset, code: str) -> str:
 
 
 def _with_seventh(ds: Dataset, stem: str) -> tuple[str, ...]:
-    flat = _flat(stem).ljust(6, "X")
-    return tuple(_dot(flat + char) for char in sorted(ds.seventh_characters(stem)))
-
-
-def _placeholder_repair(ds: Dataset, flat: str) -> tuple[str, ...]:
-    """Valid codes made by inserting the placeholder X where the user left it out."""
-    if not 4 <= len(flat) < 7:
-        return ()
-    stem, char = flat[:-1], flat[-1]
-    missing = 6 - len(stem)
-    found = []
-    for positions in itertools.combinations(range(3, 7), missing):
-        letters = list(stem)
-        for pos in positions:
-            letters.insert(pos, "X")
-        candidate = _dot("".join(letters) + char)
-        if len(candidate.replace(".", "")) == 7 and ds.is_billable(candidate):
-            found.append(candidate)
-    return tuple(dict.fromkeys(found))
+    padded = pad_stem(stem)
+    return tuple(padded + char for char in sorted(ds.seventh_characters(stem)))
 
 
 def _descendants(ds: Dataset, code: str) -> tuple[str, ...]:
@@ -242,7 +222,7 @@ def _under_prefix(ds: Dataset, code: str) -> tuple[str, ...]:
     """The billable codes under the longest prefix of ``code`` that is a code of ``ds``."""
     flat = _flat(code)
     for cut in range(len(flat) - 1, 2, -1):
-        prefix = _dot(flat[:cut])
+        prefix = dotted(flat[:cut])
         if ds.is_valid(prefix):
             return _descendants(ds, prefix)
     return ()
@@ -378,7 +358,7 @@ def _in_year(ds: Dataset, registry: DatasetRegistry | None, code: str) -> Explan
             exists_in=exists_in,
         )
     flat = _flat(code)
-    repaired = _placeholder_repair(ds, flat)
+    repaired = placeholder_completions(flat, ds.is_billable)
     if repaired:
         return Explanation(
             "placeholder-missing",
@@ -388,7 +368,7 @@ def _in_year(ds: Dataset, registry: DatasetRegistry | None, code: str) -> Explan
             exists_in=exists_in,
         )
     if len(flat) == 7:
-        stem = _dot(flat[:6])
+        stem = dotted(flat[:6])
         stem_info = ds.lookup(stem)
         if stem_info is not None and stem_info.requires_seventh:
             valid = ds.seventh_characters(stem)
