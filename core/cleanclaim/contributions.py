@@ -20,12 +20,22 @@ from cleanclaim.codes import DiagnosisPattern as DiagnosisPattern  # plugins imp
 from cleanclaim.codes import normalize_procedure
 from cleanclaim.models import Severity, normalize_specialty
 
-# The rule contract lives in cleanclaim.rule; plugins written for API 1 import it from here.
-from cleanclaim.rule import RULE_ID as RULE_ID
-from cleanclaim.rule import CheckFunction as CheckFunction
-from cleanclaim.rule import Hit as Hit
-from cleanclaim.rule import Rule as Rule
-from cleanclaim.rule import Scope as Scope
+#: names of the rule contract (`cleanclaim.rule`) that plugins of API 1 import from here.
+_RULE_CONTRACT = frozenset({"RULE_ID", "CheckFunction", "Hit", "Rule", "Scope"})
+
+
+def __getattr__(name: str) -> Any:
+    """The rule contract under its API 1 address, read from `cleanclaim.rule` on first use.
+
+    Contributions are plain data at a floor below the rule contract (a rule's check reads
+    the claim's context, which reads the tables these contributions compile into); an
+    import of `cleanclaim.rule` at the top of this module would close that circle.
+    """
+    if name in _RULE_CONTRACT:
+        from cleanclaim import rule
+
+        return getattr(rule, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 DocumentationElement = Literal[
     "site",

@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from cleanclaim.contributions import CheckFunction, Rule
 from cleanclaim.plugin import PLUGIN_API, hookimpl
 from cleanclaim.plugin.hookspecs import PluginInfo
+from cleanclaim.rule import CheckFunction, Rule
 
 #: the contribution hooks, by the keyword [`plugin_of()`][cleanclaim.fixtures.plugin_of] takes for
 #: each.

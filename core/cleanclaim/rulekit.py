@@ -17,9 +17,9 @@ from pydantic import BaseModel, ValidationError
 
 from cleanclaim.config import read_toml
 from cleanclaim.context import ClaimContext
-from cleanclaim.contributions import Hit
 from cleanclaim.models import describe_validation
 from cleanclaim.options import Options
+from cleanclaim.rule import Hit
 from cleanclaim.tables import remember
 
 M = TypeVar("M", bound=BaseModel)

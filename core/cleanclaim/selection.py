@@ -25,10 +25,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from cleanclaim.build import RegisteredRule
+from cleanclaim.codes import DiagnosisPattern
 from cleanclaim.config import Config, ConfigError
-from cleanclaim.contributions import DiagnosisPattern, PayerOverride, Rule
+from cleanclaim.contributions import PayerOverride
 from cleanclaim.models import Severity
 from cleanclaim.options import Options, RuleOptions, as_mapping
+from cleanclaim.rule import Rule
 from cleanclaim.tables import EngineTables
 
 DEFAULT_PROFILE = "commercial"

@@ -19,11 +19,11 @@ from cleanclaim.contributions import (
     PayerOverride,
     Procedure,
     ProcedureEdit,
-    Rule,
     Synonym,
     UnitLimit,
 )
 from cleanclaim.plugin import hookspec
+from cleanclaim.rule import Rule
 
 
 class PluginInfo(BaseModel):

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from cleanclaim.context import ClaimContext
-from cleanclaim.contributions import Hit, Rule, Scope
+from cleanclaim.rule import Hit, Rule, Scope
 
 #: NCCI-associated modifiers that may bypass an edit with modifier indicator 1.
 BYPASS = frozenset(

@@ -6,9 +6,10 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from cleanclaim.context import ClaimContext
-from cleanclaim.contributions import Hit, Rule, Scope, UnitLimit
+from cleanclaim.contributions import UnitLimit
 from cleanclaim.models import Severity
 from cleanclaim.ncci import bundled_mue
+from cleanclaim.rule import Hit, Rule, Scope
 from cleanclaim.rules.clm203 import cite
 
 SEPARATE_LINE = frozenset({"59", "76", "77", "91", "XE", "XS", "XP", "XU", "RT", "LT"})

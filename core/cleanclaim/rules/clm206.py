@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from cleanclaim.context import ClaimContext
-from cleanclaim.contributions import Hit, Rule
+from cleanclaim.rule import Hit, Rule
 
 #: the shapes of the HIPAA procedure code sets for professional claims.
 #: CPT Category I: five digits (97110); four digits and A (vaccine codes such as 0001A) or

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from cleanclaim.contributions import Hit
 from cleanclaim.icd import fiscal_year_of
 from cleanclaim.icd.explain import MAX_SUGGESTIONS, Explanation, explain
+from cleanclaim.rule import Hit
 
 if TYPE_CHECKING:
     from cleanclaim.context import ClaimContext

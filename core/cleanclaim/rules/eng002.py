@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from cleanclaim.context import ClaimContext
-from cleanclaim.contributions import Hit, Rule
+from cleanclaim.rule import Hit, Rule
 
 
 def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:

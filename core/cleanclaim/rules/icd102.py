@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from cleanclaim.context import ClaimContext
-from cleanclaim.contributions import Hit, Rule, Scope
+from cleanclaim.rule import Hit, Rule, Scope
 from cleanclaim.rules.diagnoses import hits_of_kinds
 
 KINDS = frozenset({"header"})

@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from cleanclaim.context import ClaimContext
-from cleanclaim.contributions import Hit, Rule, Scope
+from cleanclaim.rule import Hit, Rule, Scope
 
 if TYPE_CHECKING:
     from cleanclaim.icd import CodeRef, Dataset

@@ -6,8 +6,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from cleanclaim.context import ClaimContext
-from cleanclaim.contributions import Hit, Rule, Scope
 from cleanclaim.icd import Dataset, Note
+from cleanclaim.rule import Hit, Rule, Scope
 
 #: (dataset, code) -> (description, manifestation?, code-first notes of the code and its
 #: ancestors).  Datasets never change, so the answer is computed once per code instead of

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from cleanclaim.contributions import Rule, UnitLimit
+from cleanclaim.contributions import UnitLimit
 from cleanclaim.plugin import PLUGIN_API, hookimpl
 from cleanclaim.plugin.hookspecs import PluginInfo
+from cleanclaim.rule import Rule
 
 RULE_MODULES = (
     "icd101", "icd102", "icd103", "icd104", "icd105", "icd106", "icd107",
