@@ -52,6 +52,7 @@ CLAIM_COLUMNS = (
 #: columns of the row's service line.
 LINE_COLUMNS = ("procedure", "modifiers", "units", "minutes", "pointers", "charge")
 COLUMNS = frozenset((*CLAIM_COLUMNS, *LINE_COLUMNS))
+_LINE_COLUMNS = frozenset(LINE_COLUMNS)
 #: a header must have these to be read as this format.
 REQUIRED = ("claim_id", "date_of_service", "dx1", "procedure")
 
@@ -152,6 +153,8 @@ class _Claim:
     rows: list[int] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     locations: dict[str, str] = field(default_factory=dict)
+    #: a row of it could not be read: its errors say so, and no more is made of it
+    spoilt: bool = False
 
 
 class _Rows:
@@ -219,6 +222,10 @@ def _header(cells: list[str], name: str) -> list[tuple[str, str]]:
             raise InputError(f"{name}: line 1: the column {key} is given twice")
         seen[key] = written
         out.append((key, written))
+    dx = [column for column in DX_COLUMNS if column in seen]
+    if dx != list(DX_COLUMNS[: len(dx)]):
+        gap = next(c for c in DX_COLUMNS if c not in seen)
+        raise InputError(f"{name}: line 1: the header has dx columns after {gap} but no {gap}")
     missing = [column for column in REQUIRED if column not in seen]
     if missing:
         raise InputError(f"{name}: line 1: the header has no {', '.join(missing)} column")
@@ -254,6 +261,7 @@ def _read(stream: IO[bytes], file: str | None) -> Iterator[ReadClaim]:
             problem = f"row {start}: not a CSV record ({exc})"
             if current is not None:
                 current.errors.append(problem)
+                current.spoilt = True
             else:
                 yield _lone(start, problem, file)
             continue
@@ -261,6 +269,7 @@ def _read(stream: IO[bytes], file: str | None) -> Iterator[ReadClaim]:
             problem = f"row {start}: longer than {MAX_ROW_BYTES:,} bytes: not read"
             if current is not None:
                 current.errors.append(problem)
+                current.spoilt = True
             else:
                 yield _lone(start, problem, file)
             continue
@@ -279,6 +288,7 @@ def _read(stream: IO[bytes], file: str | None) -> Iterator[ReadClaim]:
             problem = problem or f"row {start}, column {written['claim_id']}: empty"
             if current is not None and "\ufffd" in claim_id:
                 current.errors.append(problem)  # its claim cannot be told: this one is spoilt
+                current.spoilt = True
             else:
                 yield _lone(start, problem, file)
             continue
@@ -296,6 +306,7 @@ def _read(stream: IO[bytes], file: str | None) -> Iterator[ReadClaim]:
             seen.add(key)
         if problem:  # the row is its claim's, but it cannot be read: the claim is invalid
             current.errors.append(problem)
+            current.spoilt = True
             current.rows.append(start)
             continue
         _add_row(current, start, row, written)
@@ -315,8 +326,10 @@ def _add_row(claim: _Claim, row: int, cells: dict[str, str], written: dict[str, 
     """One row into its claim: claim-level values checked against earlier rows, the
     row's service line parsed."""
     claim.rows.append(row)
-    for column in CLAIM_COLUMNS:
-        value = cells.get(column, "")
+    for column in written:  # the claim-level columns of the header (see _read)
+        if column in _LINE_COLUMNS:
+            continue
+        value = cells[column]
         if not value:
             continue
         held = claim.values.get(column)
@@ -433,6 +446,15 @@ def _finish(claim: _Claim, file: str | None, written: dict[str, str]) -> ReadCla
         else (f"row {claim.rows[0]}")
     )
     errors = claim.errors
+    origin = Origin(
+        format=NAME,
+        file=file,
+        line=claim.first_row,
+        ids={"claim_id": claim.claim_id},
+        locations=where,
+    )
+    if claim.spoilt:  # what the other rows lack may be on the row that cannot be read
+        return ReadClaim(origin, None, tuple(errors))
 
     def cell(column: str) -> tuple[str, str] | None:
         held = values.get(column)
@@ -482,6 +504,8 @@ def _finish(claim: _Claim, file: str | None, written: dict[str, str]) -> ReadCla
     diagnoses: list[str] = []
     gap: str | None = None
     for column in DX_COLUMNS:
+        if column not in written:
+            break  # the header's dx columns are checked to run from dx1 without a gap
         got = cell(column)
         if got is None:
             if column in written and gap is None:
@@ -500,13 +524,6 @@ def _finish(claim: _Claim, file: str | None, written: dict[str, str]) -> ReadCla
     out["diagnoses"] = diagnoses
     if claim.lines:
         out["lines"] = claim.lines
-    origin = Origin(
-        format=NAME,
-        file=file,
-        line=claim.first_row,
-        ids={"claim_id": claim.claim_id},
-        locations=where,
-    )
     if errors:
         return ReadClaim(origin, None, tuple(errors))
     return ReadClaim(origin, out)
