@@ -118,14 +118,16 @@ def _note_json(note: Note) -> dict[str, Any]:
 
 
 def explain_invalid(reg: DatasetRegistry, ds: Dataset, code: str) -> dict[str, Any]:
-    """Why ``code`` is not a code of ``ds`` and what was probably meant: the explainer
-    ICD101-ICD103 use, so the desk and the claim report say the same thing."""
+    """Why ``code`` is not a code of ``ds`` and what was probably meant: the verdict
+    ICD101-ICD103 report (``rule`` names the one that would), so the desk and the claim
+    report say the same thing."""
     verdict = explain(ds, reg, code)
     out: dict[str, Any] = {
         "code": code,
         "valid": False,
         "fiscal_year": ds.info.fiscal_year,
         "kind": verdict.kind,
+        "rule": verdict.rule,
         "message": verdict.message,
         "suggestions": list(verdict.suggestions),
     }
@@ -184,6 +186,7 @@ def describe(reg: DatasetRegistry, ds: Dataset, info: CodeInfo) -> dict[str, Any
     if not info.billable:
         verdict = explain(ds, reg, info.code)
         doc["kind"] = verdict.kind
+        doc["rule"] = verdict.rule
         doc["message"] = verdict.message
         doc["suggestions"] = list(verdict.suggestions)
         doc["billable_descendants"] = ds.billable_descendants(info.code)
@@ -390,7 +393,7 @@ def _guard(handler: Handler) -> Handler:
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the look-up verbs to the main ``cleanclaim`` parser."""
     from cleanclaim.cli import datasets_cmd
-    from cleanclaim.cli.check import add_data_dir_argument
+    from cleanclaim.cli.args import add_data_dir_argument
 
     fmt: dict[str, Any] = {"choices": ["text", "json"], "default": "text"}
 

@@ -75,8 +75,33 @@ class Explanation:
     severity: Literal["warning"] | None = None
     exists_in: tuple[int, ...] = ()
 
+    @property
+    def rule(self) -> str | None:
+        """The rule that reports this verdict on a claim (None for ``ok``)."""
+        return REPORTED_BY.get(self.kind)
+
 
 OK = Explanation("ok")
+
+#: which one rule reports a verdict of each kind on a claim: exactly one of ICD101 (not
+#: valid on the date), ICD102 (a header) and ICD103 (7th character, placeholder X), so a
+#: coder never sees three findings about one typo, and ``cleanclaim code`` can name it.
+REPORTED_BY: dict[Kind, str] = {
+    "unknown": "ICD101",
+    "deleted": "ICD101",
+    "not-yet": "ICD101",
+    "expanded": "ICD101",
+    "uncertain": "ICD101",
+    "header": "ICD102",
+    "seventh-missing": "ICD103",
+    "seventh-invalid": "ICD103",
+    "placeholder-missing": "ICD103",
+}
+
+
+def kinds_reported_by(rule_id: str) -> frozenset[str]:
+    """The verdict kinds the rule ``rule_id`` (ICD101-ICD103) reports."""
+    return frozenset(kind for kind, rule in REPORTED_BY.items() if rule == rule_id)
 
 
 def _flat(code: str) -> str:

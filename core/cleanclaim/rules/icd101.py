@@ -6,10 +6,11 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from cleanclaim.context import ClaimContext
+from cleanclaim.icd.explain import kinds_reported_by
 from cleanclaim.rule import Hit, Rule, Scope
 from cleanclaim.rules.diagnoses import hits_of_kinds
 
-KINDS = frozenset({"unknown", "deleted", "not-yet", "expanded", "uncertain"})
+KINDS = kinds_reported_by("ICD101")
 
 
 def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
