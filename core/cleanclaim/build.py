@@ -8,7 +8,7 @@ which plugin loaded first never changes a table.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -30,7 +30,7 @@ from cleanclaim.contributions import (
     UnitLimit,
 )
 from cleanclaim.models import describe_validation
-from cleanclaim.plugin import PLUGIN_API
+from cleanclaim.plugin import PLUGIN_API, SUPPORTED_PLUGIN_APIS
 from cleanclaim.plugin.hookspecs import PluginInfo
 from cleanclaim.plugin.host import plugin_name
 from cleanclaim.tables import (
@@ -66,6 +66,9 @@ class PluginRecord:
     summary: str
     hooks: tuple[str, ...]
     rules: tuple[str, ...]
+    #: the plugin API it was written for, and why that or its rules are deprecated.
+    api: int = PLUGIN_API
+    deprecations: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -143,12 +146,13 @@ def collect(
             problems.append(BuildProblem(registered, "cleanclaim_plugin_info", _short(exc)))
             continue
         interrupts.check_swallowed(seen)
-        if info.api != PLUGIN_API:
+        if info.api not in SUPPORTED_PLUGIN_APIS:
+            offered = " and ".join(str(api) for api in SUPPORTED_PLUGIN_APIS)
             problems.append(
                 BuildProblem(
                     info.name,
                     "cleanclaim_plugin_info",
-                    f"written for plugin API {info.api}, this kernel offers {PLUGIN_API}",
+                    f"written for plugin API {info.api}, this kernel offers {offered}",
                 )
             )
             continue
@@ -309,6 +313,21 @@ def _add_rules(
             )
             continue
         out.rules[rule.id] = RegisteredRule(rule, source)
+
+
+def deprecations_of(info: PluginInfo, rules: Iterable[Rule]) -> tuple[str, ...]:
+    """What ``cleanclaim plugins`` warns a plugin's author about: an API 1 plugin, and
+    rules written with API 1 forms (translated, to be rewritten)."""
+    notes = []
+    if info.api < PLUGIN_API:
+        notes.append(
+            f"written for plugin API {info.api} (deprecated; translated to API {PLUGIN_API}): "
+            "see the plugin guide's 'Moving from API 1'"
+        )
+    for rule in rules:
+        if rule.api1_forms:
+            notes.append(f"{rule.id} uses API 1 forms: {', '.join(rule.api1_forms)}")
+    return tuple(notes)
 
 
 def _short(exc: BaseException) -> str:

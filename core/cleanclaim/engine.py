@@ -24,6 +24,7 @@ from cleanclaim.build import (
     RegisteredRule,
     collect,
     compile_tables,
+    deprecations_of,
     version_of,
 )
 from cleanclaim.config import Config
@@ -198,6 +199,10 @@ class Engine:
                 hooks=tuple(sorted(contributions.hooks_of.get(name, []))),
                 rules=tuple(
                     sorted(r.rule.id for r in contributions.rules.values() if r.source == name)
+                ),
+                api=info.api,
+                deprecations=deprecations_of(
+                    info, (r.rule for r in contributions.rules.values() if r.source == name)
                 ),
             )
             for name, info in sorted(contributions.infos.items())

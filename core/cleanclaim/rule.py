@@ -155,6 +155,10 @@ class Rule:
     #: check receives a read-only mapping instead of a model instance.
     options_as_mapping: bool = field(default=False, init=False, repr=False, compare=False)
 
+    #: the plugin API 1 forms the rule was written with (translated): ``cleanclaim
+    #: plugins`` lists them in its deprecation note.
+    api1_forms: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
+
     def default_options(self) -> Any:
         """What the check receives when no configuration or override changes anything."""
         return self.resolve_options()
@@ -190,6 +194,24 @@ class Rule:
             "diagnoses_only": diagnoses_only,
         }
         given = {k: v for k, v in legacy.items() if v is not None}
+        forms = [
+            old
+            for old, value in zip(
+                (
+                    "triggers",
+                    "trigger_options",
+                    "trigger_tables",
+                    "diagnosis_triggers",
+                    "diagnoses_only",
+                ),
+                legacy.values(),
+                strict=True,
+            )
+            if value is not None
+        ]
+        if isinstance(self.options, Mapping) and self.options:
+            forms.insert(0, "options mapping")
+        object.__setattr__(self, "api1_forms", tuple(forms))
         if given:
             object.__setattr__(self, "scope", dataclasses.replace(self.scope, **given))
         for name in ("specialties", "excluded_specialties"):

@@ -153,6 +153,8 @@ def run_plugins(args: argparse.Namespace) -> int:
         print(f"{record.name} {record.version}: {record.summary}")
         print(f"  hooks: {', '.join(h.removeprefix('cleanclaim_') for h in record.hooks)}")
         print(f"  rules: {', '.join(record.rules) or '-'}")
+        for note in record.deprecations:
+            print(f"  deprecated: {note}")
     for failure in engine.load_failures:
         print(f"{failure.name} {failure.version}: NOT LOADED: {failure.error}")
     return 0
