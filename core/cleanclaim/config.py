@@ -18,9 +18,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
+from cleanclaim.configfile import CONFIG_FILE as CONFIG_FILE  # where it was defined first
+from cleanclaim.configfile import find_config_file
 from cleanclaim.models import Severity, describe_validation
-
-CONFIG_FILE = "cleanclaim.toml"
 
 
 class ConfigError(ValueError):
@@ -177,15 +177,8 @@ class Config(BaseModel):
     @classmethod
     def discover(cls, start: Path | None = None) -> Config:
         """The nearest cleanclaim.toml, or pyproject.toml with [tool.cleanclaim], upwards."""
-        here = (start or Path.cwd()).resolve()
-        for folder in (here, *here.parents):
-            candidate = folder / CONFIG_FILE
-            if candidate.is_file():
-                return cls.load(candidate)
-            pyproject = folder / "pyproject.toml"
-            if pyproject.is_file() and _has_tool_section(pyproject):
-                return cls.load(pyproject)
-        return cls()
+        found = find_config_file(start)
+        return cls() if found is None else cls.load(found)
 
 
 def read_toml(
@@ -231,11 +224,3 @@ def _read_bounded(path: Path, origin: str, what: str, error: type[ValueError]) -
     if len(data) > MAX_TOML_BYTES:
         raise error(f"{origin}: the {what} is larger than {MAX_TOML_BYTES:,} bytes")
     return data.decode("utf-8")
-
-
-def _has_tool_section(path: Path) -> bool:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
-        return False
-    return "cleanclaim" in data.get("tool", {})

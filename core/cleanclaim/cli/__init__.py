@@ -20,7 +20,26 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: the module that registers each verb.  A command line that names one of them builds a
+#: parser with that module's verbs only, so ``cleanclaim code`` never imports the engine,
+#: the plugins' contract or pydantic's models (a test holds this map to the full parser).
+VERB_MODULES = {
+    "check": "check",
+    "rules": "catalog",
+    "rule": "catalog",
+    "plugins": "catalog",
+    "schema": "catalog",
+    "code": "lookup",
+    "search": "lookup",
+    "diff": "lookup",
+    "codes": "lookup",
+    "datasets": "lookup",
+}
+
+
+def build_parser(verb: str | None = None) -> argparse.ArgumentParser:
+    """The ``cleanclaim`` parser; with a ``verb`` of :data:`VERB_MODULES`, only the verbs
+    of its module are registered (all otherwise: ``--help``, no verb, a misspelt one)."""
     parser = _Parser(
         prog="cleanclaim",
         description="Check outpatient claims before they reach a payer.",
@@ -29,18 +48,27 @@ def build_parser() -> argparse.ArgumentParser:
     sub: argparse._SubParsersAction[argparse.ArgumentParser] = parser.add_subparsers(
         dest="command", metavar="COMMAND", parser_class=_Parser
     )
-    from cleanclaim.cli import catalog, check, lookup
+    only = VERB_MODULES.get(verb or "")
+    if only is None or only == "check":
+        from cleanclaim.cli import check
 
-    check.register(sub)
-    lookup.register(sub)
-    catalog.register(sub)
+        check.register(sub)
+    if only is None or only == "lookup":
+        from cleanclaim.cli import lookup
+
+        lookup.register(sub)
+    if only is None or only == "catalog":
+        from cleanclaim.cli import catalog
+
+        catalog.register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        parser = build_parser()
-        args = parser.parse_args(argv)
+        words = list(sys.argv[1:] if argv is None else argv)
+        parser = build_parser(words[0] if words else None)
+        args = parser.parse_args(words)
         if not getattr(args, "func", None):
             parser.print_help(sys.stderr)
             return 2

@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
+from cleanclaim.cli.args import add_data_dir_argument as add_data_dir_argument  # moved there
 from cleanclaim.cli.errors import EXIT_INPUT, CliInputError, UsageError, report_error
 from cleanclaim.cli.inputs import key_shown, not_a_file, number_too_long
 from cleanclaim.cli.output import render_report
@@ -149,18 +150,6 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     )
     add_data_dir_argument(p)
     p.set_defaults(func=run)
-
-
-def add_data_dir_argument(p: argparse.ArgumentParser, *, keep_parent: bool = False) -> None:
-    """``--data-dir DIR``: every verb that reads datasets takes it.  ``keep_parent`` for a
-    sub-verb (``datasets add``), so that its absent flag keeps the parent's value."""
-    p.add_argument(
-        "--data-dir",
-        metavar="DIR",
-        default=argparse.SUPPRESS if keep_parent else None,
-        help="folder of datasets added with `cleanclaim datasets add` (default: data-dir of "
-        "the configuration, else $CLEANCLAIM_DATA_DIR, else the user's data directory)",
-    )
 
 
 def load_config(args: argparse.Namespace) -> Config:

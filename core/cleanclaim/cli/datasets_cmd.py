@@ -38,10 +38,14 @@ def data_dir_of(args: argparse.Namespace) -> Path:
     explicit = getattr(args, "data_dir", None)
     if explicit:
         return Path(explicit).expanduser().absolute()
+    from cleanclaim.configfile import find_config_file
+
+    found = find_config_file()
+    if found is None:  # Config() has no data-dir: pydantic need not even be imported
+        return resolve_data_dir(None)
     from cleanclaim.config import Config
 
-    configured = Config.discover().datasets_dir
-    return resolve_data_dir(configured)
+    return resolve_data_dir(Config.load(found).datasets_dir)
 
 
 def registry_of(args: argparse.Namespace) -> DatasetRegistry:
@@ -212,7 +216,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def _data_dir_argument(p: argparse.ArgumentParser, *, sub: bool = True) -> None:
-    from cleanclaim.cli.check import add_data_dir_argument
+    from cleanclaim.cli.args import add_data_dir_argument
 
     add_data_dir_argument(p, keep_parent=sub)
 
