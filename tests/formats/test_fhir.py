@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleanclaim.engine import Engine, InputError
-from cleanclaim.formats import located
+from cleanclaim.engine import Engine
+from cleanclaim.formats import FormatError, located
 from cleanclaim.formats.fhir import FhirReader, read, read_claim
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -274,7 +274,7 @@ def test_detect() -> None:
     ],
 )
 def test_a_file_that_cannot_be_read_is_an_input_error(raw: bytes, message: str) -> None:
-    with pytest.raises(InputError) as caught:
+    with pytest.raises(FormatError) as caught:
         list(read(io.BytesIO(raw), "x.json"))
     assert str(caught.value).startswith(message)
 

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleanclaim.engine import Engine, InputError
-from cleanclaim.formats import located
+from cleanclaim.engine import Engine
+from cleanclaim.formats import FormatError, located
 from cleanclaim.formats.flatcsv import FlatCsvReader, _SeenIds, column_key, read
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -101,7 +101,7 @@ def test_bad_rows_are_errors_naming_row_and_column() -> None:
 
 
 def test_an_unknown_column_is_named() -> None:
-    with pytest.raises(InputError) as caught:
+    with pytest.raises(FormatError) as caught:
         _read("csv-unknown-column.csv")
     assert str(caught.value).startswith(
         "csv-unknown-column.csv: line 1, column 5: unknown column 'rendering_npi'; the columns are"
@@ -124,7 +124,7 @@ def test_an_unknown_column_is_named() -> None:
     ],
 )
 def test_bad_headers(header: str, message: str) -> None:
-    with pytest.raises(InputError) as caught:
+    with pytest.raises(FormatError) as caught:
         _text(header + "\n")
     assert str(caught.value).startswith(message)
 

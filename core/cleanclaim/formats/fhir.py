@@ -26,8 +26,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
-from cleanclaim.engine import InputError
-from cleanclaim.formats.base import Origin, ReadClaim
+from cleanclaim.formats.base import FormatError, Origin, ReadClaim
 
 NAME = "fhir"
 
@@ -90,7 +89,7 @@ class FhirReader:
 
     def read(self, stream: IO[bytes], file: str | None) -> Iterator[ReadClaim]:
         """Every Claim of the file: a bare Claim, or each Claim entry of a Bundle in entry
-        order.  A file that is not JSON, or holds no Claim, raises ``InputError``."""
+        order.  A file that is not JSON, or holds no Claim, raises ``FormatError``."""
         return read(stream, file)
 
 
@@ -104,23 +103,23 @@ def read(stream: IO[bytes], file: str | None = None) -> Iterator[ReadClaim]:
 def _load(raw: bytes, file: str | None) -> dict[str, Any]:
     name = file or "<input>"
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(f"{name}: UTF-16 text; save the FHIR resource as UTF-8")
+        raise FormatError(f"{name}: UTF-16 text; save the FHIR resource as UTF-8")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: not UTF-8 text (byte {exc.start})") from None
+        raise FormatError(f"{name}: not UTF-8 text (byte {exc.start})") from None
     try:
         data = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
-        raise InputError(
+        raise FormatError(
             f"{name}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None
     except (ValueError, RecursionError):
-        raise InputError(
+        raise FormatError(
             f"{name}: not valid JSON (a number too long, or nested too deeply)"
         ) from None
     if not isinstance(data, dict):
-        raise InputError(f"{name}: a FHIR resource is a JSON object, not {type(data).__name__}")
+        raise FormatError(f"{name}: a FHIR resource is a JSON object, not {type(data).__name__}")
     return data
 
 
@@ -134,7 +133,7 @@ def claims_of(resource: Mapping[str, Any], file: str | None = None) -> Iterator[
         return
     if kind != "Bundle":
         shown = repr(kind) if isinstance(kind, str) and kind.isalnum() and len(kind) < 40 else ""
-        raise InputError(
+        raise FormatError(
             f"{name}: resourceType {shown or '(not a resource name)'}: cleanclaim reads a "
             "FHIR Claim or a Bundle of Claims"
         )
@@ -149,7 +148,7 @@ def claims_of(resource: Mapping[str, Any], file: str | None = None) -> Iterator[
             found = True
             yield read_claim(res, index, file=file, entry=number)
     if not found:
-        raise InputError(f"{name}: a FHIR Bundle with no Claim entry")
+        raise FormatError(f"{name}: a FHIR Bundle with no Claim entry")
 
 
 class _Index:

@@ -31,8 +31,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
-from cleanclaim.engine import InputError
-from cleanclaim.formats.base import Origin, ReadClaim
+from cleanclaim.formats.base import FormatError, Origin, ReadClaim
 from cleanclaim.models import MAX_DIAGNOSES, MAX_LINES, shown
 
 NAME = "csv-lines"
@@ -194,7 +193,7 @@ class _Rows:
 def read(stream: IO[bytes], file: str | None = None) -> Iterator[ReadClaim]:
     """The claims of one flat CSV file, one at a time (see the module's docstring).
 
-    Raises ``InputError`` naming the file when its header cannot be used (an unknown or
+    Raises ``FormatError`` naming the file when its header cannot be used (an unknown or
     repeated column, a required column missing); a bad row is an error of its claim.
     """
     previous = csv.field_size_limit(MAX_ROW_BYTES + 1)
@@ -205,7 +204,7 @@ def read(stream: IO[bytes], file: str | None = None) -> Iterator[ReadClaim]:
 
 
 def _header(cells: list[str], name: str) -> list[tuple[str, str]]:
-    """(column key, name as written) per header cell; a bad header raises InputError."""
+    """(column key, name as written) per header cell; a bad header raises FormatError."""
     out: list[tuple[str, str]] = []
     seen: dict[str, str] = {}
     for number, cell in enumerate(cells, start=1):
@@ -213,22 +212,22 @@ def _header(cells: list[str], name: str) -> list[tuple[str, str]]:
         key = column_key(written)
         if key not in COLUMNS:
             label = repr(written) if re.fullmatch(r"[\w .\-]{1,40}", written) else shown(written)
-            raise InputError(
+            raise FormatError(
                 f"{name}: line 1, column {number}: unknown column {label}; the columns are "
                 f"{', '.join(CLAIM_COLUMNS[:7])}, dx1..dx{MAX_DIAGNOSES}, "
                 f"{', '.join(LINE_COLUMNS)} (docs/guides/flat-csv.md)"
             )
         if key in seen:
-            raise InputError(f"{name}: line 1: the column {key} is given twice")
+            raise FormatError(f"{name}: line 1: the column {key} is given twice")
         seen[key] = written
         out.append((key, written))
     dx = [column for column in DX_COLUMNS if column in seen]
     if dx != list(DX_COLUMNS[: len(dx)]):
         gap = next(c for c in DX_COLUMNS if c not in seen)
-        raise InputError(f"{name}: line 1: the header has dx columns after {gap} but no {gap}")
+        raise FormatError(f"{name}: line 1: the header has dx columns after {gap} but no {gap}")
     missing = [column for column in REQUIRED if column not in seen]
     if missing:
-        raise InputError(f"{name}: line 1: the header has no {', '.join(missing)} column")
+        raise FormatError(f"{name}: line 1: the header has no {', '.join(missing)} column")
     return out
 
 
@@ -239,11 +238,11 @@ def _read(stream: IO[bytes], file: str | None) -> Iterator[ReadClaim]:
     try:
         head = next(reader, None)
     except csv.Error:
-        raise InputError(f"{name}: line 1: the CSV header cannot be read") from None
+        raise FormatError(f"{name}: line 1: the CSV header cannot be read") from None
     if head is None:
         return
     if rows.bad is not None:
-        raise InputError(f"{name}: line 1: not UTF-8 text (byte {rows.bad})")
+        raise FormatError(f"{name}: line 1: not UTF-8 text (byte {rows.bad})")
     columns = _header(head, name)
     written = dict(columns)
     seen = _SeenIds()
