@@ -53,6 +53,7 @@ from pathlib import Path
 from typing import IO, Any, ClassVar, Union
 
 from cleanclaim import interrupts
+from cleanclaim.cli.batch_inputs import Read, batch_format, pointed, read_records
 from cleanclaim.cli.check import MAX_CLAIM_BYTES, DuplicateKeyError, reject_duplicate_keys
 from cleanclaim.cli.errors import CliInputError
 from cleanclaim.cli.inputs import UTF16_BOMS, UTF16_TEXT, key_shown, not_a_file, number_too_long
@@ -96,7 +97,7 @@ _TOO_LONG = Rejected((f"record longer than {MAX_RECORD_BYTES:,} bytes: not read"
 #: member of its ``invalid`` line if it gets one) as read; (result line, status, rule ids,
 #: claim id) as checked.  The input members are JSON text made once by the reader, so a
 #: worker splices them in and a CSV chunk crosses the process boundary as plain strings.
-Record = tuple[int, bytes | str | Rejected, str | None, str | None]
+Record = tuple[int, bytes | str | Rejected | Read, str | None, str | None]
 Result = tuple[str, str, tuple[str, ...], str | None]
 
 #: a unit of work: records (CSV, parsed by the parent) or a block of raw JSONL lines.
@@ -146,9 +147,11 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def _parse(
-    number: int, raw: bytes | str | Rejected, where: str | None = None
+    number: int, raw: bytes | str | Rejected | Read, where: str | None = None
 ) -> dict[str, Any] | Result:
     """A record's claim object, or its ``invalid`` result (with ``where`` as its input)."""
+    if isinstance(raw, Read):  # a format reader's claim (batch_inputs)
+        return dict(raw.claim)
     if isinstance(raw, Rejected):
         return _invalid(number, list(raw.errors), where)
     if isinstance(raw, bytes):
@@ -183,7 +186,7 @@ def _parse(
 def check_record(
     engine: Engine,
     number: int,
-    raw: bytes | str | Rejected,
+    raw: bytes | str | Rejected | Read,
     where: str | None = None,
     invalid_where: str | None = None,
 ) -> Result:
@@ -197,6 +200,8 @@ def check_record(
         return data
     try:
         report = checked(engine.check, data)  # plugin output never quotes the claim
+        if isinstance(raw, Read):  # where each finding sits in the file
+            report = pointed(report, raw.locations)
     except InputError as exc:
         return _invalid(number, str(exc).split("; "), invalid_where)
     return (
@@ -460,12 +465,6 @@ def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
             chunk, held = [], 0
     if chunk:
         yield chunk
-
-
-def _is_csv(path: Path, fmt: str | None) -> bool:
-    if fmt:
-        return fmt == "csv"
-    return path.suffix.lower() == ".csv"
 
 
 # -- checking many ---------------------------------------------------------------------------
@@ -896,7 +895,8 @@ def _run_batch(
     args: argparse.Namespace, source: Path, build_engine: Any, summary_lines: Any
 ) -> int:
     engine = build_engine(args)  # fails fast on bad configuration, before any output
-    as_csv = _is_csv(source, getattr(args, "input_format", None))
+    fmt = batch_format(source, getattr(args, "input_format", None))
+    as_csv = fmt == "csv"
     statuses: Counter[str] = Counter()
     rules: Counter[str] = Counter()
     total = 0
@@ -906,11 +906,13 @@ def _run_batch(
         writer = _Writer(out if out is not None else sys.stdout.buffer, args.output or "<stdout>")
         with source.open("rb") as stream:
             progress = _Progress(stream, source.stat().st_size) if show_progress else None
-            chunks: Iterator[Chunk] = (
-                _chunks(_csv_records(stream, args.batch), CHUNK)
-                if as_csv
-                else _jsonl_blocks(stream, CHUNK)
-            )
+            chunks: Iterator[Chunk]
+            if fmt == "jsonl":
+                chunks = _jsonl_blocks(stream, CHUNK)
+            elif as_csv:
+                chunks = _chunks(_csv_records(stream, args.batch), CHUNK)
+            else:  # X12 837P, FHIR, flat CSV: read here, checked by the workers
+                chunks = _chunks(read_records(stream, args.batch, fmt), CHUNK)
             results = (
                 _parallel(engine, chunks, args.workers)
                 if args.workers > 1

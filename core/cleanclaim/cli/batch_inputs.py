@@ -7,7 +7,8 @@ each claim travels to a worker as a `Read` record: the claim dict and the map of
 finding locations to file positions, so the worker sets each finding's
 ``input_location`` as ``check FILE`` does.  A record the reader could not make a claim
 of (an ICD-9 qualifier, a broken envelope) is an ``invalid`` line with its ``input``;
-every record gets exactly one output line, whatever ``--workers`` is.
+every record gets exactly one output line, whatever ``--workers`` is.  (The batch module
+imports this one; this one names the batch's ``Rejected`` only when reading.)
 """
 
 from __future__ import annotations
@@ -15,10 +16,14 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from cleanclaim.formats import FormatError, Origin, detect, reader, where
+from cleanclaim.formats.registry import HEAD
 from cleanclaim.models import Report
+
+if TYPE_CHECKING:
+    from cleanclaim.cli.batch import Record
 
 #: the formats the batch reads with its own paths; every other one goes through its reader.
 OWN_PATHS = {"json": "jsonl", "jsonl": "jsonl", "csv": "csv"}
@@ -32,20 +37,15 @@ class Read:
     locations: dict[str, str]
 
 
-@dataclass(frozen=True, slots=True)
-class Unread:
-    """A record a format reader could not make a claim of: its errors."""
-
-    errors: tuple[str, ...]
-
-
-def batch_format(path: Path, head: bytes, given: str | None) -> str:
+def batch_format(path: Path, given: str | None) -> str:
     """The batch's input format: ``--input-format``, else told from the content, else (a
     file no reader recognises) by its name as before: ``.csv`` is CSV, anything else JSONL,
     so that a bad file gets the messages it always did.  ``json`` is read as JSONL (one
     claim on one line is a JSONL file of one record)."""
     if given:
         return OWN_PATHS.get(given, given)
+    with path.open("rb") as stream:
+        head = stream.read(HEAD)
     try:
         found = detect(head, str(path))
     except FormatError:
@@ -53,17 +53,17 @@ def batch_format(path: Path, head: bytes, given: str | None) -> str:
     return OWN_PATHS.get(found, found)
 
 
-def read_records(
-    stream: IO[bytes], file: str, fmt: str
-) -> Iterator[tuple[int, Read | Unread, str, str]]:
+def read_records(stream: IO[bytes], file: str, fmt: str) -> Iterator[Record]:
     """A reader's claims as batch records: (position, the claim or why not, the ``input``
     member as JSON text for its report, the same for its ``invalid`` line).  ``input``
     has no ``file``: the whole output is one file's."""
+    from cleanclaim.cli.batch import Rejected
+
     for read in reader(fmt).read(stream, file):
         source = read.origin
         member = source.ref().model_copy(update={"file": None}).model_dump_json()
         if read.errors or read.claim is None:
-            yield source.position, Unread(read.errors or ("no claim",)), member, member
+            yield source.position, Rejected(read.errors or ("no claim",)), member, member
         else:
             yield source.position, Read(read.claim, dict(source.locations)), member, member
 
