@@ -8,13 +8,12 @@ which plugin loaded first never changes a table.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import pluggy
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from cleanclaim import deadline, interrupts
 from cleanclaim.contributions import (
@@ -22,7 +21,6 @@ from cleanclaim.contributions import (
     DocumentationCheck,
     IntegralPair,
     Pairing,
-    PayerOverride,
     Procedure,
     ProcedureEdit,
     Rule,
@@ -31,7 +29,7 @@ from cleanclaim.contributions import (
 )
 from cleanclaim.models import describe_validation
 from cleanclaim.plugin import PLUGIN_API, SUPPORTED_PLUGIN_APIS
-from cleanclaim.plugin.hookspecs import PluginInfo
+from cleanclaim.plugin.hookspecs import CONTRIBUTION_HOOKS, PluginInfo
 from cleanclaim.plugin.host import plugin_name
 from cleanclaim.tables import (
     CompiledDocumentationCheck,
@@ -40,20 +38,6 @@ from cleanclaim.tables import (
     EditEntry,
     EngineTables,
     LimitEntry,
-)
-
-#: hook name -> the contribution model its results must validate as.
-CONTRIBUTION_HOOKS: Mapping[str, type[BaseModel]] = MappingProxyType(
-    {
-        "cleanclaim_procedures": Procedure,
-        "cleanclaim_pairings": Pairing,
-        "cleanclaim_procedure_edits": ProcedureEdit,
-        "cleanclaim_unit_limits": UnitLimit,
-        "cleanclaim_documentation_checks": DocumentationCheck,
-        "cleanclaim_integral_pairs": IntegralPair,
-        "cleanclaim_payer_overrides": PayerOverride,
-        "cleanclaim_synonyms": Synonym,
-    }
 )
 
 
@@ -123,8 +107,10 @@ def collect(
     )
     described: list[tuple[str, dict[str, Any], PluginInfo]] = []
     for registered, plugin in ordered:
+        # by the hook each implements, not the function's name: pluggy lets a plugin
+        # name its function freely and say ``@hookimpl(specname="cleanclaim_rules")``.
         impls = {
-            impl.function.__name__: impl
+            hook.name: impl
             for hook in pm.get_hookcallers(plugin) or []
             for impl in hook.get_hookimpls()
             if impl.plugin is plugin

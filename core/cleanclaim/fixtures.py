@@ -17,22 +17,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from cleanclaim.plugin import PLUGIN_API, hookimpl
+from cleanclaim.plugin import PLUGIN_API, hookimpl, hookspecs
 from cleanclaim.plugin.hookspecs import PluginInfo
 from cleanclaim.rule import CheckFunction, Rule
 
 #: the contribution hooks, by the keyword [`plugin_of()`][cleanclaim.fixtures.plugin_of] takes for
-#: each.
-HOOKS = (
-    "rules",
-    "procedures",
-    "pairings",
-    "procedure_edits",
-    "unit_limits",
-    "documentation_checks",
-    "integral_pairs",
-    "payer_overrides",
-    "synonyms",
+#: each: every hookspec but the plugin's info, named without the ``cleanclaim_`` prefix.
+HOOKS = tuple(
+    name.removeprefix("cleanclaim_") for name in hookspecs.HOOKS if name != "cleanclaim_plugin_info"
 )
 
 
@@ -77,6 +69,7 @@ def _returning(values: list[Any]) -> Callable[[object], list[Any]]:
 
 
 def _named(function: Callable[..., Any], name: str) -> Callable[..., Any]:
-    # The engine attributes each contribution to its hook by the function's name.
+    # The engine attributes each contribution to its hook by the hookspec it implements;
+    # the name makes the fixture's methods read like a plugin's in a traceback.
     function.__name__ = function.__qualname__ = name
     return function

@@ -10,6 +10,10 @@ misspelt hook name fails loudly when the plugin is registered.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, get_args, get_origin, get_type_hints
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from cleanclaim.contributions import (
@@ -126,3 +130,27 @@ def cleanclaim_synonyms() -> list[Synonym]:  # type: ignore[empty-body]
 
     :returns: synonyms used by ``cleanclaim search`` and `Dataset.search()`.
     """
+
+
+def _hookspecs() -> dict[str, Any]:
+    """This module's hookspecs, by hook name, in the order they are written above."""
+    marker = f"{hookspec.project_name}_spec"
+    return {name: fn for name, fn in list(globals().items()) if hasattr(fn, marker)}
+
+
+def _contribution_models() -> dict[str, type[BaseModel]]:
+    """Hook name -> the contribution model its list holds, read from the annotations."""
+    models: dict[str, type[BaseModel]] = {}
+    for name, fn in _hookspecs().items():
+        returned = get_type_hints(fn)["return"]
+        (item,) = get_args(returned) or (None,)
+        if get_origin(returned) is list and isinstance(item, type) and issubclass(item, BaseModel):
+            models[name] = item
+    return models
+
+
+#: every hook of the plugin API, as the hookspecs above declare them (nowhere else).
+HOOKS: tuple[str, ...] = tuple(_hookspecs())
+#: the hooks that return validated contribution models (all but the plugin's info and its
+#: rules), with the model each returns: the build validates every item against it.
+CONTRIBUTION_HOOKS: Mapping[str, type[BaseModel]] = MappingProxyType(_contribution_models())
