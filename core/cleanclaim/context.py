@@ -16,6 +16,7 @@ from cleanclaim.codes import DiagnosisPattern
 from cleanclaim.models import Claim, Documentation, ServiceLine, normalize_specialty
 
 if TYPE_CHECKING:
+    from cleanclaim.contributions import Procedure, ProcedureEdit
     from cleanclaim.icd import Dataset, DatasetRegistry
     from cleanclaim.tables import EngineTables
 
@@ -149,6 +150,32 @@ class ClaimContext:
     @_lazy
     def line_modifiers(self) -> tuple[frozenset[str], ...]:
         return tuple(frozenset(line.modifiers) for line in self.lines)
+
+    # The plugin's face: what a rule asks of the engine's tables, answered read-only.
+    # ``tables`` itself is engine internals (the kernel's rules, plugins of API 1).
+
+    def label(self, code: str) -> str:
+        """A procedure's display label: the user's licensed descriptor when loaded, else
+        the plain label a plugin gave it ("" for a code no plugin knows)."""
+        return self.tables.label(code)
+
+    def has_tag(self, code: str, tag: str) -> bool:
+        """True when some plugin tagged the procedure ``code`` with ``tag``."""
+        return self.tables.has_tag(code, tag)
+
+    def procedure(self, code: str) -> Procedure | None:
+        """What the plugins say of a procedure code (tags, add-on primaries, unit minutes,
+        specialty), merged; None for a code no plugin knows.  A frozen model."""
+        return self.tables.procedures.get(code)
+
+    def is_known_procedure(self, code: str) -> bool:
+        """True when some plugin (or the licensed descriptor file) knows the code."""
+        return code in self.tables.procedures or code in self.tables.descriptors
+
+    def ptp_edits(self, column1: str, column2: str) -> tuple[ProcedureEdit, ...]:
+        """The NCCI procedure-to-procedure edits for a pair of codes (official CMS rows,
+        when supplied, replace the plugins'), whatever their dates: ``holds_on`` says."""
+        return tuple(entry.edit for entry in self.tables.edits_for(column1, column2))
 
     def lines_with(self, code: str) -> list[int]:
         """Indexes of the lines that bill ``code``."""

@@ -19,7 +19,7 @@ from cleanclaim.config import read_toml
 from cleanclaim.context import ClaimContext
 from cleanclaim.models import describe_validation
 from cleanclaim.options import Options
-from cleanclaim.rule import Hit
+from cleanclaim.rule import Hit, Rule
 from cleanclaim.tables import remember
 
 M = TypeVar("M", bound=BaseModel)
@@ -62,21 +62,40 @@ def validate_records(origin: str, table: str, model: type[M], records: list[Any]
     return out
 
 
-def documentation_checks(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
-    """Check function for a rule whose findings come from DocumentationCheck contributions.
+def documentation_rule(**fields: Any) -> Rule:
+    """A rule whose findings come from the plugin's DocumentationCheck contributions.
 
-    A plugin registers a rule with ``check=documentation_checks`` and contributes
-    [`DocumentationCheck`][cleanclaim.contributions.DocumentationCheck] records naming that rule.
-    An
-    element is reported once per claim even when several diagnoses call for it.
+    ``fields`` are the `Rule`'s (id, name, catalog sections, severity, scope...); the
+    check is made here and bound to the rule's id, so it reports exactly the
+    [`DocumentationCheck`][cleanclaim.contributions.DocumentationCheck] records that name
+    the rule.  An element is reported once per claim even when several diagnoses call
+    for it::
+
+        DOCUMENTATION = documentation_rule(id="PT106", name="spasm-documentation", ...)
     """
-    checks = ctx.tables.documentation.get(ctx.rule_id, ())
+    rule_id = fields["id"]
+
+    def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+        return _documentation_hits(ctx, rule_id)
+
+    check.__name__ = check.__qualname__ = f"documentation_checks[{rule_id}]"
+    return Rule(check=check, **fields)
+
+
+def documentation_checks(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+    """Plugin API 1's check for documentation rules: it learns which rule it runs for
+    from ``ctx.rule_id``.  Write `documentation_rule()` instead (API 2)."""
+    return _documentation_hits(ctx, ctx.rule_id)
+
+
+def _documentation_hits(ctx: ClaimContext, rule_id: str) -> Iterator[Hit]:
+    checks = ctx.tables.documentation.get(rule_id, ())
     if not checks:
         return
     memo = ctx.tables.memo
     matches: dict[int, list[str]] = {}
     for code in ctx.diagnoses:
-        key = ("documentation", ctx.rule_id, code)
+        key = ("documentation", rule_id, code)
         covering = memo.get(key)
         if covering is None:
             covering = tuple(
