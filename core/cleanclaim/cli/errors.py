@@ -24,6 +24,7 @@ def _input_error_types() -> tuple[type[BaseException], ...]:
     from cleanclaim.config import ConfigError
     from cleanclaim.descriptors import DescriptorFileError
     from cleanclaim.engine import EngineBuildError, InputError
+    from cleanclaim.formats import FormatError
     from cleanclaim.icd import DatasetIntegrityError, NoDatasetError
     from cleanclaim.ncci import NcciFileError
     from cleanclaim.payers import OverrideFileError
@@ -36,6 +37,7 @@ def _input_error_types() -> tuple[type[BaseException], ...]:
         DescriptorFileError,
         EngineBuildError,
         InputError,
+        FormatError,
         NoDatasetError,
         NcciFileError,
         OverrideFileError,
