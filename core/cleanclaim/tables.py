@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from cleanclaim.codes import DiagnosisPattern
@@ -26,13 +25,6 @@ from cleanclaim.options import ReadOnlyDict
 
 #: entries the engine-wide memo holds before it starts over (a few tens of MB at most).
 MEMO_LIMIT = 50_000
-
-
-@dataclass(frozen=True, slots=True)
-class Sourced:
-    """A contribution together with the plugin that contributed it."""
-
-    source: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,18 +70,6 @@ class EditEntry:
 class LimitEntry:
     limit: UnitLimit
     source: str
-
-
-def in_force(
-    items: Sequence[EditEntry] | Sequence[LimitEntry], day: date
-) -> list[EditEntry | LimitEntry]:
-    """The entries whose effective window contains the date of service."""
-    out: list[EditEntry | LimitEntry] = []
-    for item in items:
-        dated = item.edit if isinstance(item, EditEntry) else item.limit
-        if dated.holds_on(day):
-            out.append(item)
-    return out
 
 
 class ReadOnlyTable(ReadOnlyDict):

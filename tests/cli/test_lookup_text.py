@@ -88,8 +88,9 @@ def test_inherited_use_additional_note_of_a_category_is_shown(
         c
         for c in ds.codes(billable_only=True)
         if len(c) > 5
-        and ds.notes_of(c[:3], "use_additional")
-        and not ds.notes_of(c, "use_additional")
+        and (category := ds.lookup(c[:3])) is not None
+        and category.use_additional
+        and not ds.lookup(c).use_additional
     )
     rc, out = run(capsys, "code", code, "--fy", str(ds.info.fiscal_year))
     assert rc == 0 and f"Use additional code (from {code[:3]})" in out

@@ -146,7 +146,9 @@ def inherited_notes(ds: Dataset, info: CodeInfo) -> list[dict[str, Any]]:
     """Notes that bind ``info`` from where they are printed above it: its ancestors, its
     block and its chapter (a note applies to everything below its place), nearest first."""
     sources: list[tuple[str, dict[str, tuple[Note, ...]]]] = [
-        (f"from {a}", {k: ds.notes_of(a, k) for k in _INHERITED}) for a in info.ancestors
+        (f"from {a}", {k: getattr(above, k) for k in _INHERITED})
+        for a in info.ancestors
+        if (above := ds.lookup(a)) is not None
     ]
     sources.append((f"from block {info.block[0]}", ds.block_notes(info.block[0])))
     chapter = info.chapter[0]

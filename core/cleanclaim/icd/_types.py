@@ -240,10 +240,6 @@ class CodeInfo:
                 self, "seventh_characters", MappingProxyType(self.seventh_characters)
             )
 
-    @property
-    def is_header(self) -> bool:
-        return not self.billable
-
 
 @dataclass(frozen=True, slots=True)
 class SearchHit:

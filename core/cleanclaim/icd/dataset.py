@@ -434,10 +434,6 @@ class Dataset:
         hit = self._resolve(code)
         return hit is not None and self._c.codes[hit[0]] in self._n.manifestations
 
-    def notes_of(self, code: str, kind: str) -> tuple[Note, ...]:
-        """A code's own notes of one kind (``excludes1``, ``code_first``, ...)."""
-        return _to_notes(self._n.codes.get(normalize_code(code), {}).get(kind, []))
-
     def block_notes(self, block_id: str) -> dict[str, tuple[Note, ...]]:
         """Notes printed under a block (section) heading such as ``M60-M63``."""
         return {k: _to_notes(v) for k, v in self._n.blocks.get(block_id, {}).items()}

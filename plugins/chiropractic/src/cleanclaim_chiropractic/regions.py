@@ -32,7 +32,6 @@ from cleanclaim.contributions import DiagnosisPattern
 from cleanclaim.rulekit import read_data
 
 PACKAGE = "cleanclaim_chiropractic"
-RegionSource = Literal["both", "diagnosed", "documented", "either"]
 REGION_SOURCES: tuple[str, ...] = ("both", "diagnosed", "documented", "either")
 
 
