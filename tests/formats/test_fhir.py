@@ -94,6 +94,10 @@ def test_bundle_entries_ids_and_payers() -> None:
     # an Organization's identifier; SOPT 1 (Medicare); no insurer at all
     assert payers == ["acme-health", "medicare", None]
     assert got[0].origin.locations["date_of_service"] == "Claim.billablePeriod.start"
+    # the care team member in the primary role, not the first one, names the specialty
+    assert got[0].claim is not None and got[0].claim["specialty"] == "primary-care"
+    assert got[0].origin.locations["specialty"] == "Claim.careTeam[1].qualification"
+    assert all("specialty" not in c.claim for c in got[1:] if c.claim is not None)
     assert got[1].origin.locations["date_of_service"] == "Claim.item[0].servicedPeriod.start"
 
 

@@ -67,6 +67,9 @@ KNOWN_SYSTEMS = {
     "http://loinc.org": "LOINC",
 }
 UCUM = "http://unitsofmeasure.org"
+#: NUCC Health Care Provider Taxonomy, the code system of careTeam.qualification.
+NUCC = "http://nucc.org/provider-taxonomy"
+CARE_TEAM_ROLE = frozenset({"http://terminology.hl7.org/CodeSystem/claimcareteamrole"})
 _MINUTE_UNITS = frozenset({"min", "minute", "minutes", "mins"})
 #: FHIR administrative-gender to cleanclaim's sex: other and unknown tell no sex edit.
 _SEX = {"female": "F", "male": "M", "other": "U", "unknown": "U"}
@@ -411,6 +414,11 @@ def read_claim(
         out["place_of_service"] = place
         loc["place_of_service"] = where
 
+    specialty, specialty_path = _specialty(claim)
+    if specialty is not None:
+        out["specialty"] = specialty
+        loc["specialty"] = specialty_path
+
     # -- payer and patient -----------------------------------------------------------------
     payer, payer_path = _payer(claim, index)
     if payer is not None:
@@ -469,6 +477,27 @@ def _quantity(quantity: Any, path: str, line: dict[str, Any], errors: list[str])
         errors.append(f"{path}.value: not a whole number of units from 0 to 9999")
         return
     line["units"] = int(number)
+
+
+def _specialty(claim: Mapping[str, Any]) -> tuple[str | None, str]:
+    """The specialty hint from the care team's NUCC taxonomy, with the table the X12
+    reader uses for PRV03 (`cleanclaim.formats.x12.TAXONOMY_SPECIALTIES`): the member in
+    the ``primary`` role first, else the first member with a NUCC qualification.  A code
+    the table does not name leaves the claim without a hint, as a JSON claim without one."""
+    from cleanclaim.formats.x12 import TAXONOMY_PREFIXES, TAXONOMY_SPECIALTIES
+
+    team = [m for m in _list(claim.get("careTeam")) if isinstance(m, dict)]
+    primary = [
+        n for n, m in enumerate(team) if _code_in(m.get("role"), CARE_TEAM_ROLE)[0] == "primary"
+    ]
+    for n in [*primary, *range(len(team))]:
+        for coding in _codings(team[n].get("qualification")):
+            code = coding.get("code")
+            if coding.get("system") == NUCC and isinstance(code, str):
+                code = code.strip().upper()
+                found = TAXONOMY_SPECIALTIES.get(code) or TAXONOMY_PREFIXES.get(code[:4])
+                return found, f"Claim.careTeam[{n}].qualification"
+    return None, ""
 
 
 def _payer(claim: Mapping[str, Any], index: _Index) -> tuple[str | None, str]:
