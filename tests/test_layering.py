@@ -75,3 +75,15 @@ def test_plugins_use_only_the_public_api(source: Path) -> None:
         if module.split(".")[0] == "cleanclaim" and module not in PUBLIC_API
     ]
     assert bad == []
+
+
+def test_formats_sit_below_the_command_line_and_the_engine() -> None:
+    """The input readers (cleanclaim.formats) turn files into claim dicts for anyone: the
+    command line, an embedding program, Spark.  They build on the models only, so a
+    reader never depends on how claims are checked or printed."""
+    bad = [
+        f"{path.relative_to(ROOT)}: {module}"
+        for path, module in imports(KERNEL / "formats")
+        if module.startswith(("cleanclaim.cli", "cleanclaim.engine", "cleanclaim.plugin"))
+    ]
+    assert bad == []
