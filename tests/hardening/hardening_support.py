@@ -64,8 +64,14 @@ def cli(
     env: dict[str, str] | None = None,
     stdin: bytes | None = None,
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run ``python -m cleanclaim`` as a vendor's script would; a hang fails the test."""
+    """Run ``python -m cleanclaim`` as a vendor's script would; a hang fails the test.
+
+    A ``PYTHONPATH`` in ``env`` (a test's plugin site) goes in front of the one this
+    process runs with, so the child imports the same cleanclaim as the test."""
     full_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
+    inherited = os.environ.get("PYTHONPATH")
+    if env and "PYTHONPATH" in env and inherited:
+        full_env["PYTHONPATH"] = os.pathsep.join((env["PYTHONPATH"], inherited))
     return subprocess.run(
         [sys.executable, "-m", "cleanclaim", *argv],
         cwd=cwd,

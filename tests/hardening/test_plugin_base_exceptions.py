@@ -141,6 +141,8 @@ def test_base_exception_in_a_build_hook_is_a_problem_naming_plugin_and_hook(kind
 FAULTY_MODULE = """
 import ctypes, os, sys
 from cleanclaim.fixtures import plugin_of, stub_rule
+from cleanclaim.plugin import PLUGIN_API, hookimpl
+from cleanclaim.plugin.hookspecs import PluginInfo
 
 MODE = os.environ.get("HX_FAULT", "")
 
@@ -151,6 +153,10 @@ def check(ctx, options):
             sys.exit()
         if MODE == "os-exit":
             os._exit(3)
+        if MODE == "os-exit-0":
+            os._exit(0)
+        if MODE == "sigkill":
+            os.kill(os.getpid(), 9)
         if MODE == "segfault":
             ctypes.string_at(0)
         if MODE == "keyboard-interrupt":
@@ -161,6 +167,24 @@ def check(ctx, options):
 
 
 plugin = plugin_of("hx-faulty", "HXF", rules=[stub_rule("HXF101", check)])
+
+
+class _ExitingAtBuild:
+    @hookimpl
+    def cleanclaim_plugin_info(self):
+        return PluginInfo(name="hx-faulty", api=PLUGIN_API, rule_prefix="HXF")
+
+    @hookimpl
+    def cleanclaim_procedures(self):
+        os._exit(0)
+
+    @hookimpl
+    def cleanclaim_rules(self):
+        return [stub_rule("HXF101", check)]
+
+
+if MODE == "hook-os-exit-0":
+    plugin = _ExitingAtBuild()
 """
 
 
@@ -210,8 +234,46 @@ def test_check_never_exits_0_without_a_report(faulty_site: Path, tmp_path: Path,
     assert [r["claim_id"] for r in lines] == [f"C-{n}" for n in range(1, 31)]
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_os_exit_from_a_rule_is_eng001_on_the_command_line(
+    faulty_site: Path, tmp_path: Path, workers: str
+) -> None:
+    """``os._exit(0)`` cannot be caught: on the command line it is refused while plugin
+    code runs, so a rule's call is an exception (ENG001), never a silent exit 0."""
+    claim = write_json(tmp_path / "claim.json", {**CLEAN, "diagnoses": [POISON]})
+    env = {"PYTHONPATH": str(faulty_site), "HX_FAULT": "os-exit-0"}
+    proc = cli("check", str(claim), "--format", "json", cwd=tmp_path, env=env)
+    assert_no_traceback(proc.stderr.decode())
+    assert proc.returncode == 1, proc.stderr
+    (finding,) = json.loads(proc.stdout)["findings"]
+    assert finding["rule"] == "ENG001" and "HXF101" in finding["message"], finding
+
+    batch = _batch_file(tmp_path, 30, {3, 17})
+    out = tmp_path / "results.jsonl"
+    proc = cli(
+        "check", "--batch", str(batch), "--output", str(out), "--workers", workers,
+        cwd=tmp_path, env=env, timeout=120,
+    )  # fmt: skip
+    assert_no_traceback(proc.stderr.decode())
+    assert proc.returncode == 1, proc.stderr
+    results = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["claim_id"] for r in results] == [f"C-{n}" for n in range(1, 31)]
+    assert [r["status"] for r in results].count("error") == 2
+
+
+def test_os_exit_from_a_build_hook_is_a_build_problem(faulty_site: Path, tmp_path: Path) -> None:
+    claim = write_json(tmp_path / "claim.json", CLEAN)
+    env = {"PYTHONPATH": str(faulty_site), "HX_FAULT": "hook-os-exit-0"}
+    proc = cli("check", str(claim), "--format", "json", cwd=tmp_path, env=env)
+    err = proc.stderr.decode()
+    assert_no_traceback(err)
+    assert proc.returncode == 0, err  # the claim is clean; the plugin's problem is said
+    assert json.loads(proc.stdout)["status"] == "clean"
+    assert "hx-faulty" in err and "cleanclaim_procedures" in err, err
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork workers")
-@pytest.mark.parametrize("mode", ["os-exit", "segfault"])
+@pytest.mark.parametrize("mode", ["sigkill", "segfault"])
 def test_a_worker_that_dies_is_replaced_and_its_claim_isolated(
     faulty_site: Path, tmp_path: Path, mode: str
 ) -> None:

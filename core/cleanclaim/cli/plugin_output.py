@@ -13,7 +13,12 @@ command line (``check`` and ``check --batch``, in workers too):
   and the rule that was running (found on the stack: the engine's rule loop) and the kind
   (``UserWarning``, a WARNING record of logger ``x``, standard output), never the text;
 * while the engine is built (:func:`building`), what plugin code prints goes to stderr, so
-  stdout stays the report's (no claim has been seen yet, so the text is kept).
+  stdout stays the report's (no claim has been seen yet, so the text is kept);
+* in both, ``os._exit`` called on the main thread raises `ExitRefused` (a
+  ``SystemExit``) instead of ending the process: the one way out Python cannot catch
+  would otherwise let a plugin's ``os._exit(0)`` end ``check`` with status 0 and no
+  report, or a one-process batch with none of its lines.  Like ``sys.exit()``, it costs
+  the rule (ENG001) or the hook (a build problem), never the report.
 
 Why not ``warnings.catch_warnings`` around each rule in the engine: it copies the filter
 list and swaps module globals at every entry (2.5 µs measured, for every rule of every
@@ -24,20 +29,23 @@ thread-safe (two threads' blocks restore each other's state).  Here the cost is 
 The limits, said plainly (docs/promises.md): this is the command line's.  An application
 that calls ``Engine.check`` itself gets plugin output as the plugin wrote it, and must
 route it itself (this module's :func:`checked` can be used, from one thread).  Output
-written below Python (``os.write(1, ...)``, a native extension's ``printf``) is not caught.
+written below Python (``os.write(1, ...)``, a native extension's ``printf``) is not caught,
+nor an exit below it (``posix._exit`` called directly, a native ``exit()``, a signal): a
+batch with workers survives those (the worker is replaced), one process does not.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sys
 import threading
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import Any, TextIO, TypeVar
+from typing import Any, NoReturn, TextIO, TypeVar
 
 T = TypeVar("T")
 
@@ -60,6 +68,22 @@ class _Guard:
 
 _guard = _Guard()
 _lock = threading.Lock()
+
+
+class ExitRefused(SystemExit):
+    """Raised in place of ``os._exit(status)`` called by plugin code on the main thread
+    while the command line builds the engine or checks a claim (module docstring)."""
+
+
+_real_exit = os._exit
+
+
+def _refused_exit(status: int) -> NoReturn:
+    # Only the main thread runs plugin code here; another thread's exit (a worker's
+    # "parent is gone" path) stays real.
+    if threading.current_thread() is threading.main_thread():
+        raise ExitRefused(status)
+    _real_exit(status)
 
 
 def _running_rule() -> str:
@@ -190,19 +214,24 @@ def checked(call: Callable[..., T], *args: Any) -> T:
     _guard.stderr = err
     _guard.active = True
     sys.stdout, sys.stderr = _STDOUT, _STDERR
+    os._exit = _refused_exit
     try:
         return call(*args)
     finally:
+        os._exit = _real_exit
         sys.stdout, sys.stderr = out, err
         _guard.active = False
 
 
 @contextmanager
 def building() -> Iterator[None]:
-    """While the engine is built, plugin ``print`` goes to stderr: stdout is the report's."""
+    """While the engine is built, plugin ``print`` goes to stderr: stdout is the report's;
+    a plugin's ``os._exit`` raises `ExitRefused` (a build problem or load failure)."""
     out = sys.stdout
     sys.stdout = sys.stderr
+    os._exit = _refused_exit
     try:
         yield
     finally:
+        os._exit = _real_exit
         sys.stdout = out
