@@ -8,7 +8,7 @@ which plugin loaded first never changes a table.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,14 +16,15 @@ import pluggy
 from pydantic import ValidationError
 
 from cleanclaim import deadline, interrupts
+from cleanclaim.codes import DiagnosisPattern
+from cleanclaim.config import Config
 from cleanclaim.contributions import (
-    DiagnosisPattern,
     DocumentationCheck,
     IntegralPair,
     Pairing,
+    PayerOverride,
     Procedure,
     ProcedureEdit,
-    Rule,
     Synonym,
     UnitLimit,
 )
@@ -31,6 +32,7 @@ from cleanclaim.models import describe_validation
 from cleanclaim.plugin import PLUGIN_API, SUPPORTED_PLUGIN_APIS
 from cleanclaim.plugin.hookspecs import CONTRIBUTION_HOOKS, PluginInfo
 from cleanclaim.plugin.host import plugin_name
+from cleanclaim.rule import Rule
 from cleanclaim.tables import (
     CompiledDocumentationCheck,
     CompiledIntegralPair,
@@ -396,3 +398,114 @@ __all__ = [
     "compile_tables",
     "describe_validation",
 ]
+
+
+# -- from contributions to what the engine checks with -----------------------------------
+
+
+def gather(pm: pluggy.PluginManager, config: Config) -> tuple[Contributions, list[BuildProblem]]:
+    """Every plugin's contributions, collected once, and the problems found on the way
+    (a malformed contribution, a hook that overran, a plugin's override of another's
+    rule).  Nothing is compiled yet, so a strict build can stop here."""
+    problems: list[BuildProblem] = []
+    contributions = collect(pm, problems, config.build_time_limit)
+    problems.extend(
+        foreign_overrides(
+            contributions.by_hook.get("cleanclaim_payer_overrides", []), contributions.rules
+        )
+    )
+    return contributions, problems
+
+
+@dataclass(frozen=True)
+class Assembled:
+    """What an engine checks claims with: the sealed tables, the rules, the payer
+    overrides in the order they apply (plugins' first, then the user's files) and the
+    plugin records ``cleanclaim plugins`` shows."""
+
+    tables: EngineTables
+    rules: dict[str, RegisteredRule]
+    overrides: tuple[tuple[PayerOverride, str], ...]
+    plugins: list[PluginRecord]
+
+
+def assemble(pm: pluggy.PluginManager, contributions: Contributions, config: Config) -> Assembled:
+    """Merge the plugins' contributions with the user's files (official NCCI PTP and MUE
+    files, licensed CPT descriptors, payer override files) into what an engine needs.
+
+    The official files replace the plugins' rows of the same codes at look-up
+    (`EngineTables.edits_for`, `EngineTables.limits_for`); the tables are sealed here, once,
+    so that no rule can change what a later claim reads.
+    """
+    # Imported here: reading NCCI and override files costs imports a plain build skips.
+    from cleanclaim.ncci import load_mue_file, official_ptp
+    from cleanclaim.payers import load_override_file
+
+    tables = compile_tables(contributions)
+    if config.ncci_ptp:  # compiled once into the user's cache, then read as arrays
+        tables.official_edits = official_ptp([config.resolve(p) for p in config.ncci_ptp])
+    official_limits: dict[str, list[LimitEntry]] = {}
+    for path in config.ncci_mue:
+        for limit in load_mue_file(config.resolve(path)):
+            official_limits.setdefault(limit.code, []).append(LimitEntry(limit, "CMS NCCI MUE"))
+    tables.official_limits = official_limits
+    if config.cpt_descriptors is not None:
+        from cleanclaim.descriptors import load_descriptors
+
+        tables.descriptors = load_descriptors(config.resolve(config.cpt_descriptors))
+    tables.seal()  # rules get read-only views, built once (never a per-claim copy)
+    overrides: list[tuple[PayerOverride, str]] = [
+        (o, src) for o, src in contributions.by_hook.get("cleanclaim_payer_overrides", [])
+    ]
+    for path in config.payer_overrides:
+        resolved = config.resolve(path)
+        overrides.extend((o, str(resolved)) for o in load_override_file(resolved))
+    return Assembled(
+        tables=tables,
+        rules=dict(sorted(contributions.rules.items())),
+        overrides=tuple(overrides),
+        plugins=plugin_records(pm, contributions),
+    )
+
+
+def plugin_records(pm: pluggy.PluginManager, contributions: Contributions) -> list[PluginRecord]:
+    """One record per plugin that took part, by name: what ``cleanclaim plugins`` lists."""
+    records = []
+    for name, info in sorted(contributions.infos.items()):
+        own = [r.rule for r in contributions.rules.values() if r.source == name]
+        records.append(
+            PluginRecord(
+                name=name,
+                version=version_of(pm, name),
+                summary=info.summary,
+                hooks=tuple(sorted(contributions.hooks_of.get(name, []))),
+                rules=tuple(sorted(rule.id for rule in own)),
+                api=info.api,
+                deprecations=deprecations_of(info, own),
+            )
+        )
+    return records
+
+
+def foreign_overrides(
+    overrides: Iterable[tuple[Any, str]], rules: Mapping[str, RegisteredRule]
+) -> Iterator[BuildProblem]:
+    """A plugin's payer override that names none of its own rules: said at build, since
+    it has no effect (a plugin's overrides apply to its own rules only; see
+    [`RuleSelection`][cleanclaim.selection.RuleSelection])."""
+    for override, source in overrides:
+        assert isinstance(override, PayerOverride)
+        own = [
+            reg
+            for reg in rules.values()
+            if reg.source == source
+            and (override.matches(reg.rule.id, reg.rule.groups) or override.rule == source)
+        ]
+        if not own:
+            yield BuildProblem(
+                source,
+                "cleanclaim_payer_overrides",
+                f"override of rule {override.rule!r} for payer {override.payer!r} names no rule "
+                "of this plugin and is ignored: a plugin's overrides apply to its own rules "
+                "only (another's rules are changed in the user's configuration)",
+            )

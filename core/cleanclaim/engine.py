@@ -22,10 +22,8 @@ from cleanclaim.build import (
     BuildProblem,
     PluginRecord,
     RegisteredRule,
-    collect,
-    compile_tables,
-    deprecations_of,
-    version_of,
+    assemble,
+    gather,
 )
 from cleanclaim.config import Config
 from cleanclaim.context import ClaimContext
@@ -67,7 +65,7 @@ from cleanclaim.selection import (
     RulePlan,
     RuleSelection,
 )
-from cleanclaim.tables import EngineTables, LimitEntry, remember
+from cleanclaim.tables import EngineTables, remember
 
 #: what a vendor's log pipeline gets: plugins loaded and failed, build problems, the
 #: datasets an engine serves, fallbacks used.  Never a claim's content (claims carry
@@ -158,68 +156,32 @@ class Engine:
         for plugin in plugins or ():
             if not pm.is_registered(plugin):
                 register(pm, plugin, getattr(plugin, "__name__", None))
-        problems: list[BuildProblem] = []
-        contributions = collect(pm, problems, config.build_time_limit)
-        problems.extend(
-            _foreign_overrides(
-                contributions.by_hook.get("cleanclaim_payer_overrides", []), contributions.rules
-            )
-        )
+        contributions, problems = gather(pm, config)
         if strict and problems:
             raise EngineBuildError(
                 "; ".join(f"plugin {p.plugin}: {p.hook}: {p.error}" for p in problems)
             )
-        from cleanclaim.ncci import load_mue_file, official_ptp
-        from cleanclaim.payers import load_override_file
-
-        tables = compile_tables(contributions)
-        if config.ncci_ptp:  # compiled once into the user's cache, then read as arrays
-            tables.official_edits = official_ptp([config.resolve(p) for p in config.ncci_ptp])
-        official_limits: dict[str, list[LimitEntry]] = {}
-        for path in config.ncci_mue:
-            for limit in load_mue_file(config.resolve(path)):
-                official_limits.setdefault(limit.code, []).append(LimitEntry(limit, "CMS NCCI MUE"))
-        tables.official_limits = official_limits
-        if config.cpt_descriptors is not None:
-            from cleanclaim.descriptors import load_descriptors
-
-            tables.descriptors = load_descriptors(config.resolve(config.cpt_descriptors))
-        tables.seal()  # rules get read-only views, built once (never a per-claim copy)
-        overrides: list[tuple[PayerOverride, str]] = [
-            (o, src) for o, src in contributions.by_hook.get("cleanclaim_payer_overrides", [])
-        ]
-        for path in config.payer_overrides:
-            resolved = config.resolve(path)
-            overrides.extend((o, str(resolved)) for o in load_override_file(resolved))
-        records = [
-            PluginRecord(
-                name=name,
-                version=version_of(pm, name),
-                summary=info.summary,
-                hooks=tuple(sorted(contributions.hooks_of.get(name, []))),
-                rules=tuple(
-                    sorted(r.rule.id for r in contributions.rules.values() if r.source == name)
-                ),
-                api=info.api,
-                deprecations=deprecations_of(
-                    info, (r.rule for r in contributions.rules.values() if r.source == name)
-                ),
-            )
-            for name, info in sorted(contributions.infos.items())
-        ]
+        built = assemble(pm, contributions, config)
         registry = datasets or DatasetRegistry.for_data_dir(config.datasets_dir)
         _check_fallback(config, registry)
-        _log_build(records, failures, problems, registry, config)
+        _log_build(built.plugins, failures, problems, registry, config)
         return cls(
-            tables=tables,
-            rules=dict(sorted(contributions.rules.items())),
-            overrides=overrides,
+            tables=built.tables,
+            rules=built.rules,
+            overrides=list(built.overrides),
             config=config,
             datasets=registry,
-            plugins=records,
+            plugins=built.plugins,
             failures=failures,
             problems=problems,
         )
+
+    @property
+    def payer_overrides(self) -> tuple[tuple[PayerOverride, str], ...]:
+        """Every payer override the engine applies, with where it came from (the plugin's
+        name, or the override file's path), in the order they apply: plugins' first, then
+        the user's files.  What ``cleanclaim rules RULE`` shows for one rule."""
+        return tuple(self._overrides)
 
     # -- rule selection (see cleanclaim.selection) -------------------------------------------
 
@@ -410,30 +372,6 @@ def _dataset_used(info: DatasetInfo) -> DatasetUsed:
             verified=info.verified,
         )
     return used
-
-
-def _foreign_overrides(
-    overrides: Iterable[tuple[Any, str]], rules: Mapping[str, RegisteredRule]
-) -> Iterator[BuildProblem]:
-    """A plugin's payer override that names none of its own rules: said at build, since
-    it has no effect (a plugin's overrides apply to its own rules only; see
-    [`RuleSelection`][cleanclaim.selection.RuleSelection])."""
-    for override, source in overrides:
-        assert isinstance(override, PayerOverride)
-        own = [
-            reg
-            for reg in rules.values()
-            if reg.source == source
-            and (override.matches(reg.rule.id, reg.rule.groups) or override.rule == source)
-        ]
-        if not own:
-            yield BuildProblem(
-                source,
-                "cleanclaim_payer_overrides",
-                f"override of rule {override.rule!r} for payer {override.payer!r} names no rule "
-                "of this plugin and is ignored: a plugin's overrides apply to its own rules "
-                "only (another's rules are changed in the user's configuration)",
-            )
 
 
 def _log_build(

@@ -111,7 +111,7 @@ def run_rule(args: argparse.Namespace) -> int:
             "source": o.source,
             "reason": o.reason,
         }
-        for o, _src in engine._overrides
+        for o, _src in engine.payer_overrides
         if o.matches(reg.rule.id, reg.rule.groups) or o.rule == reg.source
     ]
     e["payer_overrides"] = overrides
