@@ -122,7 +122,7 @@ def test_csv_without_id_columns_has_the_line_alone(
 def test_a_long_cell_is_not_copied_into_the_ids() -> None:
     limit = batch_module.MAX_ID_CHARS
     row = ["{}", "n" * limit, "x" * (limit + 1)]
-    where, invalid_where = batch_module.csv_input(2, ["claim_json", "a", "b"], row, 0)
+    where, invalid_where = batch_module.csv_input(2, ((1, "a"), (2, "b")), row)
     assert json.loads(where)["ids"] == {
         "a": "n" * limit,
         "b": f"(a value of {limit + 1} characters, not shown)",

@@ -79,13 +79,16 @@ def test_check_and_batch_agree_on_every_record(
     lines = out.read_text(encoding="utf-8").splitlines()
     assert len(lines) == len(RECORDS)
 
-    for (what, _), name, line in zip(RECORDS.items(), files, lines, strict=True):
+    for number, ((what, _), name, line) in enumerate(
+        zip(RECORDS.items(), files, lines, strict=True), start=1
+    ):
         result = json.loads(line)
         if name in messages:
             assert result["status"] == "invalid", what
             alone = re.sub(r"at line 1 column", "at column", messages[name])
             assert "; ".join(result["errors"]) == alone, what
-        else:
+        else:  # the batch says where the record was; a claim file's report does not
+            assert result.pop("input") == {"format": "jsonl", "line": number}, what
             assert json.loads(next(reports)) == result, what
 
 

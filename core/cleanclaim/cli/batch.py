@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import io
 import json
 import os
 import signal
@@ -54,14 +55,22 @@ from typing import IO, Any, ClassVar, Union
 
 from cleanclaim import interrupts
 from cleanclaim.cli.batch_inputs import Read, batch_format, pointed, read_records
-from cleanclaim.cli.check import MAX_CLAIM_BYTES, DuplicateKeyError, reject_duplicate_keys
+from cleanclaim.cli.check import (
+    BATCH_CSV_HEAD,
+    CSV_COLUMNS,
+    MAX_CLAIM_BYTES,
+    DuplicateKeyError,
+    csv_rows,
+    invalid_row,
+    reject_duplicate_keys,
+)
 from cleanclaim.cli.errors import CliInputError
 from cleanclaim.cli.inputs import UTF16_BOMS, UTF16_TEXT, key_shown, not_a_file, number_too_long
 from cleanclaim.cli.outfile import AtomicOutput, OutputWriteError, refuse_same_file
 from cleanclaim.cli.plugin_output import building, checked
 from cleanclaim.config import Config
 from cleanclaim.engine import Engine, InputError
-from cleanclaim.models import InputRef
+from cleanclaim.models import InputRef, Report
 
 #: records (JSONL: lines) per unit of work: large enough that the parent's share of the
 #: work stays small, small enough that a window of them is some ten megabytes at most.
@@ -77,6 +86,13 @@ CHUNK_BYTES = 8 * 1024 * 1024
 MAX_RECORD_BYTES = MAX_CLAIM_BYTES
 #: the CSV column that holds one claim's JSON (see docs/guides/batch.md).
 CSV_COLUMN = "claim_json"
+#: ``--output-format csv``: the position column and the id columns of each reader's
+#: records (by ``--input-format`` name; the ``input`` member's shape in the lead's contract).
+FORMAT_POSITIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "x12": ("segment", ("interchange", "group", "transaction")),
+    "fhir": ("entry", ("claim",)),
+    "csv-lines": ("line", ("claim_id",)),
+}
 #: a CSV cell longer than this is not copied into ``input.ids`` (its length is, instead):
 #: ids are account and batch numbers; a notes column pasted beside the claim is not one,
 #: and copying it into every result would double the output and echo free text.
@@ -112,7 +128,17 @@ _BEAT: Any = None
 # -- checking one record ---------------------------------------------------------------------
 
 
-def _invalid(number: int, errors: list[str], where: str | None = None) -> Result:
+def _invalid(
+    number: int,
+    errors: list[str],
+    where: str | None = None,
+    csv_out: CsvOutput | None = None,
+    report_where: str | None = None,
+) -> Result:
+    """A record's ``invalid`` result: its JSON line (with ``where`` as its input), or with
+    ``csv_out`` its CSV row (with the ids of ``report_where``, which every CSV row has)."""
+    if csv_out is not None:
+        return csv_out.invalid(number, errors, report_where), "invalid", (), None
     record: dict[str, Any] = {"line": number, "status": "invalid", "errors": errors}
     if where is not None:
         record["input"] = json.loads(where)
@@ -146,40 +172,34 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return data
 
 
-def _parse(
-    number: int, raw: bytes | str | Rejected | Read, where: str | None = None
-) -> dict[str, Any] | Result:
-    """A record's claim object, or its ``invalid`` result (with ``where`` as its input)."""
+def _parse(raw: bytes | str | Rejected | Read) -> dict[str, Any] | list[str]:
+    """A record's claim object, or why it is ``invalid``."""
     if isinstance(raw, Read):  # a format reader's claim (batch_inputs)
         return dict(raw.claim)
     if isinstance(raw, Rejected):
-        return _invalid(number, list(raw.errors), where)
+        return list(raw.errors)
     if isinstance(raw, bytes):
         # decoded as check FILE decodes a file (_decode): json.loads(bytes) would read
         # UTF-16 and UTF-32 and encoded surrogates that check refuses
         if raw.startswith(UTF16_BOMS):
-            return _invalid(number, [UTF16_TEXT], where)
+            return [UTF16_TEXT]
         try:
             raw = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            return _invalid(number, [f"not UTF-8 text (byte {exc.start})"], where)
+            return [f"not UTF-8 text (byte {exc.start})"]
     try:
         data = json.loads(raw, object_pairs_hook=_unique_keys)
     except DuplicateKeyError as exc:
-        return _invalid(
-            number, [f"the key {key_shown(exc.key)} appears twice in one JSON object"], where
-        )
+        return [f"the key {key_shown(exc.key)} appears twice in one JSON object"]
     except json.JSONDecodeError as exc:
-        return _invalid(number, [f"not valid JSON: {exc.msg} at column {exc.colno}"], where)
+        return [f"not valid JSON: {exc.msg} at column {exc.colno}"]
     except RecursionError:
-        return _invalid(number, ["JSON nested too deeply"], where)
+        return ["JSON nested too deeply"]
     except ValueError:  # an integer longer than Python converts (4300 digits)
         at = number_too_long(raw).replace(" at line 1 column ", " at column ")
-        return _invalid(number, [f"not valid JSON: {at}"], where)
+        return [f"not valid JSON: {at}"]
     if not isinstance(data, dict):
-        return _invalid(
-            number, [f"a claim must be a JSON object, not {type(data).__name__}"], where
-        )
+        return [f"a claim must be a JSON object, not {type(data).__name__}"]
     return data
 
 
@@ -189,27 +209,80 @@ def check_record(
     raw: bytes | str | Rejected | Read,
     where: str | None = None,
     invalid_where: str | None = None,
+    csv_out: CsvOutput | None = None,
 ) -> Result:
     """Check one record; never raises for bad input (it becomes an ``invalid`` result).
 
     ``where`` is the report's ``input`` member as JSON text (None: the report has none),
-    ``invalid_where`` the one an ``invalid`` line gets (None: the line alone).
+    ``invalid_where`` the one an ``invalid`` line gets (None: the line alone).  With
+    ``csv_out`` the result is CSV rows (``--output-format csv``) instead of a JSON line.
     """
-    data = _parse(number, raw, invalid_where)
-    if isinstance(data, tuple):
-        return data
+    data = _parse(raw)
+    if isinstance(data, list):
+        return _invalid(number, data, invalid_where, csv_out, where)
     try:
         report = checked(engine.check, data)  # plugin output never quotes the claim
         if isinstance(raw, Read):  # where each finding sits in the file
             report = pointed(report, raw.locations)
     except InputError as exc:
-        return _invalid(number, str(exc).split("; "), invalid_where)
+        return _invalid(number, str(exc).split("; "), invalid_where, csv_out, where)
+    return _checked(report, number, where, csv_out)
+
+
+def _checked(report: Report, number: int, where: str | None, csv_out: CsvOutput | None) -> Result:
     return (
-        with_input(report.model_dump_json(), where),
+        with_input(report.model_dump_json(), where)
+        if csv_out is None
+        else csv_out.report(number, report, where),
         report.status,
         tuple(finding.rule for finding in report.findings),
         report.claim_id,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class CsvOutput:
+    """``--output-format csv`` for a batch: `check`'s CSV rows (one per finding, one for a
+    claim with none), with the record's position (``line``; an X12 file's ``segment``, a
+    FHIR Bundle's ``entry``) and its ids (the input CSV's id columns; X12 control numbers,
+    the FHIR Claim's id) after ``file``.  An ``invalid`` record is one row with status
+    ``invalid`` and its errors in ``message``.  An id column named like one of ours is
+    written as ``input.NAME``."""
+
+    file: str
+    id_names: tuple[str, ...] = ()
+    position: str = "line"
+
+    @classmethod
+    def of(cls, file: str, fmt: str, csv_ids: tuple[str, ...] = ()) -> CsvOutput:
+        """The CSV output of a batch of input format ``fmt``."""
+        position, ids = FORMAT_POSITIONS.get(fmt, ("line", ()))
+        return cls(file, csv_ids if fmt == "csv" else ids, position)
+
+    def columns(self) -> list[str]:
+        ours = {*BATCH_CSV_HEAD, self.position, *CSV_COLUMNS}
+        ids = [f"input.{name}" if name in ours else name for name in self.id_names]
+        return [BATCH_CSV_HEAD[0], self.position, *ids, *CSV_COLUMNS[1:]]
+
+    def header(self) -> bytes:
+        return _csv_text([self.columns()]).encode("utf-8") + b"\n"
+
+    def _position(self, number: int, where: str | None) -> list[str]:
+        ids: dict[str, str] = json.loads(where).get("ids", {}) if where else {}
+        return [str(number), *(ids.get(name, "") for name in self.id_names)]
+
+    def report(self, number: int, report: Report, where: str | None) -> str:
+        return _csv_text(csv_rows(self.file, report, self._position(number, where)))
+
+    def invalid(self, number: int, errors: list[str], where: str | None) -> str:
+        return _csv_text([invalid_row(self.file, errors, self._position(number, where))])
+
+
+def _csv_text(rows: list[list[str]]) -> str:
+    """Rows as CSV text, without the last row's line end (results are joined by lines)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()[:-1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,8 +298,9 @@ class CheckedChunk:
     rules: dict[str, int]
 
 
-def check_chunk(engine: Engine, chunk: Chunk) -> CheckedChunk:
-    """Check a chunk of records: the report lines in input order, and their tallies."""
+def check_chunk(engine: Engine, chunk: Chunk, csv_out: CsvOutput | None = None) -> CheckedChunk:
+    """Check a chunk of records: the report lines (or ``csv_out``'s rows) in input order,
+    and their tallies."""
     lines: list[str] = []
     statuses: Counter[str] = Counter()
     rules: Counter[str] = Counter()
@@ -234,7 +308,9 @@ def check_chunk(engine: Engine, chunk: Chunk) -> CheckedChunk:
     for number, raw, where, invalid_where in chunk:
         if beat is not None:
             beat.value = time.monotonic()
-        line, status, ids, _claim_id = check_record(engine, number, raw, where, invalid_where)
+        line, status, ids, _claim_id = check_record(
+            engine, number, raw, where, invalid_where, csv_out
+        )
         lines.append(line)
         statuses[status] += 1
         rules.update(ids)
@@ -382,29 +458,62 @@ class _CsvLines:
             return raw.decode("utf-8", "replace")
 
 
-def _csv_records(stream: IO[bytes], origin: str) -> Iterator[Record]:
+@contextlib.contextmanager
+def _csv_field_limit() -> Iterator[None]:
     # The csv module's field limit is process-wide: raise it for this reader only and put
     # it back, so no other reader (the NCCI files, a vendor's own code) inherits it.
     previous = csv.field_size_limit(MAX_RECORD_BYTES + 1)  # never reached: _CsvLines refuses
     try:
-        yield from _csv_rows(stream, origin)
+        yield
     finally:
         csv.field_size_limit(previous)
 
 
-def _csv_rows(stream: IO[bytes], origin: str) -> Iterator[Record]:
-    lines = _CsvLines(stream)
-    reader = csv.reader(lines)
+def _csv_records(stream: IO[bytes], origin: str) -> Iterator[Record]:
+    with _csv_field_limit():
+        yield from _csv_rows(stream, origin)
+
+
+IdColumns = tuple[tuple[int, str], ...]
+
+
+def _csv_header(reader: Iterator[list[str]], origin: str) -> tuple[int, IdColumns] | None:
+    """The ``claim_json`` column's index and the id columns (index, name) of a CSV batch,
+    from its header row; None for an empty file."""
     try:
         header = next(reader, None)
     except (_OversizedRecord, csv.Error):
         raise CliInputError(f"{origin}: line 1: the CSV header cannot be read") from None
     if header is None:
-        return
+        return None
     names = [h.strip() for h in header]
     if CSV_COLUMN not in names:
         raise CliInputError(f"{origin}: line 1: CSV header has no {CSV_COLUMN!r} column")
     column = names.index(CSV_COLUMN)
+    seen: set[str] = set()
+    ids: list[tuple[int, str]] = []
+    for index, name in enumerate(names):  # a nameless column, a name given twice: left out
+        if index != column and name and name not in seen:
+            seen.add(name)
+            ids.append((index, name))
+    return column, tuple(ids)
+
+
+def csv_id_names(path: Path, origin: str) -> tuple[str, ...]:
+    """The id columns of a CSV batch (every other named column, header order), read from
+    its header alone: the columns ``--output-format csv`` writes them in."""
+    with path.open("rb") as stream, _csv_field_limit():
+        found = _csv_header(csv.reader(_CsvLines(stream)), origin)
+    return tuple(name for _index, name in found[1]) if found else ()
+
+
+def _csv_rows(stream: IO[bytes], origin: str) -> Iterator[Record]:
+    lines = _CsvLines(stream)
+    reader = csv.reader(lines)
+    found = _csv_header(reader, origin)
+    if found is None:
+        return
+    column, id_columns = found
     while True:
         lines.mark()
         number = lines.start
@@ -422,7 +531,7 @@ def _csv_rows(stream: IO[bytes], origin: str) -> Iterator[Record]:
             continue
         if not row or not any(cell.strip() for cell in row):
             continue
-        where, invalid_where = csv_input(number, names, row, column)
+        where, invalid_where = csv_input(number, id_columns, row)
         if lines.bad_utf8 is not None:
             bad = Rejected((f"not UTF-8 text (byte {lines.bad_utf8} of the line)",))
             yield number, bad, where, invalid_where
@@ -432,18 +541,18 @@ def _csv_rows(stream: IO[bytes], origin: str) -> Iterator[Record]:
             yield number, row[column], where, invalid_where
 
 
-def csv_input(number: int, names: list[str], row: list[str], column: int) -> tuple[str, str | None]:
+def csv_input(number: int, id_columns: IdColumns, row: list[str]) -> tuple[str, str | None]:
     """A CSV row's ``input`` member as JSON text, for its report and for its ``invalid``
-    line (None when the row has no id columns: its line then says it all).
+    line (None when the row has no id cells: its line then says it all).
 
-    ``ids`` holds every other named column of the row, in header order, with its cell as
-    written less surrounding spaces; a column named twice keeps its first cell, a column
-    with no name and a cell past the row's end are left out, and a cell longer than
+    ``ids`` holds the row's cell of each id column (every other named column of the
+    header, in its order; a column named twice keeps its first) as written less
+    surrounding spaces; a cell past the row's end is left out, and a cell longer than
     :data:`MAX_ID_CHARS` is replaced by its length.
     """
     ids: dict[str, str] = {}
-    for index, name in enumerate(names):
-        if index == column or not name or index >= len(row) or name in ids:
+    for index, name in id_columns:
+        if index >= len(row):
             continue
         cell = row[index].strip()
         ids[name] = (
@@ -470,16 +579,20 @@ def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
 # -- checking many ---------------------------------------------------------------------------
 
 
-def _serial(engine: Engine, chunks: Iterator[Chunk]) -> Iterator[CheckedChunk]:
+def _serial(
+    engine: Engine, chunks: Iterator[Chunk], csv_out: CsvOutput | None = None
+) -> Iterator[CheckedChunk]:
     for chunk in chunks:
-        yield check_chunk(engine, chunk)
+        yield check_chunk(engine, chunk, csv_out)
 
 
 #: bytes of the shared slot where a worker re-checking one claim names the running rule.
 _SLOT = 256
 
 
-def _worker_main(conn: Connection, config: Config, slot: Any, beat: Any) -> None:
+def _worker_main(
+    conn: Connection, config: Config, slot: Any, beat: Any, csv_out: CsvOutput | None = None
+) -> None:
     """A worker: check the chunks sent down ``conn`` until told to stop or orphaned.
 
     It never prints: a parent stopped by its PID closes the pipe, and the worker leaves
@@ -514,7 +627,7 @@ def _worker_main(conn: Connection, config: Config, slot: Any, beat: Any) -> None
             # Re-checking one claim after a death: name each rule as it starts, so the
             # parent can say which one was running if this worker dies too.
             engine_module.RULE_WATCH = watch if index is not None else None
-            result = check_chunk(engine, records)
+            result = check_chunk(engine, records, csv_out)
             engine_module.RULE_WATCH = None
             slot.value = b""
             beat.value = 0.0
@@ -576,6 +689,7 @@ class _Pool:
     ctx: BaseContext
     engine: Engine
     size: int
+    csv_out: CsvOutput | None = None
     workers: list[_Worker] = field(default_factory=list)
 
     def start(self) -> None:
@@ -586,7 +700,9 @@ class _Pool:
         slot = self.ctx.Array("c", _SLOT, lock=False)
         beat = self.ctx.Value("d", 0.0, lock=False)
         process = self.ctx.Process(  # type: ignore[attr-defined]
-            target=_worker_main, args=(child_end, self.engine.config, slot, beat), daemon=True
+            target=_worker_main,
+            args=(child_end, self.engine.config, slot, beat, self.csv_out),
+            daemon=True,
         )
         process.start()
         child_end.close()
@@ -703,7 +819,7 @@ class _Pool:
                 jobs.appendleft(_Job(job.seq, index, [records[index]]))
         else:
             record = next(iter(job.records))
-            lost = _lost_claim(self.engine, record, why, running)
+            lost = _lost_claim(self.engine, record, why, running, self.csv_out)
             _done(job, check_chunk_of(lost), results, splits)
 
 
@@ -737,38 +853,37 @@ def check_chunk_of(result: Result) -> CheckedChunk:
     return CheckedChunk((line + "\n").encode("utf-8"), 1, {status: 1}, dict(Counter(ids)))
 
 
-def _lost_claim(engine: Engine, record: Record, why: str, running: str) -> Result:
+def _lost_claim(
+    engine: Engine, record: Record, why: str, running: str, csv_out: CsvOutput | None = None
+) -> Result:
     """The report of a claim whose worker died while checking it (twice: once in its
     chunk, once alone): an ENG001 error naming the rule that was running, if any.
 
     Only kernel code runs here (parsing, validation, the dataset for the date): the
     claim gets the report line of its own, in its place, like any other."""
     number, raw, where, invalid_where = record
-    data = _parse(number, raw, invalid_where)
-    if isinstance(data, tuple):
-        return data
+    data = _parse(raw)
+    if isinstance(data, list):
+        return _invalid(number, data, invalid_where, csv_out, where)
     from cleanclaim.engine import lost_claim_report
 
     source, _, rule_id = running.partition("\t")
     try:
         report = lost_claim_report(engine, data, why, source or None, rule_id or None)
     except InputError as exc:
-        return _invalid(number, str(exc).split("; "), invalid_where)
-    return (
-        with_input(report.model_dump_json(), where),
-        report.status,
-        tuple(f.rule for f in report.findings),
-        report.claim_id,
-    )
+        return _invalid(number, str(exc).split("; "), invalid_where, csv_out, where)
+    return _checked(report, number, where, csv_out)
 
 
-def _parallel(engine: Engine, chunks: Iterator[Chunk], workers: int) -> Iterator[CheckedChunk]:
+def _parallel(
+    engine: Engine, chunks: Iterator[Chunk], workers: int, csv_out: CsvOutput | None = None
+) -> Iterator[CheckedChunk]:
     global _ENGINE
     fork = sys.platform.startswith("linux")
     ctx = get_context("fork" if fork else "spawn")
     if fork:
         _ENGINE = engine  # inherited by the forked workers: built once, in the parent
-    pool = _Pool(ctx, engine, workers)
+    pool = _Pool(ctx, engine, workers, csv_out)
     try:
         pool.start()
         yield from pool.run(chunks)
@@ -897,6 +1012,11 @@ def _run_batch(
     engine = build_engine(args)  # fails fast on bad configuration, before any output
     fmt = batch_format(source, getattr(args, "input_format", None))
     as_csv = fmt == "csv"
+    csv_out = (
+        CsvOutput.of(args.batch, fmt, csv_id_names(source, args.batch) if as_csv else ())
+        if args.output_format == "csv"
+        else None
+    )
     statuses: Counter[str] = Counter()
     rules: Counter[str] = Counter()
     total = 0
@@ -913,10 +1033,12 @@ def _run_batch(
                 chunks = _chunks(_csv_records(stream, args.batch), CHUNK)
             else:  # X12 837P, FHIR, flat CSV: read here, checked by the workers
                 chunks = _chunks(read_records(stream, args.batch, fmt), CHUNK)
+            if csv_out is not None:
+                writer.write(csv_out.header())
             results = (
-                _parallel(engine, chunks, args.workers)
+                _parallel(engine, chunks, args.workers, csv_out)
                 if args.workers > 1
-                else _serial(engine, chunks)
+                else _serial(engine, chunks, csv_out)
             )
             for checked in results:
                 writer.write(checked.text)

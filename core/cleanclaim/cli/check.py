@@ -4,8 +4,8 @@ A claim file that cannot be read is an input error (exit 2, after the other file
 were checked).  In a batch, a record that cannot be read becomes an ``invalid`` result
 line and the batch goes on: a clearinghouse would rather hold one claim than a night's
 file.  A flag that does not apply to the mode it is given in (``--output`` or
-``--workers`` with claim files, a text or CSV output format with ``--batch``) is a usage
-error, never ignored.
+``--workers`` with claim files, a text or JSON output format with ``--batch``) is a
+usage error, never ignored.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import os
 import shutil
 import sys
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -51,6 +51,9 @@ CSV_COLUMNS = (
     "message",
     "reference",
 )
+#: ``--batch --output-format csv`` puts the record's ``line`` after ``file``, and then the
+#: input CSV's own id columns (docs/guides/batch.md), before the rest of `CSV_COLUMNS`.
+BATCH_CSV_HEAD = ("file", "line")
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -250,10 +253,11 @@ def run(args: argparse.Namespace) -> int:
     if not args.batch and not args.claim:
         raise UsageError("check: needs claim files or --batch CLAIMS.jsonl")
     if args.batch:
-        if args.output_format not in (None, "jsonl"):
+        if args.output_format not in (None, "jsonl", "csv"):
             raise UsageError(
                 f"check: --output-format {args.output_format} does not apply to --batch, "
-                "which writes one JSON report per line (jsonl)"
+                "which writes one JSON report per line (jsonl, the default) or one CSV row "
+                "per finding (csv)"
             )
         args.workers = workers_from(args.workers if args.workers is not None else "1")
         from cleanclaim.cli.batch import run_batch
@@ -460,12 +464,13 @@ def _text(
     return f"{origin}: {text}" if many else text
 
 
-def csv_rows(origin: str, report: Report) -> list[list[str]]:
+def csv_rows(origin: str, report: Report, position: Sequence[str] = ()) -> list[list[str]]:
     """``--output-format csv``: one row per finding of ``report`` (one for a claim with
-    none), in `CSV_COLUMNS` order."""
-    head = [origin, report.claim_id or "", report.status]
+    none), in `CSV_COLUMNS` order, with ``position`` (a batch record's line and id cells)
+    after the file."""
+    head = [origin, *position, report.claim_id or "", report.status]
     if not report.findings:
-        return [head + [""] * (len(CSV_COLUMNS) - len(head))]
+        return [head + [""] * (len(CSV_COLUMNS) - 3)]
     return [
         [
             *head,
@@ -480,6 +485,14 @@ def csv_rows(origin: str, report: Report) -> list[list[str]]:
         ]
         for f in report.findings
     ]
+
+
+def invalid_row(origin: str, errors: list[str], position: Sequence[str] = ()) -> list[str]:
+    """The CSV row of a batch record that could not be checked: status ``invalid``, its
+    errors in ``message`` (one ``; `` apart), the rule columns empty."""
+    row = [origin, *position, "", "invalid"] + [""] * (len(CSV_COLUMNS) - 3)
+    row[len(position) + CSV_COLUMNS.index("message")] = "; ".join(errors)
+    return row
 
 
 def statistics_lines(rules: Counter[str], names: Mapping[str, str]) -> Iterator[str]:
