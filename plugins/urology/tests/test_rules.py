@@ -223,7 +223,9 @@ def test_uro103_can_be_enabled_for_commercial(
 def test_uro103_limit_effective_date(engine: Engine, day: str, fires: bool) -> None:
     prior = (date.fromisoformat(day).replace(month=7, day=1)).isoformat()
     ctx = context(engine, claim("51784", day=day, payer="medicare", history=(("51784", prior),)))
-    hits = list(rules.frequency_limits(ctx, {"window": "rolling", "window_days": 365}))
+    hits = list(
+        rules.frequency_limits(ctx, rules.FrequencyOptions(window="rolling", window_days=365))
+    )
     assert bool(hits) is fires
 
 
@@ -233,7 +235,7 @@ def test_uro103_biofeedback_limit_starts_with_the_code(
 ) -> None:
     history = tuple(("90912", f"2019-0{m}-01") for m in (3, 5, 7, 9))
     ctx = context(engine, claim("90912", day=day, payer="medicare", history=history))
-    assert bool(list(rules.frequency_limits(ctx, {}))) is fires
+    assert bool(list(rules.frequency_limits(ctx, rules.FrequencyOptions()))) is fires
 
 
 def test_uro103_bad_window_option_is_loud() -> None:

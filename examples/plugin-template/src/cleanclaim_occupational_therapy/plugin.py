@@ -14,7 +14,7 @@ from cleanclaim.contributions import (
     Procedure,
     Rule,
 )
-from cleanclaim.plugin import PLUGIN_API, hookimpl
+from cleanclaim.plugin import hookimpl
 from cleanclaim.plugin.hookspecs import PluginInfo
 from cleanclaim.rulekit import load_contributions
 
@@ -25,7 +25,7 @@ from cleanclaim_occupational_therapy import PACKAGE
 def cleanclaim_plugin_info() -> PluginInfo:
     return PluginInfo(
         name="occupational-therapy",
-        api=PLUGIN_API,
+        api=2,  # the plugin API this plugin is written for
         rule_prefix="OT",
         summary="Outpatient occupational therapy (example plugin): GO on OT evaluations "
         "for Medicare, evaluation pairings and documentation.",

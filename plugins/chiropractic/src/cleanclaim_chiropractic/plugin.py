@@ -7,7 +7,7 @@ inside the hooks, so importing the plugin costs nothing until an engine asks for
 from __future__ import annotations
 
 from cleanclaim.contributions import PayerOverride, Procedure, ProcedureEdit, Rule
-from cleanclaim.plugin import PLUGIN_API, hookimpl
+from cleanclaim.plugin import hookimpl
 from cleanclaim.plugin.hookspecs import PluginInfo
 from cleanclaim.rulekit import load_contributions
 from cleanclaim_chiropractic import PLUGIN_NAME
@@ -19,7 +19,7 @@ PACKAGE = "cleanclaim_chiropractic"
 def cleanclaim_plugin_info() -> PluginInfo:
     return PluginInfo(
         name=PLUGIN_NAME,
-        api=PLUGIN_API,
+        api=2,  # the plugin API this plugin is written for
         rule_prefix="DC",
         summary=(
             "Chiropractic manipulation (CMT 98940-98943): Medicare subluxation, region count, "

@@ -13,7 +13,7 @@ from cleanclaim.contributions import (
     Procedure,
     Rule,
 )
-from cleanclaim.plugin import PLUGIN_API, hookimpl
+from cleanclaim.plugin import hookimpl
 from cleanclaim.plugin.hookspecs import PluginInfo
 from cleanclaim.rulekit import load_contributions
 
@@ -24,7 +24,7 @@ from cleanclaim_physical_therapy import PACKAGE
 def cleanclaim_plugin_info() -> PluginInfo:
     return PluginInfo(
         name="physical-therapy",
-        api=PLUGIN_API,
+        api=2,  # the plugin API this plugin is written for
         rule_prefix="PT",
         summary="Outpatient physical therapy: GP/CQ/KX modifiers, timed units vs minutes "
         "(8-minute rule), 97014 vs G0283, documentation for back spasm and back pain.",

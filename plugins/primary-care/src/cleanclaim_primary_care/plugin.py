@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cleanclaim.contributions import IntegralPair, Pairing, PayerOverride, Procedure, Rule
-from cleanclaim.plugin import PLUGIN_API, hookimpl
+from cleanclaim.plugin import hookimpl
 from cleanclaim.plugin.hookspecs import PluginInfo
 from cleanclaim.rulekit import load_contributions
 from cleanclaim_primary_care import DATA_PACKAGE, PLUGIN_NAME
@@ -13,7 +13,7 @@ from cleanclaim_primary_care import DATA_PACKAGE, PLUGIN_NAME
 def cleanclaim_plugin_info() -> PluginInfo:
     return PluginInfo(
         name=PLUGIN_NAME,
-        api=PLUGIN_API,
+        api=2,  # the plugin API this plugin is written for
         rule_prefix="PC",
         summary=(
             "Primary care: E/M with same-day procedures (modifier 25), trigger point "

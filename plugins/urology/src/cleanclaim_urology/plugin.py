@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cleanclaim.contributions import Pairing, PayerOverride, Procedure, Rule, Synonym
-from cleanclaim.plugin import PLUGIN_API, hookimpl
+from cleanclaim.plugin import hookimpl
 from cleanclaim.plugin.hookspecs import PluginInfo
 from cleanclaim_urology import policy
 
@@ -14,7 +14,7 @@ PLUGIN_NAME = "urology"
 def cleanclaim_plugin_info() -> PluginInfo:
     return PluginInfo(
         name=PLUGIN_NAME,
-        api=PLUGIN_API,
+        api=2,  # the plugin API this plugin is written for
         rule_prefix="URO",
         summary=(
             "Pelvic floor care: sphincter EMG, pelvic floor biofeedback, anorectal "

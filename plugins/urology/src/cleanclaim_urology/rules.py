@@ -9,24 +9,28 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
-from typing import Any
+from typing import Literal, get_args
+
+from pydantic import Field
 
 from cleanclaim.context import ClaimContext
-from cleanclaim.contributions import Hit, Rule
+from cleanclaim.options import NoOptions, RuleOptions
+from cleanclaim.rule import Hit, Rule, Scope
 from cleanclaim_urology import policy
 
-WINDOWS = ("rolling", "calendar-year")
+Window = Literal["rolling", "calendar-year"]
+WINDOWS: tuple[str, ...] = get_args(Window)
 
 
 def _named(ctx: ClaimContext, code: str) -> str:
-    label = ctx.tables.label(code)
+    label = ctx.label(code)
     return f"{code} ({label})" if label else code
 
 
 # -- URO101 -------------------------------------------------------------------------------
 
 
-def addon_without_primary(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+def addon_without_primary(ctx: ClaimContext, options: NoOptions) -> Iterator[Hit]:
     """An add-on code of this plugin billed on a claim that bills none of its primaries."""
     own = policy.own_codes()
     billed = ctx.procedure_codes
@@ -34,7 +38,7 @@ def addon_without_primary(ctx: ClaimContext, options: Mapping[str, Any]) -> Iter
         code = line.procedure
         if code not in own:
             continue
-        procedure = ctx.tables.procedures.get(code)
+        procedure = ctx.procedure(code)
         if procedure is None or not procedure.primary_codes:
             continue
         if billed.intersection(procedure.primary_codes):
@@ -56,7 +60,7 @@ def addon_without_primary(ctx: ClaimContext, options: Mapping[str, Any]) -> Iter
 # -- URO102 -------------------------------------------------------------------------------
 
 
-def code_outside_dates(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+def code_outside_dates(ctx: ClaimContext, options: NoOptions) -> Iterator[Hit]:
     """A code billed on a date before it existed or after it was deleted."""
     table = policy.code_dates()
     day = ctx.day
@@ -107,12 +111,35 @@ def window_start(day: date, window: str, window_days: int) -> date:
     raise ValueError(f"URO103 option window must be one of {', '.join(WINDOWS)}, not {window!r}")
 
 
-def frequency_limits(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+class FrequencyOptions(RuleOptions):
+    """URO103's options."""
+
+    window: Window = Field(
+        "rolling",
+        description="How 'a year' is counted: 'rolling' (the date of service and the "
+        "window_days - 1 days before it, the default) or 'calendar-year' (January 1 of the "
+        "year of the date of service through the date of service). The LCD text does not say "
+        "which; 'rolling' is the stricter reading.",
+    )
+    window_days: int = Field(
+        365,
+        ge=1,
+        description="Length of the rolling window in days (default 365). Ignored for "
+        "'calendar-year'.",
+    )
+    limits: Mapping[str, int] = Field(
+        default_factory=dict,
+        description="Replace the data file's limit for some codes: a table of code -> most "
+        'dates of service in the window, e.g. {"90912" = 6}.',
+    )
+
+
+def frequency_limits(ctx: ClaimContext, options: FrequencyOptions) -> Iterator[Hit]:
     """A code billed on more dates in the window than its frequency limit allows."""
     table = policy.frequency_limits()
-    window = str(options.get("window", "rolling"))
-    window_days = int(options.get("window_days", 365))
-    replaced: Mapping[str, Any] = options.get("limits") or {}
+    window = options.window
+    window_days = options.window_days
+    replaced = options.limits
     day = ctx.day
     start = window_start(day, window, window_days)
     span = (
@@ -157,7 +184,7 @@ def frequency_limits(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[
 
 URO101 = Rule(
     id="URO101",
-    triggers=frozenset({"add-on"}),
+    scope=Scope(procedures=frozenset({"add-on"})),
     name="addon-without-primary",
     summary="A pelvic floor add-on code (such as 90913, each further 15 minutes of pelvic "
     "floor biofeedback) is billed on a claim that bills none of its primary codes.",
@@ -183,7 +210,7 @@ URO101 = Rule(
 
 URO102 = Rule(
     id="URO102",
-    triggers=frozenset(policy.code_dates()),
+    scope=Scope(procedures=frozenset(policy.code_dates())),
     name="procedure-outside-its-dates",
     summary="A procedure code billed on a date of service when it did not exist: 90911 "
     "after its deletion (replaced by 90912 and +90913), or 90912/90913 before they began.",
@@ -208,7 +235,7 @@ URO102 = Rule(
 
 URO103 = Rule(
     id="URO103",
-    triggers=frozenset(policy.frequency_limits()),
+    scope=Scope(procedures=frozenset(policy.frequency_limits())),
     name="frequency-limit",
     summary="A pelvic floor test or biofeedback code billed on more dates in a year than the "
     "contractor's utilization limit allows, counting this claim and the claim's "
@@ -227,18 +254,7 @@ URO103 = Rule(
     default_severity="warning",
     enabled_by_default=False,
     groups=("urology", "frequency"),
-    options={"window": "rolling", "window_days": 365, "limits": {}},
-    option_choices={"window": WINDOWS},
-    option_docs={
-        "window": "How 'a year' is counted: 'rolling' (the date of service and the "
-        "window_days - 1 days before it, the default) or 'calendar-year' (January 1 of the "
-        "year of the date of service through the date of service). The LCD text does not say "
-        "which; 'rolling' is the stricter reading.",
-        "window_days": "Length of the rolling window in days (default 365). Ignored for "
-        "'calendar-year'.",
-        "limits": "Replace the data file's limit for some codes: a table of code -> most "
-        'dates of service in the window, e.g. {"90912" = 6}.',
-    },
+    options=FrequencyOptions,
     example_claim={
         "date_of_service": "2026-05-12",
         "payer": "medicare",
