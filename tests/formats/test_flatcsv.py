@@ -269,3 +269,17 @@ def test_bad_content_never_raises(rows: list[list[str]]) -> None:
     writer.writerows(rows)
     for got in read(io.BytesIO(buffer.getvalue().encode("utf-8", "surrogatepass")), "f.csv"):
         assert got.claim is not None or got.errors
+
+
+@pytest.mark.parametrize("delimiter", ["\t", ";", "|"])
+def test_other_delimiters_read_the_same_claims(delimiter: str) -> None:
+    import csv
+
+    with (SAMPLES / "csv-lines.csv").open(encoding="utf-8", newline="") as handle:
+        table = list(csv.reader(handle))
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter).writerows(table)
+    raw = buffer.getvalue().encode("utf-8")
+    assert FlatCsvReader().detect(raw[:4096])
+    got = [c.claim for c in read(io.BytesIO(raw), "t.csv")]
+    assert got == [c.claim for c in _read("csv-lines.csv")]

@@ -69,6 +69,16 @@ MAX_ROW_BYTES = 1024 * 1024
 _BOM = b"\xef\xbb\xbf"
 
 
+#: the delimiters a billing export uses; the header's most frequent one is the file's.
+DELIMITERS = (",", "\t", ";", "|")
+
+
+def sniff_delimiter(header: str) -> str:
+    """The delimiter of a header line: whichever of `DELIMITERS` it holds most of (a comma
+    when it holds none: a file of one column)."""
+    return max(DELIMITERS, key=header.count) if any(d in header for d in DELIMITERS) else ","
+
+
 def column_key(name: str) -> str:
     """A header cell as this format's column name: ``Claim ID`` -> ``claim_id``,
     ``DX 1`` / ``dx_1`` -> ``dx1``."""
@@ -90,7 +100,8 @@ class FlatCsvReader:
         text = head[len(_BOM) :] if head.startswith(_BOM) else head
         first = text.split(b"\n", 1)[0].rstrip(b"\r")
         try:
-            cells = next(csv.reader([first.decode("utf-8")]))
+            line = first.decode("utf-8")
+            cells = next(csv.reader([line], delimiter=sniff_delimiter(line)))
         except (UnicodeDecodeError, csv.Error, StopIteration):
             return False
         keys = {column_key(cell) for cell in cells}
@@ -234,15 +245,19 @@ def _header(cells: list[str], name: str) -> list[tuple[str, str]]:
 def _read(stream: IO[bytes], file: str | None) -> Iterator[ReadClaim]:
     name = file or "<input>"
     rows = _Rows(stream)
-    reader = csv.reader(rows)
-    try:
-        head = next(reader, None)
-    except csv.Error:
-        raise FormatError(f"{name}: line 1: the CSV header cannot be read") from None
-    if head is None:
+    first = next(rows, None)
+    if first is None:
         return
     if rows.bad is not None:
         raise FormatError(f"{name}: line 1: not UTF-8 text (byte {rows.bad})")
+    if rows.long:
+        raise FormatError(f"{name}: line 1: the CSV header cannot be read")
+    delimiter = sniff_delimiter(first)
+    try:
+        head = next(csv.reader([first], delimiter=delimiter), [])
+    except csv.Error:
+        raise FormatError(f"{name}: line 1: the CSV header cannot be read") from None
+    reader = csv.reader(rows, delimiter=delimiter)
     columns = _header(head, name)
     written = dict(columns)
     seen = _SeenIds()
@@ -256,7 +271,7 @@ def _read(stream: IO[bytes], file: str | None) -> Iterator[ReadClaim]:
         except StopIteration:
             break
         except csv.Error as exc:
-            reader = csv.reader(rows)  # a fresh reader: the old one is mid-record
+            reader = csv.reader(rows, delimiter=delimiter)  # the old one is mid-record
             problem = f"row {start}: not a CSV record ({exc})"
             if current is not None:
                 current.errors.append(problem)
