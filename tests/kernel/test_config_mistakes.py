@@ -61,7 +61,7 @@ def test_a_bad_option_value_names_the_allowed_ones(tmp_path: Path) -> None:
 def test_a_good_option_value_is_taken(tmp_path: Path) -> None:
     engine = _build(tmp_path, '[rules.PT103]\nmethod = "per-code"\n')
     [active] = [a for a in engine.active_rules("medicare", _day()) if a.rule.id == "PT103"]
-    assert active.options["method"] == "per-code"
+    assert active.options.method == "per-code"
 
 
 def test_an_option_of_the_wrong_type_is_refused(tmp_path: Path) -> None:
@@ -123,7 +123,7 @@ def test_a_correct_override_file_is_applied(tmp_path: Path) -> None:
         [pt_plugin], installed=False, config=Config.load(tmp_path / "cleanclaim.toml")
     )
     [active] = [a for a in engine.active_rules("acme", _day()) if a.rule.id == "PT103"]
-    assert active.options["method"] == "per-code"
+    assert active.options.method == "per-code"
 
 
 @pytest.mark.parametrize("given", ["Medicare", " MEDICARE ", "medicare"])

@@ -11,11 +11,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from cleanclaim.context import ClaimContext
-from cleanclaim.contributions import DiagnosisPattern, Hit, Rule
-from cleanclaim.rulekit import documentation_checks
+from cleanclaim.contributions import DiagnosisPattern
+from cleanclaim.options import NoOptions, RuleOptions
+from cleanclaim.rule import Hit, Rule, Scope
+from cleanclaim.rulekit import documentation_rule
+from pydantic import Field, field_validator
 
 from cleanclaim_physical_therapy import policy
 
@@ -79,7 +82,7 @@ def units_for(minutes: int, unit: int = 15) -> int:
 
 
 def _label(ctx: ClaimContext, code: str) -> str:
-    label = ctx.tables.label(code)
+    label = ctx.label(code)
     return f"{code} ({label})" if label else code
 
 
@@ -96,10 +99,28 @@ def _money(amount: Decimal) -> str:
 # --------------------------------------------------------------------------- PT101
 
 
-def check_discipline_modifier(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
-    accepted = {str(m).upper() for m in options.get("modifiers", DISCIPLINE_MODIFIERS)}
-    suggest = str(options.get("suggest", "GP")).upper()
-    exempt = {str(m).upper() for m in options.get("skip_with_modifiers", ())}
+class DisciplineOptions(RuleOptions):
+    """PT101's options."""
+
+    modifiers: tuple[str, ...] = Field(
+        tuple(DISCIPLINE_MODIFIERS),
+        description="The discipline modifiers that satisfy the rule (default GP, GO, GN).",
+    )
+    suggest: str = Field(
+        "GP", description="The modifier suggested when none is present (default GP)."
+    )
+    skip_with_modifiers: tuple[str, ...] = Field(
+        ("GY",),
+        description="Lines carrying any of these are not checked (default GY: a "
+        "service billed as not a Medicare benefit, e.g. 97140 by a chiropractor, is denied "
+        "whatever its discipline modifier; the tool's choice, not CMS text).",
+    )
+
+
+def check_discipline_modifier(ctx: ClaimContext, options: DisciplineOptions) -> Iterator[Hit]:
+    accepted = {m.upper() for m in options.modifiers}
+    suggest = options.suggest.upper()
+    exempt = {m.upper() for m in options.skip_with_modifiers}
     for index in ctx.lines_tagged(ALWAYS_THERAPY):
         if exempt & ctx.line_modifiers[index]:
             continue
@@ -128,7 +149,7 @@ def check_discipline_modifier(ctx: ClaimContext, options: Mapping[str, Any]) -> 
 PT101 = Rule(
     id="PT101",
     excluded_specialties=NOT_FOR,
-    triggers=frozenset({ALWAYS_THERAPY}),
+    scope=Scope(procedures=frozenset({ALWAYS_THERAPY})),
     name="therapy-discipline-modifier",
     summary="An always-therapy code (therapeutic exercise, manual therapy, PT evaluation, "
     "modalities...) billed to Medicare without a GP/GO/GN discipline modifier, or with more "
@@ -144,29 +165,42 @@ PT101 = Rule(
     check=check_discipline_modifier,
     enabled_by_default=False,
     groups=("therapy", "modifiers"),
-    options={
-        "modifiers": list(DISCIPLINE_MODIFIERS),
-        "suggest": "GP",
-        "skip_with_modifiers": ["GY"],
-    },
-    option_docs={
-        "modifiers": "The discipline modifiers that satisfy the rule (default GP, GO, GN).",
-        "suggest": "The modifier suggested when none is present (default GP).",
-        "skip_with_modifiers": "Lines carrying any of these are not checked (default GY: a "
-        "service billed as not a Medicare benefit, e.g. 97140 by a chiropractor, is denied "
-        "whatever its discipline modifier; the tool's choice, not CMS text).",
-    },
+    options=DisciplineOptions,
     example_claim=_example(line={"modifiers": None}),
 )
 
 # --------------------------------------------------------------------------- PT102
 
 
-def check_assistant_modifier(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
-    modifier = str(options.get("modifier", "CQ")).upper()
-    percent = Decimal(str(options.get("de_minimis_percent", 10)))
-    reduced_from = options.get("reduced_payment_from")
-    reduced = reduced_from is not None and ctx.day >= date.fromisoformat(str(reduced_from))
+class AssistantOptions(RuleOptions):
+    """PT102's options."""
+
+    modifier: str = Field("CQ", description="The assistant modifier required (default CQ).")
+    de_minimis_percent: int | float = Field(
+        10,
+        ge=0,
+        description="An assistant share of the line's minutes at or below this "
+        "percentage needs no modifier (default 10).",
+    )
+    reduced_payment_from: str | None = Field(
+        "2022-01-01",
+        description="From this date of service the message notes the 85% payment "
+        "of CQ lines (default 2022-01-01); null to leave it out.",
+    )
+
+    @field_validator("reduced_payment_from")
+    @classmethod
+    def _a_date(cls, value: str | None) -> str | None:
+        if value is not None:
+            date.fromisoformat(value)  # a ValueError names the bad date at build
+        return value
+
+
+def check_assistant_modifier(ctx: ClaimContext, options: AssistantOptions) -> Iterator[Hit]:
+    modifier = options.modifier.upper()
+    percent = Decimal(str(options.de_minimis_percent))
+    reduced_from = options.reduced_payment_from
+    reduced = reduced_from is not None and ctx.day >= date.fromisoformat(reduced_from)
     payment = " (lines with CQ are paid at 85% of the fee schedule)" if reduced else ""
     for index in ctx.lines_tagged(ALWAYS_THERAPY):
         if modifier in ctx.line_modifiers[index] or not _is_pt_line(ctx, index):
@@ -204,7 +238,7 @@ def check_assistant_modifier(ctx: ClaimContext, options: Mapping[str, Any]) -> I
 
 PT102 = Rule(
     id="PT102",
-    triggers=frozenset({ALWAYS_THERAPY}),
+    scope=Scope(procedures=frozenset({ALWAYS_THERAPY})),
     name="therapy-assistant-modifier",
     summary="A physical therapy line furnished in whole or in part by a physical therapist "
     "assistant (ServiceLine.furnished_by = 'assistant', or assistant_minutes above 10% of "
@@ -220,14 +254,7 @@ PT102 = Rule(
     check=check_assistant_modifier,
     enabled_by_default=False,
     groups=("therapy", "modifiers"),
-    options={"modifier": "CQ", "de_minimis_percent": 10, "reduced_payment_from": "2022-01-01"},
-    option_docs={
-        "modifier": "The assistant modifier required (default CQ).",
-        "de_minimis_percent": "An assistant share of the line's minutes at or below this "
-        "percentage needs no modifier (default 10).",
-        "reduced_payment_from": "From this date of service the message notes the 85% payment "
-        "of CQ lines (default 2022-01-01); null to leave it out.",
-    },
+    options=AssistantOptions,
     example_claim=_example(line={"furnished_by": "assistant", "assistant_minutes": 20}),
 )
 
@@ -292,12 +319,30 @@ def _spell(distribution: dict[str, int]) -> str:
     return " + ".join(parts) if parts else "no timed unit"
 
 
-def check_timed_units(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+class TimedUnitsOptions(RuleOptions):
+    """PT103's options."""
+
+    method: Literal["eight-minute", "per-code"] = Field(
+        "eight-minute",
+        description="'eight-minute' (Medicare: units from the total timed minutes of the visit, "
+        "then distributed over the codes) or 'per-code' (each code on its own: a unit needs "
+        "at least 8 of its 15 minutes).  Medicare profile: eight-minute; commercial profile: "
+        "per-code (payer-overridable).",
+    )
+    partial_minutes: Literal["info", "ignore"] = Field(
+        "info",
+        description="'info' (default) reports a visit where some timed lines carry "
+        "minutes and others do not; 'ignore' stays silent.  A visit where no timed line "
+        "carries minutes is never reported.",
+    )
+
+
+def check_timed_units(ctx: ClaimContext, options: TimedUnitsOptions) -> Iterator[Hit]:
     services, missing, lines = _timed_services(ctx)
     if not services:
         return
     if missing:
-        if len(missing) < len(lines) and options.get("partial_minutes", "info") == "info":
+        if len(missing) < len(lines) and options.partial_minutes == "info":
             where = ", ".join(f"lines[{i}]" for i in missing)
             yield Hit(
                 f"Timed lines {where} carry no minutes while other timed lines do, so the units "
@@ -309,7 +354,7 @@ def check_timed_units(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator
             )
         return
     minutes_per_unit = policy.unit_minutes()
-    if options.get("method", "eight-minute") == "per-code":
+    if options.method == "per-code":
         yield from _per_code(ctx, services, minutes_per_unit)
     else:
         fifteen = [s for s in services if minutes_per_unit.get(s.code, 15) == 15]
@@ -365,7 +410,7 @@ def _eight_minute(ctx: ClaimContext, services: list[_Timed]) -> Iterator[Hit]:
 PT103 = Rule(
     id="PT103",
     excluded_specialties=NOT_FOR,
-    triggers=frozenset({"timed"}),
+    scope=Scope(procedures=frozenset({"timed"})),
     name="timed-units-minutes",
     summary="Units of timed (15-minute) therapy codes that the documented minutes do not "
     "support: Medicare's 8-minute rule over the total timed minutes of the visit, or a "
@@ -381,29 +426,34 @@ PT103 = Rule(
     "for timed codes; the 8-minute rule and the distribution of units)",
     check=check_timed_units,
     groups=("therapy", "units"),
-    options={"method": "eight-minute", "partial_minutes": "info"},
-    option_choices={"method": ("eight-minute", "per-code"), "partial_minutes": ("info", "ignore")},
-    option_docs={
-        "method": "'eight-minute' (Medicare: units from the total timed minutes of the visit, "
-        "then distributed over the codes) or 'per-code' (each code on its own: a unit needs "
-        "at least 8 of its 15 minutes).  Medicare profile: eight-minute; commercial profile: "
-        "per-code (payer-overridable).",
-        "partial_minutes": "'info' (default) reports a visit where some timed lines carry "
-        "minutes and others do not; 'ignore' stays silent.  A visit where no timed line "
-        "carries minutes is never reported.",
-    },
+    options=TimedUnitsOptions,
     example_claim=_example(line={"units": 3, "minutes": 20}),
 )
 
 # --------------------------------------------------------------------------- PT104
 
 
-def _configured_threshold(options: Mapping[str, Any], year: int) -> Decimal | None:
+class KxOptions(RuleOptions):
+    """PT104's options."""
+
+    count_claim_charges: bool = Field(
+        True,
+        description="Add this claim's line charges (where given) to the year to "
+        "date before comparing (default true).  Charges usually exceed allowed amounts, so "
+        "this errs towards asking for KX early.",
+    )
+    modifier: str = Field("KX", description="The attestation modifier (default KX).")
+    thresholds: Mapping[str, str | int | float] = Field(
+        default_factory=dict,
+        description="KX thresholds by calendar year, as strings of dollars "
+        '(thresholds = {"2027" = "2550"}): for a year the shipped data does not know yet, '
+        "or to correct one; they take precedence over the shipped amounts.",
+    )
+
+
+def _configured_threshold(options: KxOptions, year: int) -> Decimal | None:
     """A threshold the user configured for ``year`` (option ``thresholds``), if any."""
-    configured = options.get("thresholds")
-    if not isinstance(configured, Mapping):
-        return None
-    raw = configured.get(str(year), configured.get(year))
+    raw = options.thresholds.get(str(year))
     try:
         amount = Decimal(str(raw)) if raw is not None else None
     except ArithmeticError:
@@ -411,12 +461,12 @@ def _configured_threshold(options: Mapping[str, Any], year: int) -> Decimal | No
     return amount if amount is not None and amount > 0 else None
 
 
-def check_kx_threshold(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+def check_kx_threshold(ctx: ClaimContext, options: KxOptions) -> Iterator[Hit]:
     accrued = ctx.claim.therapy_year_to_date
     if accrued is None:
         return
     year = ctx.day.year
-    modifier = str(options.get("modifier", "KX")).upper()
+    modifier = options.modifier.upper()
     known = policy.kx_threshold_on(ctx.day)
     configured = _configured_threshold(options, year)
     if configured is not None:
@@ -428,7 +478,7 @@ def check_kx_threshold(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterato
         yield from _unknown_year(ctx, modifier, accrued)
         return
     year_to_date = accrued
-    with_charges = bool(options.get("count_claim_charges", True))
+    with_charges = options.count_claim_charges
     for index in _pt_slp_lines(ctx):
         line = ctx.lines[index]
         if with_charges and line.charge is not None:
@@ -489,7 +539,7 @@ def _unknown_year(ctx: ClaimContext, modifier: str, accrued: Decimal) -> Iterato
 PT104 = Rule(
     id="PT104",
     excluded_specialties=NOT_FOR,
-    triggers=frozenset({ALWAYS_THERAPY}),
+    scope=Scope(procedures=frozenset({ALWAYS_THERAPY})),
     name="therapy-kx-threshold",
     summary="A PT (or SLP) line without KX when the patient's therapy year to date "
     "(Claim.therapy_year_to_date, plus this claim's line charges in claim order) is above "
@@ -510,23 +560,14 @@ PT104 = Rule(
     check=check_kx_threshold,
     enabled_by_default=False,
     groups=("therapy", "modifiers"),
-    options={"count_claim_charges": True, "modifier": "KX", "thresholds": {}},
-    option_docs={
-        "thresholds": "KX thresholds by calendar year, as strings of dollars "
-        '(thresholds = {"2027" = "2550"}): for a year the shipped data does not know yet, '
-        "or to correct one; they take precedence over the shipped amounts.",
-        "count_claim_charges": "Add this claim's line charges (where given) to the year to "
-        "date before comparing (default true).  Charges usually exceed allowed amounts, so "
-        "this errs towards asking for KX early.",
-        "modifier": "The attestation modifier (default KX).",
-    },
+    options=KxOptions,
     example_claim=_example(date_of_service="2025-06-01", therapy_year_to_date="2450"),
 )
 
 # --------------------------------------------------------------------------- PT105
 
 
-def check_replaced_code(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+def check_replaced_code(ctx: ClaimContext, options: NoOptions) -> Iterator[Hit]:
     replacements = policy.replacements()
     for index, line in enumerate(ctx.lines):
         entry = replacements.get(line.procedure)
@@ -544,7 +585,7 @@ def check_replaced_code(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterat
 
 PT105 = Rule(
     id="PT105",
-    triggers=frozenset(policy.replacements()),
+    scope=Scope(procedures=frozenset(policy.replacements())),
     name="therapy-code-not-recognised",
     summary="A therapy code the payer does not recognise although an alternative exists: "
     "97014 (unattended electrical stimulation) to Medicare, which pays G0283.  Medicare "
@@ -564,10 +605,10 @@ PT105 = Rule(
 
 # --------------------------------------------------------------------------- PT106
 
-PT106 = Rule(
+PT106 = documentation_rule(
     id="PT106",
     excluded_specialties=NOT_FOR,
-    triggers=frozenset({ALWAYS_THERAPY}),
+    scope=Scope(procedures=frozenset({ALWAYS_THERAPY})),
     name="spasm-back-pain-documentation",
     summary="A therapy claim with muscle spasm of the back, back or neck pain, or a back or "
     "neck strain (M62.830, M54.5-, M54.2, M54.6, M54.8-, M54.9, S39.01-, S13.4-, S16.1-, "
@@ -582,7 +623,6 @@ PT106 = Rule(
     "out; each finding says what to ask.",
     reference="ICD-10-CM Official Guidelines I.B.2, I.C.19.a; Medicare Benefit Policy Manual "
     "(Pub 100-02) ch. 15 §220.2-220.3; each finding names its own",
-    check=documentation_checks,
     default_severity="warning",
     groups=("therapy", "documentation"),
     example_claim=_example(documentation={"site": "lumbar", "onset": "acute"}),
@@ -591,7 +631,7 @@ PT106 = Rule(
 # --------------------------------------------------------------------------- PT107
 
 
-def check_trauma_code(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+def check_trauma_code(ctx: ClaimContext, options: NoOptions) -> Iterator[Hit]:
     doc = ctx.documentation
     if doc.trauma is not True or not ctx.lines_tagged(ALWAYS_THERAPY):
         return
@@ -632,7 +672,7 @@ def check_trauma_code(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator
 PT107 = Rule(
     id="PT107",
     excluded_specialties=NOT_FOR,
-    triggers=frozenset({ALWAYS_THERAPY}),
+    scope=Scope(procedures=frozenset({ALWAYS_THERAPY})),
     name="trauma-on-nontraumatic-spasm",
     summary="A therapy claim codes non-traumatic muscle spasm of the back (M62.830) while "
     "the documentation says there was trauma (documentation.trauma = true) and no injury "
