@@ -26,7 +26,10 @@ PLUGIN_SOURCES = sorted(
 PUBLIC_API = {
     "cleanclaim.plugin",
     "cleanclaim.plugin.hookspecs",
+    "cleanclaim.codes",
     "cleanclaim.contributions",
+    "cleanclaim.rule",
+    "cleanclaim.options",
     "cleanclaim.context",
     "cleanclaim.rulekit",
     "cleanclaim.models",
@@ -87,3 +90,158 @@ def test_formats_sit_below_the_command_line_and_the_engine() -> None:
         if module.startswith(("cleanclaim.cli", "cleanclaim.engine", "cleanclaim.plugin"))
     ]
     assert bad == []
+
+
+# -- the kernel's floors -------------------------------------------------------------------
+
+#: the kernel's floors, lowest first: a module may import from its own floor and the floors
+#: below it, never from one above.  Every module of the kernel stands on one of them (a new
+#: module is placed here on purpose, or this test fails).  Imports in functions and under
+#: ``TYPE_CHECKING`` count too: an import that climbs is a circle waiting to close.
+FLOORS: tuple[tuple[str, frozenset[str]], ...] = tuple(
+    (name, frozenset("cleanclaim" if m == "(face)" else f"cleanclaim.{m}" for m in modules.split()))
+    for name, modules in (
+        # the package's face (its version), the code vocabulary and what everything may use
+        ("vocabulary", "(face) codes options deadline interrupts"),
+        ("models", "models configfile config schemas"),
+        ("formats", "formats"),  # readers of claim files: models only, below the CLI
+        ("datasets", "icd synth"),
+        ("contributions", "contributions payers"),
+        ("tables", "tables ncci descriptors"),
+        ("context", "context"),
+        ("rule contract", "rule rulekit plugin fixtures"),
+        ("kernel rules", "rules"),
+        ("build", "build"),
+        ("selection", "selection"),
+        ("engine", "engine testing"),
+        ("command line", "cli spark __main__"),
+    )
+)
+FLOOR_OF = {module: level for level, (_, modules) in enumerate(FLOORS) for module in modules}
+
+#: imports that climb on purpose, each with its reason.
+CLIMBS_ALLOWED = {
+    # API 1 plugins import Rule and Hit from contributions: resolved lazily, in the
+    # module's __getattr__, from the rule contract a floor above (never at load).
+    ("cleanclaim.contributions", "cleanclaim.rule"),
+}
+
+
+def _module_of(path: Path) -> str:
+    parts = list(path.relative_to(KERNEL.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _room(module: str) -> str:
+    """The floor plan's unit: ``cleanclaim.X`` (a module or a whole subpackage)."""
+    return ".".join(module.split(".")[:2])
+
+
+def kernel_imports() -> Iterator[tuple[str, str, str]]:
+    """(importing module, imported kernel module, where) for every import in the kernel,
+    ``from cleanclaim import deadline`` read as an import of ``cleanclaim.deadline``."""
+    for path in sorted(KERNEL.rglob("*.py")):
+        here = _module_of(path)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            where = f"{path.relative_to(ROOT)}:{getattr(node, 'lineno', 0)}"
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                if node.module == "cleanclaim":
+                    for alias in node.names:
+                        sub = KERNEL / alias.name
+                        is_module = sub.is_dir() or sub.with_suffix(".py").is_file()
+                        yield here, f"cleanclaim.{alias.name}" if is_module else "cleanclaim", where
+                elif node.module.startswith("cleanclaim."):
+                    yield here, node.module, where
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name.startswith("cleanclaim."):
+                        yield here, alias.name, where
+
+
+def test_every_kernel_module_stands_on_a_floor() -> None:
+    rooms = {_room(_module_of(p)) for p in KERNEL.rglob("*.py")}
+    assert sorted(rooms - set(FLOOR_OF)) == []
+    assert sorted(set(FLOOR_OF) - rooms) == [], "a floor names a module that is gone"
+
+
+def test_no_import_climbs_a_floor() -> None:
+    climbs = [
+        f"{where}: {here} ({FLOORS[FLOOR_OF[_room(here)]][0]}) imports {there} "
+        f"({FLOORS[FLOOR_OF[_room(there)]][0]})"
+        for here, there, where in kernel_imports()
+        if _room(there) in FLOOR_OF
+        and FLOOR_OF[_room(there)] > FLOOR_OF[_room(here)]
+        and (_room(here), _room(there)) not in CLIMBS_ALLOWED
+    ]
+    assert climbs == []
+
+
+def test_the_allowed_climbs_are_lazy_and_still_needed() -> None:
+    """An allowed climb happens inside a function only, and is removed when it goes."""
+    for here, there in CLIMBS_ALLOWED:
+        path = KERNEL / f"{here.removeprefix('cleanclaim.').replace('.', '/')}.py"
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top = [
+            node
+            for node in tree.body
+            if isinstance(node, ast.ImportFrom | ast.Import)
+            and there in {getattr(node, "module", None), *(a.name for a in node.names)}
+        ]
+        assert top == [], f"{here} imports {there} at load"
+        assert any(_room(t) == there for h, t, _ in kernel_imports() if _room(h) == here)
+
+
+def _circles(edges: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in sorted(edges.get(node, ())):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(edges):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def _waits(circle: list[str]) -> bool:
+    """The one circle not yet broken (issue 17): cli/check.py and cli/batch.py (and the
+    batch's input module) share the command line's common parts; they get one shared
+    module once the work on them for issues 15 and 16 has landed."""
+    return {"cleanclaim.cli.check", "cleanclaim.cli.batch"} <= set(circle) and all(
+        m.startswith("cleanclaim.cli.") for m in circle
+    )
+
+
+def test_no_import_circles_in_the_kernel() -> None:
+    modules = {_module_of(p) for p in KERNEL.rglob("*.py")}
+    edges: dict[str, set[str]] = {}
+    for here, there, _ in kernel_imports():
+        target = there if there in modules else _room(there)
+        if (
+            target != here
+            and target in modules
+            and (_room(here), _room(there)) not in CLIMBS_ALLOWED
+        ):
+            edges.setdefault(here, set()).add(target)
+    circles = _circles(edges)
+    assert [c for c in circles if not _waits(c)] == []
