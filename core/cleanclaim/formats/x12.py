@@ -284,10 +284,21 @@ class _Parser:
         return ReadClaim(origin, None, (f"segment {where} ({tag}): {message}",))
 
     def run(self, segments: Iterator[list[str]]) -> Iterator[ReadClaim]:
+        body = _BODY
         try:
             for elements in segments:
                 self.position += 1
-                yield from self.segment(elements[0].strip().upper(), elements)
+                tag = elements[0]
+                handler = body.get(tag)
+                if handler is not None and self.st is not None and not self.skip_transaction:
+                    # the fast path: a body segment inside a transaction being read (most
+                    # segments); a handler that has nothing to report returns ()
+                    self.st_count += 1
+                    found = handler(self, elements)
+                    if found:
+                        yield from found
+                    continue
+                yield from self.segment(tag.strip().upper(), elements)
         except FormatError as exc:  # a segment without its terminator: reading stops here
             yield from self.close()
             yield self.problem("?", f"{exc}; the rest of the file is not read", self.position + 1)
