@@ -9,13 +9,16 @@ billing team can adjust it without touching this file.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from functools import lru_cache
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from functools import cached_property, lru_cache
+from typing import Any, Literal
+
+from pydantic import Field
 
 from cleanclaim.context import ClaimContext
-from cleanclaim.contributions import DiagnosisPattern, Hit, Rule
-from cleanclaim.rulekit import per_options, strings
+from cleanclaim.contributions import DiagnosisPattern
+from cleanclaim.options import NoOptions, RuleOptions
+from cleanclaim.rule import Hit, Rule, Scope
 from cleanclaim_primary_care import policy
 
 GUIDELINES = "ICD-10-CM Official Guidelines for Coding and Reporting"
@@ -24,8 +27,14 @@ GUIDELINES = "ICD-10-CM Official Guidelines for Coding and Reporting"
 # -- small helpers ---------------------------------------------------------------------------
 
 
+#: the word lists and symptom codes the options default to, from the data files.
+_TRAUMA = policy.trauma_words()
+_UNCERTAIN = policy.uncertain_terms()
+_SYMPTOMS = policy.symptom_codes()
+
+
 def _tagged(ctx: ClaimContext, code: str, tags: Iterable[str]) -> bool:
-    return any(ctx.tables.has_tag(code, tag) for tag in tags)
+    return any(ctx.has_tag(code, tag) for tag in tags)
 
 
 def _covered(ctx: ClaimContext, pattern: str) -> list[int]:
@@ -33,7 +42,7 @@ def _covered(ctx: ClaimContext, pattern: str) -> list[int]:
 
 
 def _label(ctx: ClaimContext, code: str) -> str:
-    label = ctx.tables.label(code)
+    label = ctx.label(code)
     return f"{code} ({label})" if label else code
 
 
@@ -111,9 +120,22 @@ def _texts(ctx: ClaimContext, fields: Iterable[str]) -> Iterator[tuple[str, str]
 # -- PC101 E/M with a same-day minor procedure needs modifier 25 ------------------------------
 
 
-def check_modifier_25(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
-    em_tags = strings(options.get("em_tags"))
-    procedure_tags = strings(options.get("procedure_tags"))
+class Modifier25Options(RuleOptions):
+    """PC101's options."""
+
+    em_tags: tuple[str, ...] = Field(
+        ("em",), description="Procedure tags that mark an E/M visit (default: em)."
+    )
+    procedure_tags: tuple[str, ...] = Field(
+        ("minor-procedure",),
+        description="Procedure tags that mark a same-day minor procedure (default: "
+        "minor-procedure, which other plugins may also use).",
+    )
+
+
+def check_modifier_25(ctx: ClaimContext, options: Modifier25Options) -> Iterator[Hit]:
+    em_tags = options.em_tags
+    procedure_tags = options.procedure_tags
     procedures = [
         i for i, line in enumerate(ctx.lines) if _tagged(ctx, line.procedure, procedure_tags)
     ]
@@ -150,7 +172,7 @@ def check_modifier_25(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator
 # -- PC102 only one trigger point code per day ------------------------------------------------
 
 
-def check_one_per_day(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+def check_one_per_day(ctx: ClaimContext, options: NoOptions) -> Iterator[Hit]:
     for group in policy.one_per_day():
         indexes = [i for i, line in enumerate(ctx.lines) if line.procedure in group.codes]
         if not indexes:
@@ -190,8 +212,14 @@ def check_one_per_day(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator
 # -- PC103 G2211 visit complexity add-on (Medicare) ---------------------------------------------
 
 
-def check_g2211(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
-    code = str(options.get("code", "G2211"))
+class G2211Options(RuleOptions):
+    """PC103's options."""
+
+    code: str = Field("G2211", description="The add-on code the rule watches (default G2211).")
+
+
+def check_g2211(ctx: ClaimContext, options: G2211Options) -> Iterator[Hit]:
+    code = options.code
     add_on_lines = ctx.lines_with(code)
     if not add_on_lines:
         return
@@ -260,8 +288,18 @@ def check_g2211(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
 # -- PC104 low back pain reported with muscle spasm of the back --------------------------------
 
 
-def check_sequencing(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
-    mode = str(options.get("when_condition_first", "info"))
+class SequencingOptions(RuleOptions):
+    """PC104's options."""
+
+    when_condition_first: Literal["info", "warning", "off"] = Field(
+        "info",
+        description="What to report when the spasm is already listed before the pain: 'info' "
+        "(default), 'warning' or 'off'.",
+    )
+
+
+def check_sequencing(ctx: ClaimContext, options: SequencingOptions) -> Iterator[Hit]:
+    mode = options.when_condition_first
     for seq in policy.sequencing():
         symptoms = _covered(ctx, seq.symptom)
         conditions = _covered(ctx, seq.condition)
@@ -303,11 +341,36 @@ def check_sequencing(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[
 # -- PC105 documented trauma vs a non-traumatic spasm code ------------------------------------
 
 
-def _trauma_word(ctx: ClaimContext, options: Mapping[str, Any]) -> tuple[str, str] | None:
+class TraumaOptions(RuleOptions):
+    """PC105's options."""
+
+    trauma_words: tuple[str, ...] = Field(
+        tuple(_TRAUMA.words),
+        description="Words or phrases that show trauma when documentation.trauma is not "
+        "documented (whole words, case-insensitive).",
+    )
+    negations: tuple[str, ...] = Field(
+        tuple(_TRAUMA.negations),
+        description="Cues that negate a trauma word when they come up to four words before "
+        "it in the same clause ('no fall or impact').",
+    )
+    text_fields: tuple[str, ...] = Field(
+        ("mechanism",),
+        description="Documentation fields searched for trauma words (default: mechanism).",
+    )
+    applies_to_tags: tuple[str, ...] = Field(
+        ("em",),
+        description="Only claims with a line tagged so (default: an E/M visit) or whose "
+        "specialty is primary-care; an empty list checks every claim. Keeps this rule and "
+        "physical-therapy's PT107 from reporting the same M62.830 on therapy claims.",
+    )
+
+
+def _trauma_word(ctx: ClaimContext, options: TraumaOptions) -> tuple[str, str] | None:
     """The first un-negated trauma word in the configured text fields, with its field."""
-    regex = _word_regex(strings(options.get("trauma_words")))
-    negations = strings(options.get("negations"))
-    for location, text in _texts(ctx, strings(options.get("text_fields"))):
+    regex = _word_regex(options.trauma_words)
+    negations = options.negations
+    for location, text in _texts(ctx, options.text_fields):
         lowered = text.lower()
         for match in regex.finditer(lowered):
             if not _negated(lowered, match.start(), negations):
@@ -315,8 +378,8 @@ def _trauma_word(ctx: ClaimContext, options: Mapping[str, Any]) -> tuple[str, st
     return None
 
 
-def check_trauma_choice(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
-    scope = strings(options.get("applies_to_tags"))
+def check_trauma_choice(ctx: ClaimContext, options: TraumaOptions) -> Iterator[Hit]:
+    scope = options.applies_to_tags
     if (
         scope
         and ctx.claim.specialty != "primary-care"
@@ -388,17 +451,34 @@ def _patterns(texts: tuple[str, ...]) -> tuple[DiagnosisPattern, ...]:
     return tuple(DiagnosisPattern.parse(p) for p in texts)
 
 
-@per_options
-def _uncertain_setup(
-    options: Mapping[str, Any],
-) -> tuple[re.Pattern[str], re.Pattern[str], tuple[str, ...], tuple[DiagnosisPattern, ...]]:
-    terms = strings(options.get("terms"))
-    return (
-        _word_prefilter(terms),
-        _word_regex(terms),
-        strings(options.get("fields")),
-        _patterns(strings(options.get("symptom_codes"))),
+class UncertainOptions(RuleOptions):
+    """PC106's options; what the check derives from them is computed once per options."""
+
+    terms: tuple[str, ...] = Field(
+        tuple(_UNCERTAIN.words),
+        description="Qualifiers that mark a diagnosis as uncertain (whole words).",
     )
+    fields: tuple[str, ...] = Field(
+        ("note", "treatment_rationale", "objective_findings", "site"),
+        description="Documentation fields searched for the qualifiers.",
+    )
+    symptom_codes: tuple[str, ...] = Field(
+        tuple(_SYMPTOMS.patterns),
+        description="Diagnosis patterns that are signs or symptoms themselves; a claim coded "
+        "only with these is left alone.",
+    )
+
+    @cached_property
+    def prefilter(self) -> re.Pattern[str]:
+        return _word_prefilter(self.terms)
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        return _word_regex(self.terms)
+
+    @cached_property
+    def symptom_patterns(self) -> tuple[DiagnosisPattern, ...]:
+        return _patterns(self.symptom_codes)
 
 
 def _raw_texts(ctx: ClaimContext, fields: Iterable[str]) -> str:
@@ -414,8 +494,9 @@ def _raw_texts(ctx: ClaimContext, fields: Iterable[str]) -> str:
     return "\n".join(parts).lower()
 
 
-def check_uncertain(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
-    prefilter, regex, fields, symptom_patterns = _uncertain_setup(options)
+def check_uncertain(ctx: ClaimContext, options: UncertainOptions) -> Iterator[Hit]:
+    prefilter, regex, fields = options.prefilter, options.regex, options.fields
+    symptom_patterns = options.symptom_patterns
     if not prefilter.search(_raw_texts(ctx, fields)):
         return  # the cheap test first: most notes qualify nothing
     texts = [
@@ -464,9 +545,6 @@ def check_uncertain(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[H
 
 # -- the rules ---------------------------------------------------------------------------------
 
-_TRAUMA = policy.trauma_words()
-_UNCERTAIN = policy.uncertain_terms()
-_SYMPTOMS = policy.symptom_codes()
 
 _EM_TPI_CLAIM: dict[str, Any] = {
     "claim_id": "PC101-example",
@@ -482,7 +560,7 @@ _EM_TPI_CLAIM: dict[str, Any] = {
 RULES: tuple[Rule, ...] = (
     Rule(
         id="PC101",
-        trigger_options=("procedure_tags",),
+        scope=Scope(procedures_from_options=("procedure_tags",)),
         name="em-procedure-modifier-25",
         summary=(
             "An E/M visit billed on the same day as a minor procedure (a trigger point "
@@ -507,19 +585,14 @@ RULES: tuple[Rule, ...] = (
         check=check_modifier_25,
         default_severity="error",
         groups=("primary-care", "modifiers"),
-        options={"em_tags": ["em"], "procedure_tags": ["minor-procedure"]},
-        option_docs={
-            "em_tags": "Procedure tags that mark an E/M visit (default: em).",
-            "procedure_tags": (
-                "Procedure tags that mark a same-day minor procedure (default: "
-                "minor-procedure, which other plugins may also use)."
-            ),
-        },
+        options=Modifier25Options,
         example_claim=_EM_TPI_CLAIM,
     ),
     Rule(
         id="PC102",
-        triggers=frozenset(code for group in policy.one_per_day() for code in group.codes),
+        scope=Scope(
+            procedures=frozenset(code for group in policy.one_per_day() for code in group.codes)
+        ),
         name="one-trigger-point-code-per-day",
         summary=(
             "More than one trigger point injection code (20552, 20553) or more than one unit "
@@ -580,8 +653,7 @@ RULES: tuple[Rule, ...] = (
         default_severity="error",
         enabled_by_default=False,
         groups=("primary-care", "medicare", "add-on"),
-        options={"code": "G2211"},
-        option_docs={"code": "The add-on code the rule watches (default G2211)."},
+        options=G2211Options,
         example_claim={
             "claim_id": "PC103-example",
             "date_of_service": "2025-05-01",
@@ -596,7 +668,7 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="PC104",
-        diagnosis_triggers=tuple(seq.symptom for seq in policy.sequencing()),
+        scope=Scope(diagnoses=tuple(seq.symptom for seq in policy.sequencing())),
         name="back-pain-with-spasm-sequencing",
         summary=(
             "Low back pain (M54.5-) reported with muscle spasm of the back (M62.830): which "
@@ -620,14 +692,7 @@ RULES: tuple[Rule, ...] = (
         check=check_sequencing,
         default_severity="info",
         groups=("primary-care", "diagnoses"),
-        options={"when_condition_first": "info"},
-        option_choices={"when_condition_first": ("info", "warning", "off")},
-        option_docs={
-            "when_condition_first": (
-                "What to report when the spasm is already listed before the pain: 'info' "
-                "(default), 'warning' or 'off'."
-            )
-        },
+        options=SequencingOptions,
         example_claim={
             "claim_id": "PC104-example",
             "date_of_service": "2026-05-12",
@@ -637,8 +702,10 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         id="PC105",
-        diagnosis_triggers=tuple(
-            p for c in policy.injury_choices() for p in (c.nontraumatic, c.traumatic)
+        scope=Scope(
+            diagnoses=tuple(
+                p for c in policy.injury_choices() for p in (c.nontraumatic, c.traumatic)
+            )
         ),
         name="trauma-vs-nontraumatic-spasm",
         summary=(
@@ -662,28 +729,7 @@ RULES: tuple[Rule, ...] = (
         check=check_trauma_choice,
         default_severity="warning",
         groups=("primary-care", "diagnoses", "documentation"),
-        options={
-            "trauma_words": list(_TRAUMA.words),
-            "negations": list(_TRAUMA.negations),
-            "text_fields": ["mechanism"],
-            "applies_to_tags": ["em"],
-        },
-        option_docs={
-            "trauma_words": (
-                "Words or phrases that show trauma when documentation.trauma is not "
-                "documented (whole words, case-insensitive)."
-            ),
-            "negations": (
-                "Cues that negate a trauma word when they come up to four words before it in "
-                "the same clause ('no fall or impact')."
-            ),
-            "text_fields": "Documentation fields searched for trauma words (default: mechanism).",
-            "applies_to_tags": (
-                "Only claims with a line tagged so (default: an E/M visit) or whose specialty "
-                "is primary-care; an empty list checks every claim. Keeps this rule and "
-                "physical-therapy's PT107 from reporting the same M62.830 on therapy claims."
-            ),
-        },
+        options=TraumaOptions,
         example_claim={
             "claim_id": "PC105-example",
             "date_of_service": "2026-05-12",
@@ -714,19 +760,7 @@ RULES: tuple[Rule, ...] = (
         check=check_uncertain,
         default_severity="warning",
         groups=("primary-care", "diagnoses", "documentation"),
-        options={
-            "terms": list(_UNCERTAIN.words),
-            "fields": ["note", "treatment_rationale", "objective_findings", "site"],
-            "symptom_codes": list(_SYMPTOMS.patterns),
-        },
-        option_docs={
-            "terms": "Qualifiers that mark a diagnosis as uncertain (whole words).",
-            "fields": "Documentation fields searched for the qualifiers.",
-            "symptom_codes": (
-                "Diagnosis patterns that are signs or symptoms themselves; a claim coded only "
-                "with these is left alone."
-            ),
-        },
+        options=UncertainOptions,
         example_claim={
             "claim_id": "PC106-example",
             "date_of_service": "2026-05-12",
