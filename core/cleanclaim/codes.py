@@ -103,9 +103,11 @@ def normalize_procedure(raw: str) -> str:
 
 
 def pad_stem(code: str) -> str:
-    """A stem padded with the placeholder X to the six characters a 7th character follows
-    (``S13.4`` -> ``S13.4XX``, ``T36.0X1`` unchanged): guideline I.A.4."""
-    return dotted(undotted(code).ljust(6, "X"))
+    """A dotted stem padded with the placeholder X to the six characters a 7th character
+    follows (``S13.4`` -> ``S13.4XX``, ``S32`` -> ``S32.XXX``, ``T36.0X1`` unchanged):
+    guideline I.A.4.  The datasets index every 7-character code by it at load."""
+    stem = code if "." in code else code + "."
+    return stem.ljust(7, "X")
 
 
 @dataclass(frozen=True, slots=True)

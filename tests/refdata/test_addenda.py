@@ -16,7 +16,8 @@ from cleanclaim_refdata.addenda import (
     apply_addenda,
     parse_addenda,
 )
-from cleanclaim_refdata.builder import _Compiler, compile_tabular, pad_stem
+from cleanclaim_refdata.builder import _Compiler, compile_tabular
+from cleanclaim_refdata.codes import pad_stem
 
 REPO = Path(__file__).resolve().parents[2]
 SOURCES = REPO / "refdata" / "sources"

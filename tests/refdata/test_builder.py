@@ -16,13 +16,13 @@ import cleanclaim_refdata
 from cleanclaim_refdata.builder import (
     build_all,
     build_one,
-    pad_stem,
     parse_refs,
     parse_seventh_exclusions,
     parse_trailing_refs,
     read_checksums,
 )
 from cleanclaim_refdata.cli import main as cli_main
+from cleanclaim_refdata.codes import pad_stem
 from cleanclaim_refdata.releases import service_window
 
 REPO = Path(__file__).resolve().parents[2]

@@ -6,6 +6,7 @@ notes, 7th characters, search and year-to-year differences.  The data itself com
 ``cleanclaim-refdata`` distribution, located with `importlib.resources`.
 """
 
+from cleanclaim.codes import pad_stem
 from cleanclaim.icd._types import (
     CodeInfo,
     CodeRef,
@@ -19,7 +20,7 @@ from cleanclaim.icd._types import (
     SearchHit,
     normalize_code,
 )
-from cleanclaim.icd.dataset import Dataset, pad_stem
+from cleanclaim.icd.dataset import Dataset
 from cleanclaim.icd.diff import diff_datasets
 from cleanclaim.icd.registry import (
     DatasetRegistry,

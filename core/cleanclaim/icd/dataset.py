@@ -25,7 +25,7 @@ from types import MappingProxyType
 from typing import Any, Final
 
 from cleanclaim import deadline
-from cleanclaim.codes import normalize_code
+from cleanclaim.codes import normalize_code, pad_stem
 from cleanclaim.icd._types import (
     CodeInfo,
     CodeRef,
@@ -51,12 +51,6 @@ _CODE_QUERY = re.compile(r"^[A-Z]\d[0-9A-Z](?:\.?[0-9A-Z]{0,4})?$")
 #: the 7th characters of a code that takes none (shared: a read-only mapping).
 _NO_SEVENTH: Final[Mapping[str, str]] = MappingProxyType({})
 _STOP: Final = frozenset({"of", "the", "and", "or", "in", "with", "to", "a", "an", "for", "by"})
-
-
-def pad_stem(code: str) -> str:
-    """``S13.4`` -> ``S13.4XX``: the first seven characters of its 7-character codes."""
-    stem = code if "." in code else code + "."
-    return stem.ljust(7, "X")
 
 
 def _words(text: str) -> list[str]:

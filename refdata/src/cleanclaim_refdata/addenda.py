@@ -33,7 +33,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from cleanclaim_refdata.builder import _Code, _Compiler, pad_stem
+from cleanclaim_refdata.builder import _Code, _Compiler
+from cleanclaim_refdata.codes import dotted, pad_stem
 
 __all__ = ["Addenda", "AddendaError", "AddendaLine", "apply_addenda", "parse_addenda"]
 
@@ -71,11 +72,6 @@ class Addenda:
     #: "codes_after": 74879, "code_additions": 190, ...}
     summary: dict[str, int]
     sha256: str
-
-
-def dotted(code: str) -> str:
-    """``D6911`` -> ``D69.11``; a category stays as it is."""
-    return code if len(code) <= 3 else f"{code[:3]}.{code[3:]}"
 
 
 def parse_addenda(data: bytes, name: str = "addenda") -> Addenda:

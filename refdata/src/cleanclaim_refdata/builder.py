@@ -38,6 +38,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from cleanclaim_refdata.codes import dotted, in_range
 from cleanclaim_refdata.notes import (
     conditional_code_first,
     is_manifestation_title,
@@ -281,13 +282,6 @@ def _seven_def(el: ET.Element) -> dict[str, str] | None:
     return {ext.get("char", ""): _text(ext) for ext in sd.findall("extension")}
 
 
-def pad_stem(code: str) -> str:
-    """The 7-character stem (dot included: 8 chars minus the 7th) of a code needing a 7th
-    character: ``S13.4`` -> ``S13.4XX``, ``T36.0X1`` unchanged."""
-    stem = code if "." in code else code + "."
-    return stem.ljust(7, "X")
-
-
 @dataclass(slots=True)
 class _Code:
     code: str
@@ -514,9 +508,9 @@ def _in_tabular_order(
         elif runs[-1]:
             runs.append([])
     return [
-        [_dotted(run[0]), _dotted(run[-1]), True, *qualifier]
+        [dotted(run[0]), dotted(run[-1]), True, *qualifier]
         if len(run) > 1
-        else [_dotted(run[0]), None, True, *qualifier]
+        else [dotted(run[0]), None, True, *qualifier]
         for run in runs
         if run
     ]
@@ -524,15 +518,7 @@ def _in_tabular_order(
 
 def _in_ref(code: str, ref: list[Any]) -> bool:
     """Whether ``code`` lies under ``ref``'s range, read as the kernel's ``CodeRef.covers``."""
-    start: str = ref[0]
-    end: str | None = ref[1]
-    if end is None:
-        return code.startswith(start)
-    return code[: len(start)] >= start and code[: len(end)] <= end
-
-
-def _dotted(flat: str) -> str:
-    return flat if len(flat) <= 3 else f"{flat[:3]}.{flat[3:]}"
+    return in_range(code, ref[0], ref[1])
 
 
 def _dump(doc: Any) -> bytes:
