@@ -33,6 +33,14 @@ class Origin:
     it (``2300 HI01-2, segment 14``; ``Claim.diagnosis[0]``; ``row 7, column dx1``).
     Only what the format can point at is mapped; [`where`][cleanclaim.formats.base.where]
     falls back to the nearest enclosing location.
+
+    :param format: the reader's name, the report's ``input.format`` (``x12-837p``).
+    :param file: the file as given, when one was read (None in a batch's results).
+    :param line: the 1-based line the record starts on (JSONL, CSV).
+    :param segment: X12: the 1-based position of the claim's CLM segment (ISA is 1).
+    :param entry: FHIR: the 1-based Bundle entry.
+    :param ids: the record's own keys: control numbers, CSV id columns, a FHIR id.
+    :param locations: finding location -> position in the file (see above).
     """
 
     format: str
@@ -70,6 +78,10 @@ class ReadClaim:
     make a claim of the record (an ICD-9 qualifier, a diagnosis in another code system); the
     record is then an ``invalid`` result.  Errors name the segment, element or column and
     never quote claim content.
+
+    :param origin: where the record was read from.
+    :param claim: the claim dict, or None when the record cannot be made a claim.
+    :param errors: why not (empty when ``claim`` is set).
     """
 
     origin: Origin
@@ -84,19 +96,30 @@ class Reader(Protocol):
     name: str
 
     def detect(self, head: bytes) -> bool:
-        """Whether the first bytes of a file (up to 4 KiB, BOM included) are this format."""
+        """Whether the first bytes of a file (up to 4 KiB, BOM included) are this format.
+
+        :param head: the file's first bytes.
+        """
         ...
 
     def read(self, stream: IO[bytes], file: str | None) -> Iterator[ReadClaim]:
         """Every claim of the file, in file order; never raises for bad content (a record
         that cannot be read is a ``ReadClaim`` with ``errors``; a file that cannot be read at
-        all raises [`FormatError`][cleanclaim.formats.base.FormatError] naming it)."""
+        all raises [`FormatError`][cleanclaim.formats.base.FormatError] naming it).
+
+        :param stream: the file, opened in binary mode.
+        :param file: its name as given, for messages and ``Origin.file`` (None: a stream).
+        """
         ...
 
 
 def where(origin: Origin, location: str) -> str | None:
     """The file position of a finding location: the location itself if mapped, else the
-    nearest enclosing one (``lines[1].modifiers`` -> ``lines[1]``), else None."""
+    nearest enclosing one (``lines[1].modifiers`` -> ``lines[1]``), else None.
+
+    :param origin: the claim's origin, with its ``locations``.
+    :param location: a finding's ``location``.
+    """
     locations = origin.locations
     probe = location
     while probe:
@@ -111,7 +134,11 @@ def where(origin: Origin, location: str) -> str | None:
 
 
 def located(report: Report, origin: Origin) -> Report:
-    """The report with its ``input`` member and each finding's ``input_location`` set."""
+    """The report with its ``input`` member and each finding's ``input_location`` set.
+
+    :param report: the claim's report, as the engine returned it.
+    :param origin: where the claim was read from.
+    """
     findings = [
         finding.model_copy(update={"input_location": where(origin, finding.location)})
         if origin.locations
