@@ -339,3 +339,37 @@ def test_samples_are_valid_fhir() -> None:
     for name in ("fhir-claim.json", "fhir-non-icd10.json"):
         resources.Claim.model_validate_json((SAMPLES / name).read_text(encoding="utf-8"))
     bundle.Bundle.model_validate_json((SAMPLES / "fhir-bundle.json").read_text(encoding="utf-8"))
+
+
+def test_ndjson_is_read_line_by_line() -> None:
+    """FHIR Bulk Data's NDJSON: one resource a line; other resource types are passed over,
+    a bad line is an invalid record naming it, and the file goes on."""
+    bundle = _claim("fhir-bundle.json")
+    claims = [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Claim"]
+    lines = [
+        json.dumps(claims[0]),
+        json.dumps(bundle["entry"][0]["resource"]),  # a Patient: not a claim
+        "",
+        "{not json",
+        json.dumps(claims[1]),
+        json.dumps({"resourceType": "Bundle", "entry": [{"resource": claims[2]}]}),
+    ]
+    got = list(read(io.BytesIO("\n".join(lines).encode()), "claims.ndjson"))
+    assert [(c.origin.line, c.origin.entry) for c in got] == [
+        (1, None),
+        (4, None),
+        (5, None),
+        (6, 1),
+    ]
+    assert got[1].errors == ("line 4: not a JSON object on one line",)
+    for found, claim in zip([got[0], got[2], got[3]], claims, strict=True):
+        alone = read_claim(claim)  # across lines, no Patient or Coverage is resolved
+        assert found.claim == alone.claim
+        assert found.claim is not None and "patient" not in found.claim
+
+
+def test_a_minified_claim_on_one_line_is_a_document() -> None:
+    raw = json.dumps(_claim("fhir-claim.json")).encode()
+    (got,) = list(read(io.BytesIO(raw + b"\n\n"), "c.json"))
+    assert got.origin.line is None and got.origin.entry is None
+    assert got.claim is not None and got.claim["patient"] == {"age": 46, "sex": "F"}

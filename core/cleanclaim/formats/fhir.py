@@ -91,16 +91,119 @@ class FhirReader:
         return text.startswith(b"{") and _RESOURCE_TYPE.search(text) is not None
 
     def read(self, stream: IO[bytes], file: str | None) -> Iterator[ReadClaim]:
-        """Every Claim of the file: a bare Claim, or each Claim entry of a Bundle in entry
-        order.  A file that is not JSON, or holds no Claim, raises ``FormatError``."""
+        """Every Claim of the file: a bare Claim, each Claim entry of a Bundle in entry
+        order, or each Claim of an NDJSON file (one resource a line) in line order.  A
+        document that is not JSON, or holds no Claim, raises ``FormatError``; in NDJSON a
+        line that cannot be read is a record with errors, and the file goes on."""
         return read(stream, file)
 
 
 def read(stream: IO[bytes], file: str | None = None) -> Iterator[ReadClaim]:
-    """The claims of one FHIR JSON file, read whole (a Bundle's references point anywhere
-    in it); see [`FhirReader.read`][cleanclaim.formats.fhir.FhirReader.read]."""
-    resource = _load(stream.read(), file)
-    return iter(list(claims_of(resource, file)))
+    """The claims of one FHIR file, in file order.
+
+    A JSON document (a Claim or a Bundle, pretty-printed or not) is read whole, up to
+    `MAX_DOCUMENT_BYTES`: a Bundle's references may point anywhere in it.  A file of one
+    resource per line (NDJSON, as FHIR Bulk Data exports them) is read line by line in
+    flat memory, each line's Claims on their own.
+    """
+    name = file or "<input>"
+    first, number = _next_line(stream)
+    if first is None:
+        raise FormatError(f"{name}: empty; a FHIR Claim or Bundle was expected")
+    single = _line_resource(first)
+    if not isinstance(single, dict):  # a document over several lines: read it whole
+        rest = stream.read(MAX_DOCUMENT_BYTES + 1 - len(first))
+        if len(first) + len(rest) > MAX_DOCUMENT_BYTES:
+            raise FormatError(
+                f"{name}: larger than {MAX_DOCUMENT_BYTES // 1024 // 1024} MB; write the "
+                "claims one resource a line (NDJSON)"
+            )
+        return iter(list(claims_of(_load(first + rest, file), file)))
+    following, at = _next_line(stream, number)
+    if following is None:  # one resource on one line: a document like any other
+        return iter(list(claims_of(single, file)))
+    return _ndjson(stream, file, [(number, first, single), (at, following, None)])
+
+
+#: the largest FHIR document read whole; NDJSON has no limit but its line's.
+MAX_DOCUMENT_BYTES = 256 * 1024 * 1024
+#: the longest NDJSON line (one resource) read; a longer one is an error, never held whole.
+MAX_LINE_BYTES = 10 * 1024 * 1024
+
+
+def _next_line(stream: IO[bytes], after: int = 0) -> tuple[bytes | None, int]:
+    """The next line that is not blank and its 1-based number (``after`` lines read)."""
+    number = after
+    while True:
+        raw = stream.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return None, number
+        number += 1
+        if raw.strip():
+            return raw, number
+
+
+def _line_resource(raw: bytes) -> Any:
+    """The JSON value of one line, or None when the line is not JSON on its own."""
+    try:
+        return json.loads(raw.decode("utf-8-sig"), parse_float=Decimal)
+    except (ValueError, RecursionError):  # JSONDecodeError and UnicodeDecodeError too
+        return None
+
+
+def _ndjson(
+    stream: IO[bytes], file: str | None, pending: list[tuple[int, bytes, Any]]
+) -> Iterator[ReadClaim]:
+    """The Claims of an NDJSON file, one line at a time; a line that cannot be read is an
+    invalid record naming it, and the file goes on.  Lines of other resource types
+    (Patient, Coverage, ...) are not claims and are passed over; a Claim's references
+    resolve only to its contained resources (memory stays flat)."""
+    last = pending[-1][0]
+    queue = list(pending)
+    while True:
+        if not queue:
+            raw, last = _next_line(stream, last)
+            if raw is None:
+                return
+            queue.append((last, raw, None))
+        number, raw, value = queue.pop(0)
+        if len(raw) > MAX_LINE_BYTES:
+            while raw and not raw.endswith(b"\n"):
+                raw = stream.readline(MAX_LINE_BYTES)
+            yield _bad_line(number, f"line {number}: longer than {MAX_LINE_BYTES:,} bytes", file)
+            continue
+        if value is None:
+            value = _line_resource(raw)
+        if not isinstance(value, dict):
+            yield _bad_line(number, f"line {number}: not a JSON object on one line", file)
+            continue
+        kind = value.get("resourceType")
+        if kind == "Claim":
+            yield _with_line(read_claim(value, _Index({}), file=file), number)
+        elif kind == "Bundle":
+            try:
+                for found in claims_of(value, file):
+                    yield _with_line(found, number)
+            except FormatError as exc:
+                problem = str(exc).removeprefix(f"{file or '<input>'}: ")
+                yield _bad_line(number, f"line {number}: {problem}", file)
+
+
+def _bad_line(number: int, problem: str, file: str | None) -> ReadClaim:
+    return ReadClaim(Origin(format=NAME, file=file, line=number), None, (problem,))
+
+
+def _with_line(found: ReadClaim, number: int) -> ReadClaim:
+    origin = found.origin
+    moved = Origin(
+        format=origin.format,
+        file=origin.file,
+        line=number,
+        entry=origin.entry,
+        ids=origin.ids,
+        locations=origin.locations,
+    )
+    return ReadClaim(moved, found.claim, found.errors)
 
 
 def _load(raw: bytes, file: str | None) -> dict[str, Any]:
