@@ -179,8 +179,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description="837P reading: library vs ours vs JSONL batch")
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument("--claims", type=int, default=None, help="how many (default 20,000)")
     args = parser.parse_args()
-    n = 2_000 if args.quick else 20_000
+    n = args.claims or (2_000 if args.quick else 20_000)
     claims = list(generate(n, args.seed))
     print(f"python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
