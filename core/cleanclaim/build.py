@@ -45,7 +45,16 @@ from cleanclaim.tables import (
 
 @dataclass(frozen=True)
 class PluginRecord:
-    """A loaded plugin as ``cleanclaim plugins`` shows it."""
+    """A loaded plugin as ``cleanclaim plugins`` shows it.
+
+    :param name: the plugin's name (its entry point, or ``core``).
+    :param version: its distribution's version.
+    :param summary: what it checks, from its ``plugin_info``.
+    :param hooks: the hooks it implements.
+    :param rules: the ids of the rules it contributed.
+    :param api: the plugin API it was written for.
+    :param deprecations: why that API or its rules' forms are deprecated, if they are.
+    """
 
     name: str
     version: str
@@ -59,7 +68,11 @@ class PluginRecord:
 
 @dataclass(frozen=True)
 class RegisteredRule:
-    """A rule with the name of the plugin that contributed it."""
+    """A rule with the name of the plugin that contributed it.
+
+    :param rule: the rule.
+    :param source: the plugin's name (``core`` for the kernel's own rules).
+    """
 
     rule: Rule
     source: str
@@ -67,7 +80,12 @@ class RegisteredRule:
 
 @dataclass
 class BuildProblem:
-    """Something wrong with a plugin at build time; the plugin's other parts still load."""
+    """Something wrong with a plugin at build time; the plugin's other parts still load.
+
+    :param plugin: the plugin's name.
+    :param hook: the hook that failed, or what was wrong (``rule HX101``).
+    :param error: what went wrong, in one line.
+    """
 
     plugin: str
     hook: str

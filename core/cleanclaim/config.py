@@ -89,6 +89,8 @@ class Config(BaseModel):
         "plugin still running then is named and left out (0: no limit).",
     )
     base_dir: Path = Field(default=Path("."), exclude=True)
+    """The folder relative paths in the settings are read from (the configuration file's);
+    not a setting of the file."""
     #: who asked for the fallback year: ``"configuration"`` or ``"--fallback-fy"`` (ENG002
     #: says which, so a coder knows where to switch it off).  Not a setting of the file.
     _fallback_source: str = PrivateAttr(default="configuration")
@@ -108,7 +110,10 @@ class Config(BaseModel):
         return self._origin
 
     def with_origin(self, origin: str) -> Config:
-        """A copy naming ``origin`` as where its settings came from (for error messages)."""
+        """A copy naming ``origin`` as where its settings came from (for error messages).
+
+        :param origin: a file path, or a phrase (``the command line``).
+        """
         config = self.model_copy()
         config._origin = origin
         config._fallback_source = self._fallback_source
@@ -125,7 +130,12 @@ class Config(BaseModel):
         return payer
 
     def with_fallback(self, year: int, source: str = "configuration") -> Config:
-        """A copy whose fallback fiscal year is ``year``, asked for by ``source``."""
+        """A copy whose fallback fiscal year is ``year``, asked for by ``source``.
+
+        :param year: the fiscal year claims no dataset serves are judged against.
+        :param source: who asked for it (``configuration``, ``--fallback-fy``), which each
+            ENG002 warning names.
+        """
         config = self.model_copy(update={"fallback_fiscal_year": year})
         config._fallback_source = source
         return config
@@ -139,6 +149,10 @@ class Config(BaseModel):
         }
 
     def resolve(self, path: Path) -> Path:
+        """``path`` as given if absolute, else relative to the configuration's folder.
+
+        :param path: a path from the settings (an override file, an NCCI file).
+        """
         return path if path.is_absolute() else self.base_dir / path
 
     @property
@@ -148,6 +162,14 @@ class Config(BaseModel):
 
     @classmethod
     def from_mapping(cls, data: dict[str, Any], *, origin: str, base_dir: Path) -> Config:
+        """Settings from a parsed TOML table; an unknown key or a bad value raises
+        [`ConfigError`][cleanclaim.config.ConfigError] naming ``origin``, the key and what
+        is allowed.
+
+        :param data: the table, with the file's keys (``default-payer``).
+        :param origin: where it came from, for messages (``cleanclaim.toml``).
+        :param base_dir: the folder relative paths in it are read from.
+        """
         allowed = sorted(
             (f.alias or name) for name, f in cls.model_fields.items() if name != "base_dir"
         )
@@ -165,7 +187,11 @@ class Config(BaseModel):
 
     @classmethod
     def load(cls, path: Path) -> Config:
-        """Read one file: a cleanclaim.toml (top level) or a pyproject.toml ([tool.cleanclaim])."""
+        """Read one file: a cleanclaim.toml (top level) or a pyproject.toml ([tool.cleanclaim]).
+
+        :param path: the file; relative paths in it are read from its folder.
+        :raises ConfigError: the file is missing, not TOML, or holds a mistake.
+        """
         data = read_toml(path, str(path), "configuration file", ConfigError)
         if path.name == "pyproject.toml":
             data = data.get("tool", {}).get("cleanclaim", {})
@@ -176,7 +202,11 @@ class Config(BaseModel):
 
     @classmethod
     def discover(cls, start: Path | None = None) -> Config:
-        """The nearest cleanclaim.toml, or pyproject.toml with [tool.cleanclaim], upwards."""
+        """The nearest cleanclaim.toml, or pyproject.toml with [tool.cleanclaim], upwards
+        (``Config()`` when there is none).
+
+        :param start: the folder to look from; default: the current one.
+        """
         found = find_config_file(start)
         return cls() if found is None else cls.load(found)
 
@@ -190,6 +220,11 @@ def read_toml(
     plugins' packaged data.  A file on disk must be a regular file of at most
     `MAX_TOML_BYTES`: a FIFO would hang the read and ``/dev/zero`` end in a
     MemoryError, so both are refused naming the file, before anything is read.
+
+    :param source: a file on disk, or a packaged resource.
+    :param origin: the name messages give it.
+    :param what: what the file is, for messages (``configuration file``).
+    :param error: the exception type raised.
     """
     try:
         if isinstance(source, Path):

@@ -102,6 +102,18 @@ class Engine:
         failures: list[LoadFailure],
         problems: list[BuildProblem],
     ) -> None:
+        """An engine from parts already built; use [`build()`][cleanclaim.engine.Engine.build].
+
+        :param tables: the merged, sealed contribution tables the rules read.
+        :param rules: every registered rule by id, with the plugin that gave it.
+        :param overrides: payer overrides, each with where it came from, in the order they
+            apply.
+        :param config: the resolved configuration.
+        :param datasets: the ICD-10-CM datasets claims are judged against.
+        :param plugins: what each loaded plugin contributed.
+        :param failures: installed plugins that could not be loaded.
+        :param problems: hooks that failed while the engine was built.
+        """
         self.tables = tables
         self.rules = rules
         self.config = config
@@ -140,6 +152,19 @@ class Engine:
 
         ``installed=False`` with ``plugins=[...]`` gives a hermetic engine (the kernel's own
         rules plus exactly those plugins), which is what plugin tests want.
+
+        :param plugins: plugin objects (modules or instances with hook implementations)
+            registered besides the installed ones.
+        :param installed: also load the plugins installed as ``cleanclaim`` entry points
+            (those the configuration's ``plugins`` allows).
+        :param config: the configuration (``Config.discover()`` or ``Config.load(path)``);
+            default: ``Config()``, every rule with its defaults.
+        :param datasets: the dataset registry to judge claims against; default: the
+            packaged datasets and those in the configuration's data directory.
+        :param strict: raise instead of recording a plugin that fails to load or a hook
+            that fails (also set by ``CLEANCLAIM_STRICT=1``).
+        :returns: the engine, ready for [`check()`][cleanclaim.engine.Engine.check].
+        :raises EngineBuildError: in strict mode, when a plugin or hook failed.
         """
         config = config or Config()
         strict = strict or strict_from_env()
@@ -186,15 +211,29 @@ class Engine:
     # -- rule selection (see cleanclaim.selection) -------------------------------------------
 
     def profile_of(self, payer: str) -> str:
-        """The payer whose overrides apply: the payer itself if known, else ``commercial``."""
+        """The payer whose overrides apply: the payer itself if known, else ``commercial``.
+
+        :param payer: a payer id, normalised (``medicare``).
+        """
         return self.selection.profile_of(payer)
 
     def active_rules(self, profile: str, day: date) -> tuple[ActiveRule, ...]:
-        """The rules that run for a payer profile on a date, with severity and options."""
+        """The rules that run for a payer profile on a date, with severity and options.
+
+        :param profile: a payer profile, as [`profile_of()`][cleanclaim.engine.Engine.profile_of]
+            gives it.
+        :param day: the date of service.
+        """
         return self.selection.active_rules(profile, day)
 
     def plan_for(self, profile: str, day: date, billed: frozenset[str]) -> RulePlan:
-        """The rules to run on a claim of ``profile`` on ``day`` billing ``billed``."""
+        """The rules to run on a claim of ``profile`` on ``day`` billing ``billed``.
+
+        :param profile: the claim's payer profile.
+        :param day: the claim's date of service.
+        :param billed: the procedure codes the claim bills (rules triggered by others are
+            left out).
+        """
         return self.selection.plan_for(profile, day, billed)
 
     # -- checking ----------------------------------------------------------------------------
@@ -207,6 +246,12 @@ class Engine:
         for its date of service; a rule that crashes becomes an ENG001 finding instead,
         and so does a rule still running when the claim's time limit passes (the
         configuration's ``time-limit``; main thread only, see `cleanclaim.deadline`).
+
+        :param claim: a [`Claim`][cleanclaim.models.Claim], or a mapping in its JSON shape
+            (validated here).
+        :returns: the claim's report; its ``input`` member is absent (the claim was given
+            directly, not read from a file).
+        :raises InputError: the claim is invalid or no dataset serves its date.
         """
         armed = deadline.start(self.config.time_limit)
         try:
@@ -297,7 +342,10 @@ class Engine:
 
     def payer_used(self, payer: str | None) -> PayerUsed:
         """The report's record of the payer profile for a claim whose payer is ``payer``
-        (None: it names none); one shared (frozen) object per payer."""
+        (None: it names none); one shared (frozen) object per payer.
+
+        :param payer: the claim's payer id, or None when it names none.
+        """
         used = self._payers_used.get(payer)
         if used is None:
             chosen = payer or self.config.default_payer
@@ -654,6 +702,12 @@ def lost_claim_report(
     process died, if it was known: the claim was not checked and must not pass as clean.
     Raises [`InputError`][cleanclaim.engine.InputError] as
     [`Engine.check()`][cleanclaim.engine.Engine.check] would.
+
+    :param engine: the engine the claim was being checked with.
+    :param claim: the claim, in its JSON shape.
+    :param why: how the process died (``killed by SIGSEGV``), for the finding's message.
+    :param plugin: the plugin of the rule that was running, if known.
+    :param rule_id: the rule that was running, if known.
     """
     try:
         valid = _validate_claim(claim)

@@ -29,7 +29,12 @@ HOOKS = tuple(
 
 
 def stub_rule(rule_id: str, check: CheckFunction, **fields: Any) -> Rule:
-    """A rule whose catalog sections are placeholders; ``fields`` set anything else."""
+    """A rule whose catalog sections are placeholders; ``fields`` set anything else.
+
+    :param rule_id: the rule's id (its plugin's prefix and a number: ``HX101``).
+    :param check: the rule's check function.
+    :param fields: any other field of the rule (``groups``, ``scope``, ``options``).
+    """
     catalog: dict[str, Any] = {
         "name": rule_id.lower(),
         "summary": "test rule",
@@ -43,7 +48,13 @@ def stub_rule(rule_id: str, check: CheckFunction, **fields: Any) -> Rule:
 
 def plugin_of(name: str, rule_prefix: str, **contributions: Sequence[Any]) -> object:
     """A plugin object whose hooks return ``contributions``: ``rules=[...]``,
-    ``procedures=[...]`` and so on, one keyword per hook (see `HOOKS`)."""
+    ``procedures=[...]`` and so on, one keyword per hook (see `HOOKS`).
+
+    :param name: the plugin's name.
+    :param rule_prefix: the rule-id prefix it owns.
+    :param contributions: what each contribution hook returns, by hook name.
+    :raises TypeError: a keyword names no contribution hook.
+    """
     unknown = sorted(set(contributions) - set(HOOKS))
     if unknown:
         raise TypeError(f"no such contribution hook: {', '.join(unknown)}")

@@ -56,6 +56,8 @@ def shown(raw: object) -> str:
     A 300-character "diagnosis" is more likely a pasted note than a typo, and error
     messages end up in logs; so only short code-like values are echoed, anything else is
     described by its length alone.
+
+    :param raw: the value as the input gave it.
     """
     if isinstance(raw, str) and _ECHOABLE.match(raw):
         return repr(raw)
@@ -69,7 +71,12 @@ _FIELD_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]{0,40}$")
 
 def describe_validation(exc: ValidationError, whole: str = "claim") -> str:
     """One line per problem naming the field (``lines[0].units: ...``), no input values;
-    a problem with no field (the record as a whole) is put under ``whole``."""
+    a problem with no field (the record as a whole) is put under ``whole``.
+
+    :param exc: pydantic's validation error.
+    :param whole: the name for the record as a whole (``claim``, ``settings``).
+    :returns: the problems, ``; `` between them.
+    """
     parts = []
     for err in exc.errors(include_input=False, include_url=False):
         loc = ""
@@ -85,7 +92,10 @@ def describe_validation(exc: ValidationError, whole: str = "claim") -> str:
 
 
 def normalize_specialty(raw: str) -> str:
-    """``Physical Therapy``, ``physical_therapy`` and ``physical-therapy`` are one specialty."""
+    """``Physical Therapy``, ``physical_therapy`` and ``physical-therapy`` are one specialty.
+
+    :param raw: a specialty as a claim or plugin spells it.
+    """
     return "-".join(raw.replace("_", " ").lower().split())
 
 
@@ -97,7 +107,9 @@ class Patient(_Strict):
     """Only what coding rules need: age and sex edits (never a name or identifier)."""
 
     age: Annotated[int, Field(ge=0, le=130)] | None = None
+    """Age in whole years on the date of service (0-130), for age edits."""
     sex: Literal["F", "M", "U"] | None = None
+    """``F``, ``M`` or ``U`` (unknown), for sex edits."""
 
 
 class Documentation(_Strict):
@@ -108,26 +120,37 @@ class Documentation(_Strict):
     """
 
     site: str | None = None
+    """The anatomic site the note names (``lumbar``, ``cervical``, ``shoulder``)."""
     laterality: Literal["left", "right", "bilateral"] | None = None
+    """The side the note documents."""
     onset: Literal["acute", "chronic", "acute-on-chronic"] | None = None
+    """Whether the note calls the condition acute, chronic or acute-on-chronic."""
     trauma: bool | None = Field(
         default=None, description="true, false, or null when unknown / not documented"
     )
     mechanism: str | None = None
+    """How the injury or condition came about, in the note's words."""
     objective_findings: tuple[str, ...] = Field(default_factory=tuple)
+    """Objective findings the note records (palpable spasm, measured range of motion)."""
     treatment_rationale: str | None = None
+    """Why the services were needed, as the note states it."""
     spinal_regions: tuple[Literal["cervical", "thoracic", "lumbar", "sacral", "pelvic"], ...] = (
         Field(default_factory=tuple)
     )
+    """Spinal regions treated (chiropractic manipulation is billed by region count)."""
     note: str | None = Field(default=None, repr=False)
+    """The note's free text; never quoted in a finding or a log."""
 
 
 class PriorService(_Strict):
     """A service already furnished to this patient, for frequency limits."""
 
     procedure: str
+    """The CPT/HCPCS code furnished."""
     date_of_service: date
+    """When it was furnished."""
     units: Annotated[int, Field(ge=1)] = 1
+    """Units furnished (1 or more)."""
 
     @field_validator("procedure")
     @classmethod
@@ -139,13 +162,19 @@ class ServiceLine(_Strict):
     """One line of the CMS-1500: a procedure, its modifiers, units and diagnosis pointers."""
 
     procedure: str
+    """The line's CPT/HCPCS code (five letters or digits; case and spaces normalised)."""
     modifiers: tuple[str, ...] = Field(default_factory=tuple)
+    """Its modifiers, two letters or digits each (``GP``, ``59``)."""
     units: Annotated[int, Field(ge=0, le=9999)] = 1
+    """Units billed (0-9999)."""
     minutes: Annotated[int, Field(ge=0, le=1440)] | None = None
+    """Minutes of a timed service, for the units-from-minutes rules."""
     diagnosis_pointers: Annotated[
         tuple[Annotated[int, Field(ge=1, le=MAX_DIAGNOSES)], ...], Field(max_length=MAX_POINTERS)
     ] = Field(default_factory=tuple)
+    """1-based positions in the claim's ``diagnoses`` this line is for (at most four)."""
     charge: Annotated[Decimal, Field(ge=0)] | None = None
+    """The line's charge in US dollars."""
     furnished_by: Literal["provider", "assistant"] | None = Field(
         default=None,
         description="Who furnished the service: the licensed provider, or (in whole or "
@@ -217,7 +246,10 @@ def freeze_extensions(value: dict[str, Any]) -> ReadOnlyExtensions:
     shares with the caller's mapping, the caller's data and the next check of it.  Done
     once at validation, and without recursion, so nesting of any depth is read (the
     kernel has no limit on it); the cost is one copy of what the vendor sent, usually
-    nothing (no extensions: the shared empty one)."""
+    nothing (no extensions: the shared empty one).
+
+    :param value: the claim's ``extensions`` as given (JSON values).
+    """
     if not value:
         return _NO_EXTENSIONS
     done: list[Any] = []  # frozen values, in the order their containers list them
@@ -260,16 +292,24 @@ class Claim(_Strict):
     # none may change what the next one sees.  They are JSON arrays as before.
 
     claim_id: str | None = None
+    """The vendor's id of the claim, echoed in its report."""
     date_of_service: date
+    """Selects the ICD-10-CM dataset (fiscal year) and the rules in effect."""
     payer: str | None = Field(
         default=None, description="Lower-case payer id; unknown payers get 'commercial'."
     )
     place_of_service: str | None = None
+    """The CMS place-of-service code (``11`` office)."""
     specialty: str | None = None
+    """The billing specialty (``physical-therapy``); spelling and case normalised."""
     patient: Patient | None = None
+    """Age and sex, for age and sex edits."""
     diagnoses: Annotated[tuple[str, ...], Field(min_length=1, max_length=MAX_DIAGNOSES)]
+    """ICD-10-CM codes, first listed first (1-12; dots, case and spaces normalised)."""
     lines: tuple[ServiceLine, ...] = Field(default_factory=tuple)
+    """The service lines (at most 50)."""
     documentation: Documentation | None = None
+    """What the encounter note documents, as structured elements."""
     therapy_year_to_date: Annotated[Decimal, Field(ge=0)] | None = Field(
         default=None,
         description="Allowed amount of PT and SLP services already accrued this calendar "
@@ -346,13 +386,22 @@ class Finding(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     rule: str
+    """The rule's id (``ICD102``)."""
     severity: Severity
+    """``error`` (the payer will deny), ``warning`` (likely denial or audit risk) or
+    ``info`` (advice)."""
     message: str
+    """What is wrong and what to do, in words a coder can act on."""
     source: str
+    """The plugin that found it (``core`` for the kernel's own rules)."""
     location: str
+    """The part of the claim it is about (``diagnoses[0]``, ``lines[1].modifiers``)."""
     codes: list[str] = Field(default_factory=list)
+    """The codes involved."""
     suggestions: list[str] = Field(default_factory=list)
+    """Codes or modifiers that would fix it, when there are some."""
     reference: str = ""
+    """The public source behind the rule (guideline section, CMS manual, NCCI policy)."""
     input_location: str | None = Field(
         default=None,
         exclude_if=_absent,
@@ -373,13 +422,21 @@ class DatasetUsed(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     system: str
+    """The code system (``ICD-10-CM``)."""
     fiscal_year: int
+    """The fiscal year the dataset serves."""
     release: str
+    """The CMS release it was built from."""
     release_date: date
+    """When that release was published."""
     name: str = ""
+    """The dataset's name (``icd10cm-2026``)."""
     origin: str = "packaged"
+    """``packaged`` (shipped with cleanclaim-refdata) or ``installed`` (``datasets add``)."""
     provisional: str | None = None
+    """Why the dataset is not a full CMS release (None for a full one)."""
     verified: bool = True
+    """False for a file added with ``--allow-unverified``."""
 
 
 #: The version of the report's JSON shape (docs/reference/schemas/report.json): the minor
@@ -402,8 +459,11 @@ class PayerUsed(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     payer: str | None
+    """The claim's own payer (None when it names none)."""
     profile: str
+    """The profile applied: ``medicare``, ``commercial``, or one an override file defines."""
     note: str
+    """How the profile was chosen, in words."""
 
 
 class InputRef(BaseModel):
@@ -443,9 +503,13 @@ class Report(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     claim_id: str | None
+    """The claim's ``claim_id``, echoed."""
     status: Status
+    """The worst severity found: ``error``, ``warning``, or ``clean`` (info alone)."""
     dataset: DatasetUsed
+    """The ICD-10-CM dataset the claim was judged against."""
     findings: list[Finding] = Field(default_factory=list)
+    """The findings, in a stable order."""
     payer: PayerUsed | None = Field(
         default=None, description="The payer profile applied (None only in old reports)."
     )
@@ -474,6 +538,7 @@ class InvalidRecord(BaseModel):
         ge=1, description="The record's line (JSONL) or row (CSV), or its 1-based position."
     )
     status: Literal["invalid"]
+    """Always ``invalid``: what tells this record from a report."""
     errors: list[str] = Field(min_length=1, description="What is wrong, one problem each.")
     input: InputRef | None = Field(
         default=None,
@@ -484,7 +549,10 @@ class InvalidRecord(BaseModel):
 
 
 def status_of(findings: list[Finding]) -> Status:
-    """The report status is the worst severity found; info alone keeps a claim clean."""
+    """The report status is the worst severity found; info alone keeps a claim clean.
+
+    :param findings: the report's findings.
+    """
     worst = max((SEVERITY_RANK[f.severity] for f in findings), default=0)
     return "error" if worst == 2 else "warning" if worst == 1 else "clean"
 
@@ -498,6 +566,9 @@ def trusted(cls: type[_M], **values: Any) -> _M:
     The same object ``cls.model_construct(**values)`` builds (no validation), at a quarter
     of its cost: findings and reports are built claim after claim on the hot path.  The
     values must be complete and of the right types; tests compare both constructions.
+
+    :param cls: the model class.
+    :param values: every field of the model, by name.
     """
     model = cls.__new__(cls)
     object.__setattr__(model, "__dict__", values)

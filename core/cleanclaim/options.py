@@ -35,6 +35,11 @@ class ReadOnlyDict(dict[Any, Any]):
     refusal = "this mapping is read-only"
 
     def _read_only(self, *args: Any, **kwargs: Any) -> NoReturn:
+        """Refuses the change: raises ``TypeError``, whatever it is given.
+
+        :param args: what ``dict``'s mutator would take; ignored.
+        :param kwargs: what ``dict``'s mutator would take; ignored.
+        """
         raise TypeError(self.refusal)
 
     __setitem__ = _read_only
@@ -74,6 +79,8 @@ def freeze(value: Any) -> Any:
     Options are shared by every claim (and thread) that runs the rule, so a rule must not
     be able to change them; tuples are also hashable, so what a rule derives from an
     option can be remembered.
+
+    :param value: an option value as configured (TOML or Python).
     """
     if isinstance(value, list | tuple):
         return tuple(freeze(v) for v in value)
@@ -133,12 +140,20 @@ class RuleOptions(BaseModel):
 
     @classmethod
     def allowed(cls, name: str) -> str:
-        """What option ``name`` takes, in words: its choices, or the kind of value."""
+        """What option ``name`` takes, in words: its choices, or the kind of value.
+
+        :param name: one of the model's options.
+        """
         return _allowed(cls.model_fields[name].annotation)
 
     @classmethod
     def problem(cls, rule_id: str, name: str, value: Any) -> str | None:
-        """Why ``value`` cannot be option ``name`` (None: it can), naming what is allowed."""
+        """Why ``value`` cannot be option ``name`` (None: it can), naming what is allowed.
+
+        :param rule_id: the rule, for the message.
+        :param name: the option as configured.
+        :param value: its configured value.
+        """
         fields = cls.model_fields
         if name not in fields:
             allowed = ", ".join(sorted(fields)) or "none"
@@ -162,7 +177,10 @@ class RuleOptions(BaseModel):
 
     @classmethod
     def resolve(cls, *layers: Mapping[str, Any]) -> Self:
-        """The options after the defaults, then each layer (payer overrides, configuration)."""
+        """The options after the defaults, then each layer (payer overrides, configuration).
+
+        :param layers: option values by name, later layers winning.
+        """
         merged: dict[str, Any] = {}
         for layer in layers:
             merged.update(layer)
@@ -181,7 +199,14 @@ def legacy_options(
 ) -> type[RuleOptions]:
     """A typed options model for a rule written for plugin API 1 (``options`` a mapping of
     defaults, ``option_choices`` and ``option_docs`` beside it): each option takes one of
-    its choices, else a value of its default's kind, as API 1 allowed."""
+    its choices, else a value of its default's kind, as API 1 allowed.
+
+    :param rule_id: the rule, for the model's name and messages.
+    :param defaults: each option's default.
+    :param choices: the values some options are limited to.
+    :param docs: each option's description.
+    :raises ValueError: a choice names no option, or a default is outside its choices.
+    """
     for name in choices:
         if name not in defaults:
             raise ValueError(f"rule {rule_id}: option_choices names no option {name!r}")
@@ -207,14 +232,15 @@ def legacy_options(
         else:
             kind = Any
         fields[name] = (kind, Field(freeze(default), description=docs.get(name, "")))
-    model: type[RuleOptions] = create_model(
-        f"{rule_id}Options", __base__=RuleOptions, **fields
-    )
+    model: type[RuleOptions] = create_model(f"{rule_id}Options", __base__=RuleOptions, **fields)
     return model
 
 
 def as_mapping(options: RuleOptions) -> Options:
-    """API 1 rules receive their options as a read-only mapping, not the model."""
+    """API 1 rules receive their options as a read-only mapping, not the model.
+
+    :param options: the resolved options model.
+    """
     return Options({name: freeze(getattr(options, name)) for name in type(options).model_fields})
 
 

@@ -44,7 +44,18 @@ PLAN_LIMIT = 4096
 
 @dataclass(frozen=True, slots=True)
 class ActiveRule:
-    """A rule as it runs for one payer profile and date: severity and options resolved."""
+    """A rule as it runs for one payer profile and date: severity and options resolved.
+
+    :param rule: the rule's catalog entry and check.
+    :param source: the plugin that contributed it (``core`` for the kernel's own).
+    :param severity: its severity for this profile and date, overrides applied.
+    :param options: what its check receives: an instance of the rule's options model, or a
+        read-only mapping for a rule of plugin API 1.
+    :param trigger_codes: procedure codes that make it run (None: every claim).
+    :param diagnosis_triggers: diagnosis patterns a claim must meet (empty: any).
+    :param by_diagnoses: its hits depend on the diagnoses alone, so they are remembered per
+        diagnosis list.
+    """
 
     rule: Rule
     source: str
@@ -67,6 +78,11 @@ class RulePlan:
     ``by_diagnoses`` are the rules whose scope is ``diagnoses_only``: their hits are remembered
     per (``token``, dataset, diagnosis list) and reused by later claims with the same
     diagnoses; ``per_claim`` run on every claim.
+
+    :param per_claim: the rules run on every claim of the plan.
+    :param by_diagnoses: the rules whose hits are remembered per diagnosis list.
+    :param token: the same number for every plan with the same profile, period and
+        ``by_diagnoses``: the key of the remembered hits.
     """
 
     per_claim: tuple[ActiveRule, ...]
@@ -77,7 +93,16 @@ class RulePlan:
 
 class RuleSelection:
     """The rules of one engine, selected, resolved and planned; immutable once built,
-    its caches filled under a lock and read without one."""
+    its caches filled under a lock and read without one.
+
+    :param rules: every registered rule by id.
+    :param overrides: payer overrides with where each came from, in the order they apply.
+    :param config: the configuration whose ``select``, ``ignore``, ``severity`` and rule
+        options are applied (and checked: a mistake raises naming file and key).
+    :param tables: the engine's contribution tables (the payers plugins know).
+    :param plugin_sources: names of the plugins loaded: an override from one of them
+        applies to that plugin's own rules only.
+    """
 
     def __init__(
         self,
@@ -122,7 +147,11 @@ class RuleSelection:
 
     def matches(self, selector: str, reg: RegisteredRule) -> bool:
         """True when a configuration selector (a rule id, name or glob, a group or a plugin
-        name) names the rule: ``select``, ``ignore`` and ``severity`` all read this."""
+        name) names the rule: ``select``, ``ignore`` and ``severity`` all read this.
+
+        :param selector: a configuration or command-line selector.
+        :param reg: the rule with the plugin that registered it.
+        """
         rule = reg.rule
         return (
             selector in (rule.id, rule.name, reg.source)
@@ -220,7 +249,10 @@ class RuleSelection:
         return not any(self.matches(s, reg) for s in cfg.ignore)
 
     def profile_of(self, payer: str) -> str:
-        """The payer whose overrides apply: the payer itself if known, else ``commercial``."""
+        """The payer whose overrides apply: the payer itself if known, else ``commercial``.
+
+        :param payer: a payer id, normalised (``medicare``).
+        """
         return payer if payer in self._known_payers else DEFAULT_PROFILE
 
     def active_rules(self, profile: str, day: date) -> tuple[ActiveRule, ...]:
@@ -229,6 +261,10 @@ class RuleSelection:
         Resolved once per (profile, period) and cached, where a period is a stretch of
         dates over which no payer override starts or stops: a batch spread over three
         fiscal years still resolves only a handful of rule lists.
+
+        :param profile: a payer profile, as
+            [`profile_of()`][cleanclaim.selection.RuleSelection.profile_of] gives it.
+        :param day: the date of service.
         """
         key = (profile, bisect_right(self._period_edges, day))
         cached = self._active_cache.get(key)
@@ -282,6 +318,10 @@ class RuleSelection:
         Remembered per (profile, period, set of procedure codes): claims repeat a few
         hundred procedure combinations, so the per-claim loop visits only rules that may
         apply instead of testing every rule's triggers claim after claim.
+
+        :param profile: the claim's payer profile.
+        :param day: the claim's date of service.
+        :param billed: the procedure codes the claim bills.
         """
         period = bisect_right(self._period_edges, day)
         key = (profile, period, billed)

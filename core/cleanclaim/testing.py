@@ -35,11 +35,18 @@ Case = Mapping[str, Any]
 
 
 def case_files(*folders: Path) -> list[Path]:
-    """Every ``*.json`` case in the folders, sorted, for ``pytest.mark.parametrize``."""
+    """Every ``*.json`` case in the folders, sorted, for ``pytest.mark.parametrize``.
+
+    :param folders: folders of case files (not searched recursively).
+    """
     return sorted(p for folder in folders for p in folder.glob("*.json"))
 
 
 def load_case(path: Path) -> dict[str, Any]:
+    """A case file as JSON data (``claim`` or ``argv``, and ``expect``).
+
+    :param path: the case's ``.json`` file.
+    """
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
 
@@ -49,7 +56,14 @@ def _norm(code: str) -> str:
 
 
 def finding_matches(finding: Mapping[str, Any], matcher: Mapping[str, Any]) -> bool:
-    """The matcher semantics of shared/conformance/README.md."""
+    """Whether a finding meets a matcher: the semantics of the conformance cases (``rule``,
+    ``source`` and ``severity`` equal; ``codes_include``, ``suggestions_include`` and
+    ``suggestions_any`` compare codes without dots or case; ``message_contains`` ignores
+    case).
+
+    :param finding: one finding of a report, as JSON data.
+    :param matcher: one entry of a case's ``expect.findings`` or ``expect.not_findings``.
+    """
     for key in ("rule", "source", "severity"):
         if key in matcher and finding.get(key) != matcher[key]:
             return False
@@ -72,7 +86,12 @@ _REPORT_KEYS = ("findings", "status", "not_rules", "not_findings", "not_sources_
 
 
 def check_report(report: Mapping[str, Any], expect: Mapping[str, Any]) -> list[str]:
-    """Problems of a report (as JSON data) against a case's expectations."""
+    """Problems of a report (as JSON data) against a case's expectations.
+
+    :param report: the report, as JSON data (``Report.model_dump(mode="json")``).
+    :param expect: the case's ``expect`` object.
+    :returns: one line per unmet expectation; empty when the report meets them all.
+    """
     problems = []
     if "status" in expect and report.get("status") != expect["status"]:
         problems.append(f"status {report.get('status')!r}, expected {expect['status']!r}")
@@ -98,7 +117,12 @@ def check_report(report: Mapping[str, Any], expect: Mapping[str, Any]) -> list[s
 
 
 def run_case_engine(engine: Engine, case: Case) -> list[str]:
-    """Run a claim case against ``engine`` directly (exit 2 = InputError expected)."""
+    """Run a claim case against ``engine`` directly (exit 2 = InputError expected).
+
+    :param engine: the engine to check the case's claim with.
+    :param case: a claim case (its ``claim`` a JSON object).
+    :returns: the problems, as [`check_report()`][cleanclaim.testing.check_report] gives.
+    """
     expect = case["expect"]
     claim = case.get("claim")
     if claim is None or isinstance(claim, str):
@@ -118,7 +142,13 @@ def run_case_engine(engine: Engine, case: Case) -> list[str]:
 def run_case_cli(
     case: Case, command: Sequence[str] | None = None, timeout: float = 120
 ) -> list[str]:
-    """Run a case through the real command line, exactly as shared/tools/run_cases.py does."""
+    """Run a case through the real command line, exactly as the conformance runner does.
+
+    :param case: a claim case, or an ``argv`` case (with its ``files``).
+    :param command: the command to run in place of ``python -m cleanclaim``.
+    :param timeout: seconds the command may take.
+    :returns: the problems; empty when the case passes.
+    """
     base = list(command) if command else [sys.executable, "-m", "cleanclaim"]
     expect = case["expect"]
     with tempfile.TemporaryDirectory() as folder:

@@ -36,10 +36,14 @@ class PluginInfo(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    """A lower-case word (``physical-therapy``): the ``source`` of its findings, and the
+    name ``plugins`` allowlists and selectors use."""
     api: int = Field(description="The PLUGIN_API the plugin was written for.")
     rule_prefix: str = Field(pattern=r"^[A-Z]{2,4}$", description="Prefix of its rule ids.")
     summary: str = ""
+    """What it checks, in one line (``cleanclaim plugins`` shows it)."""
     docs_url: str = ""
+    """Where its documentation lives."""
 
 
 @hookspec(firstresult=True)
