@@ -65,6 +65,7 @@ from cleanclaim.cli.check import (
     reject_duplicate_keys,
 )
 from cleanclaim.cli.errors import CliInputError
+from cleanclaim.cli.fastjson import fast_object
 from cleanclaim.cli.inputs import UTF16_BOMS, UTF16_TEXT, key_shown, not_a_file, number_too_long
 from cleanclaim.cli.outfile import AtomicOutput, OutputWriteError, refuse_same_file
 from cleanclaim.cli.plugin_output import building, checked
@@ -179,6 +180,9 @@ def _parse(raw: bytes | str | Rejected | Read) -> dict[str, Any] | list[str]:
     if isinstance(raw, Rejected):
         return list(raw.errors)
     if isinstance(raw, bytes):
+        fast = fast_object(raw)  # orjson, when installed and sure of the same answer
+        if fast is not None:
+            return fast
         # decoded as check FILE decodes a file (_decode): json.loads(bytes) would read
         # UTF-16 and UTF-32 and encoded surrogates that check refuses
         if raw.startswith(UTF16_BOMS):
