@@ -373,3 +373,10 @@ def test_a_minified_claim_on_one_line_is_a_document() -> None:
     (got,) = list(read(io.BytesIO(raw + b"\n\n"), "c.json"))
     assert got.origin.line is None and got.origin.entry is None
     assert got.claim is not None and got.claim["patient"] == {"age": 46, "sex": "F"}
+
+
+def test_a_coding_of_the_right_system_without_a_code_says_so() -> None:
+    claim = _minimal()
+    del claim["diagnosis"][0]["diagnosisCodeableConcept"]["coding"][0]["code"]
+    got = read_claim(claim)
+    assert got.errors == ("Claim.diagnosis[0]: its coding has no code",)

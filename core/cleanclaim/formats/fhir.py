@@ -325,6 +325,8 @@ def _code_in(concept: Any, systems: frozenset[str]) -> tuple[str | None, str | N
     for coding in codings:
         if coding.get("system") in systems and isinstance(coding.get("code"), str):
             return coding["code"], None
+    if any(coding.get("system") in systems for coding in codings):
+        return None, "its coding has no code"  # said as it is (see _missing)
     if all("system" not in c for c in codings):
         code = codings[0].get("code")
         if isinstance(code, str):
@@ -332,6 +334,14 @@ def _code_in(concept: Any, systems: frozenset[str]) -> tuple[str | None, str | N
     named = [KNOWN_SYSTEMS.get(c.get("system", "")) for c in codings]
     known = next((n for n in named if n), None)
     return None, f"coded in {known}" if known else "coded in another code system"
+
+
+def _missing(why: str | None, wanted: str) -> str:
+    """``why`` a code was not found, with what was wanted: ``coded in SNOMED CT, not
+    ICD-10-CM (...)``; a coding of the right system without a code is said as it is."""
+    if why is not None and why.startswith("its "):
+        return why
+    return f"{why}, not {wanted}"
 
 
 def _full_date(value: Any) -> date | None:
@@ -397,7 +407,7 @@ def read_claim(
                 continue
             code, why = _code_in(concept, frozenset({ICD10CM}))
             if code is None:
-                errors.append(f"{path}: {why}, not ICD-10-CM ({ICD10CM})")
+                errors.append(f"{path}: {_missing(why, f'ICD-10-CM ({ICD10CM})')}")
                 continue
             diagnoses.append((seq if seq is not None else 10_000 + i, i, code))
     if not diagnoses and not errors:
@@ -432,7 +442,7 @@ def read_claim(
         loc[f"lines[{i}]"] = path
         code, why = _code_in(item.get("productOrService"), PROCEDURE_SYSTEMS)
         if code is None:
-            errors.append(f"{path}.productOrService: {why}, not CPT or HCPCS")
+            errors.append(f"{path}.productOrService: {_missing(why, 'CPT or HCPCS')}")
         else:
             line["procedure"] = code
         loc[f"lines[{i}].procedure"] = f"{path}.productOrService"
@@ -440,7 +450,7 @@ def read_claim(
         for j, modifier in enumerate(_list(item.get("modifier"))):
             mod, why = _code_in(modifier, PROCEDURE_SYSTEMS)
             if mod is None:
-                errors.append(f"{path}.modifier[{j}]: {why}, not a CPT or HCPCS modifier")
+                errors.append(f"{path}.modifier[{j}]: {_missing(why, 'a CPT or HCPCS modifier')}")
             else:
                 modifiers.append(mod)
             loc[f"lines[{i}].modifiers[{j}]"] = f"{path}.modifier[{j}]"
