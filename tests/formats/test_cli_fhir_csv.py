@@ -79,3 +79,31 @@ def test_flat_csv_bad_rows_are_named_and_the_rest_checked() -> None:
     assert checked == ["C-1"]
     assert "row 6, column claim_id: this claim id appeared earlier in the file" in done.stderr
     assert "row 3, column units: not a whole number" in done.stderr
+
+
+def _batch(sample: str, *extra: str) -> tuple[int, list[dict[str, object]]]:
+    done = _cli("check", "--batch", str(SAMPLES / sample), *extra)
+    return done.returncode, [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def test_batch_fhir_bundle_one_line_per_claim_with_its_entry() -> None:
+    code, lines = _batch("fhir-bundle.json", "--workers", "2")
+    assert code == 1
+    assert [(r["claim_id"], r["input"]) for r in lines] == [
+        ("PC-2001", {"format": "fhir", "entry": 4, "ids": {"claim": "PC-2001"}}),
+        ("CH-3001", {"format": "fhir", "entry": 7, "ids": {"claim": "CH-3001"}}),
+        ("UR-4001", {"format": "fhir", "entry": 9, "ids": {"claim": "UR-4001"}}),
+    ]
+
+
+def test_batch_flat_csv_invalid_claims_keep_their_rows() -> None:
+    code, lines = _batch("csv-bad-rows.csv")
+    assert code == 1
+    assert [(r.get("line"), r["status"]) for r in lines] == [
+        (2, "invalid"),
+        (3, "invalid"),
+        (None, "warning"),
+        (6, "invalid"),
+        (7, "invalid"),
+    ]
+    assert lines[3]["input"] == {"format": "csv-lines", "line": 6, "ids": {"claim_id": "A-1"}}
