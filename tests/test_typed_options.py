@@ -194,3 +194,38 @@ def test_the_command_line_exits_2_on_a_bad_bool_or_number(
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.startswith(f"cleanclaim: error: {config}: {says}"), proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_a_misspelt_region_source_is_refused_not_read_as_both() -> None:
+    with pytest.raises(ConfigError) as caught:
+        Engine.build(config=Config(rules={"DC104": {"region_source": "diagnosd"}}))
+    assert (
+        "rules.DC104.region_source: 'diagnosd' is not allowed; allowed: 'both', 'diagnosed', "
+        "'documented', 'either'" in str(caught.value)
+    )
+
+
+def test_the_bundled_defaults_are_unchanged() -> None:
+    """The defaults each bundled rule's model gives, as API 1 wrote them in option maps."""
+    engine = Engine.build(installed=True)
+    defaults = {
+        rid: reg.rule.options_model.defaults()
+        for rid, reg in engine.rules.items()
+        if reg.rule.options_model.model_fields
+    }
+    assert defaults["DC104"] == {"region_source": "both", "report_undercoding": True}
+    assert defaults["PT103"] == {"method": "eight-minute", "partial_minutes": "info"}
+    assert defaults["PT102"] == {
+        "modifier": "CQ",
+        "de_minimis_percent": 10,
+        "reduced_payment_from": "2022-01-01",
+    }
+    assert defaults["PT104"] == {"count_claim_charges": True, "modifier": "KX", "thresholds": {}}
+    assert defaults["URO103"] == {"window": "rolling", "window_days": 365, "limits": {}}
+    assert defaults["PC104"] == {"when_condition_first": "info"}
+    assert defaults["DC107"] == {
+        "covered_procedures": ("98940", "98941", "98942"),
+        "noncovered_procedures": ("98943",),
+        "specialties": ("chiropractic",),
+        "modifier": "GY",
+    }

@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -32,7 +32,9 @@ from cleanclaim.contributions import DiagnosisPattern
 from cleanclaim.rulekit import read_data
 
 PACKAGE = "cleanclaim_chiropractic"
-REGION_SOURCES: tuple[str, ...] = ("both", "diagnosed", "documented", "either")
+#: how diagnosed and documented regions combine (DC104 and DC108's ``region_source``).
+RegionSource = Literal["both", "diagnosed", "documented", "either"]
+REGION_SOURCES: tuple[str, ...] = get_args(RegionSource)
 
 
 class _Record(BaseModel):
@@ -204,7 +206,7 @@ def spinal_cmt_lines(ctx: ClaimContext) -> list[int]:
     if memo is not None:
         return list(memo)
     levels = tables().levels
-    has_tag = ctx.tables.has_tag
+    has_tag = ctx.has_tag
     found = [
         i
         for i, line in enumerate(ctx.lines)

@@ -8,17 +8,20 @@ default (``enabled_by_default=False``) and switched on by a ``medicare`` overrid
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
+from pydantic import Field
+
 from cleanclaim.context import ClaimContext
-from cleanclaim.contributions import Hit, Rule
 from cleanclaim.models import Severity, normalize_specialty
-from cleanclaim.rulekit import per_options, read_data, strings
+from cleanclaim.options import RuleOptions
+from cleanclaim.rule import Hit, Rule, Scope
+from cleanclaim.rulekit import read_data
 from cleanclaim_chiropractic.regions import (
     PACKAGE,
-    REGION_SOURCES,
     LineRegions,
+    RegionSource,
     covered,
     extra_from_option,
     line_regions,
@@ -38,8 +41,8 @@ def policy() -> dict[str, dict[str, Any]]:
     return read_data(PACKAGE, "data/policy.toml")
 
 
-def _defaults(rule_id: str) -> dict[str, Any]:
-    return dict(policy().get(rule_id, {}))
+#: the options' defaults, by rule id: data with its sources, read once at import.
+_DEFAULTS = policy()
 
 
 def _codes(ctx: ClaimContext, lines: Sequence[int]) -> tuple[str, ...]:
@@ -53,12 +56,25 @@ def _region_list(regions: Sequence[str]) -> str:
 # --------------------------------------------------------------------------- DC101
 
 
-def check_subluxation_first(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+class SubluxationFirstOptions(RuleOptions):
+    """DC101's options (defaults from ``data/policy.toml``, with their sources)."""
+
+    primary_diagnoses: tuple[str, ...] = Field(
+        tuple(_DEFAULTS["DC101"]["primary_diagnoses"]),
+        description=(
+            "Diagnosis patterns accepted first-listed (codes, `code-` or ranges). "
+            "Default M99.00-M99.05 (the range Medicare claim edits accept; it "
+            "includes M99.00, head region, which is not a CPT spinal region)."
+        ),
+    )
+
+
+def check_subluxation_first(ctx: ClaimContext, options: SubluxationFirstOptions) -> Iterator[Hit]:
     """Medicare CMT: the first-listed diagnosis must be a subluxation (M99.00-M99.05)."""
     cmt = spinal_cmt_lines(ctx)
     if not cmt:
         return
-    allowed = strings(options.get("primary_diagnoses", ("M99.00-M99.05",)))
+    allowed = options.primary_diagnoses
     first = ctx.diagnoses[0]
     if covered(first, allowed):
         return
@@ -83,13 +99,29 @@ def check_subluxation_first(ctx: ClaimContext, options: Mapping[str, Any]) -> It
 # --------------------------------------------------------------------------- DC102
 
 
-def check_supporting_diagnosis(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+class SupportingDiagnosisOptions(RuleOptions):
+    """DC102's options (defaults from ``data/policy.toml``, with their sources)."""
+
+    supporting_diagnoses: tuple[str, ...] = Field(
+        tuple(_DEFAULTS["DC102"]["supporting_diagnoses"]),
+        description=(
+            "Diagnosis patterns that count as a supporting neuromusculoskeletal "
+            "condition. Default: M40-M54, M60-M63, M79, G54 and "
+            "neck/thorax/back/pelvis sprains and strains (S13, S16, S23, S29, S33, "
+            "S39); put your MAC's list here."
+        ),
+    )
+
+
+def check_supporting_diagnosis(
+    ctx: ClaimContext, options: SupportingDiagnosisOptions
+) -> Iterator[Hit]:
     """Medicare CMT: a neuromusculoskeletal condition must support the subluxation."""
     cmt = spinal_cmt_lines(ctx)
     if not cmt:
         return
     t = tables()
-    supporting = strings(options.get("supporting_diagnoses", ()))
+    supporting = options.supporting_diagnoses
     for code in ctx.diagnoses:
         if not t.is_subluxation(code) and covered(code, supporting):
             return
@@ -108,12 +140,25 @@ def check_supporting_diagnosis(ctx: ClaimContext, options: Mapping[str, Any]) ->
 # --------------------------------------------------------------------------- DC103
 
 
-def check_secondary_region(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+class SecondaryRegionOptions(RuleOptions):
+    """DC103's options (defaults from ``data/policy.toml``, with their sources)."""
+
+    extra_diagnosis_regions: Mapping[str, tuple[str, ...]] = Field(
+        default_factory=dict,
+        description=(
+            "Mapping of diagnosis pattern -> list of regions (cervical, thoracic, "
+            "lumbar, sacral, pelvic) added to the bundled table of diagnoses whose "
+            'title names a region, e.g. {"M79.18" = ["lumbar"]}.'
+        ),
+    )
+
+
+def check_secondary_region(ctx: ClaimContext, options: SecondaryRegionOptions) -> Iterator[Hit]:
     """Medicare CMT: each subluxation level should have a secondary diagnosis of its region."""
     if not spinal_cmt_lines(ctx):
         return
     t = tables()
-    extra = extra_from_option(options.get("extra_diagnosis_regions"))
+    extra = extra_from_option(options.extra_diagnosis_regions)
     secondary: list[tuple[str, frozenset[str]]] = []
     for code in ctx.diagnoses:
         if t.is_subluxation(code):
@@ -164,11 +209,29 @@ def _describe(regions: LineRegions) -> str:
     return f" ({'; '.join(notes)})" if notes else ""
 
 
-def check_region_count(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+class RegionCountOptions(RuleOptions):
+    """DC104's options (defaults from ``data/policy.toml``, with their sources)."""
+
+    region_source: RegionSource = Field(
+        _DEFAULTS["DC104"]["region_source"],
+        description=(
+            "How diagnosed and documented regions combine: `both` (default; regions "
+            "both diagnosed and documented, or the one given when the other is "
+            "empty), `diagnosed`, `documented` or `either` (union)."
+        ),
+    )
+    report_undercoding: bool = Field(
+        _DEFAULTS["DC104"]["report_undercoding"],
+        description=(
+            "Report an info finding when more regions are supported than the code "
+            "billed (default true)."
+        ),
+    )
+
+
+def check_region_count(ctx: ClaimContext, options: RegionCountOptions) -> Iterator[Hit]:
     """The regions diagnosed and documented must support the CMT level billed."""
-    source = str(options.get("region_source", "both"))
-    if source not in REGION_SOURCES:
-        source = "both"
+    source = options.region_source
     t = tables()
     for index in spinal_cmt_lines(ctx):
         procedure = ctx.lines[index].procedure
@@ -221,7 +284,7 @@ def check_region_count(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterato
                 codes=(procedure, *regions.diagnosed.values()),
                 suggestions=suggestions,
             )
-        elif count > high and options.get("report_undercoding", True):
+        elif count > high and options.report_undercoding:
             yield Hit(
                 message=(
                     f"{procedure} is billed for {wanted} spinal regions, but the claim supports "
@@ -238,9 +301,18 @@ def check_region_count(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterato
 # --------------------------------------------------------------------------- DC105
 
 
-def check_cmt_modifier(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+class CmtModifierOptions(RuleOptions):
+    """DC105's options (defaults from ``data/policy.toml``, with their sources)."""
+
+    required_modifiers: tuple[str, ...] = Field(
+        tuple(_DEFAULTS["DC105"]["required_modifiers"]),
+        description=("At least one of these must be on each spinal CMT line."),
+    )
+
+
+def check_cmt_modifier(ctx: ClaimContext, options: CmtModifierOptions) -> Iterator[Hit]:
     """Medicare CMT needs AT (active care), GA (maintenance with an ABN) or GZ."""
-    required = strings(options.get("required_modifiers", ("AT", "GA", "GZ")))
+    required = options.required_modifiers
     for index in spinal_cmt_lines(ctx):
         if ctx.line_modifiers[index] & set(required):
             continue
@@ -260,9 +332,18 @@ def check_cmt_modifier(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterato
 # --------------------------------------------------------------------------- DC106
 
 
-def check_at_with_ga(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+class AtWithGaOptions(RuleOptions):
+    """DC106's options (defaults from ``data/policy.toml``, with their sources)."""
+
+    conflicting_modifiers: tuple[str, ...] = Field(
+        tuple(_DEFAULTS["DC106"]["conflicting_modifiers"]),
+        description=("Modifiers that may not all be on one CMT line."),
+    )
+
+
+def check_at_with_ga(ctx: ClaimContext, options: AtWithGaOptions) -> Iterator[Hit]:
     """Medicare CMT: AT and GA on the same line are rejected (DOS from 2015-11-01)."""
-    conflicting = frozenset(strings(options.get("conflicting_modifiers", ("AT", "GA"))))
+    conflicting = frozenset(options.conflicting_modifiers)
     if len(conflicting) < 2:
         return
     for index in spinal_cmt_lines(ctx):
@@ -293,21 +374,44 @@ THERAPY_MODIFIER_REFERENCE = (
 )
 
 
-@per_options
-def _gy_options(
-    options: Mapping[str, Any],
-) -> tuple[str, frozenset[str], frozenset[str], frozenset[str]]:
-    return (
-        str(options.get("modifier", "GY")),
-        frozenset(strings(options.get("covered_procedures", ()))),
-        frozenset(strings(options.get("noncovered_procedures", ()))),
-        frozenset(normalize_specialty(x) for x in strings(options.get("specialties", ()))),
+class NoncoveredGyOptions(RuleOptions):
+    """DC107's options (defaults from ``data/policy.toml``, with their sources)."""
+
+    covered_procedures: tuple[str, ...] = Field(
+        tuple(_DEFAULTS["DC107"]["covered_procedures"]),
+        description=("Codes Medicare pays a chiropractor for (no GY needed)."),
+    )
+    noncovered_procedures: tuple[str, ...] = Field(
+        tuple(_DEFAULTS["DC107"]["noncovered_procedures"]),
+        description=("Codes that need GY when the specialty is chiropractic or not given."),
+    )
+    specialties: tuple[str, ...] = Field(
+        tuple(_DEFAULTS["DC107"]["specialties"]),
+        description=("Claim specialties that mean the biller is a chiropractor."),
+    )
+    modifier: str = Field(
+        _DEFAULTS["DC107"]["modifier"],
+        description=("The modifier expected on non-covered lines (GY)."),
     )
 
+    # What the check compares against, as sets: computed once per options object.
+    @cached_property
+    def covered(self) -> frozenset[str]:
+        return frozenset(self.covered_procedures)
 
-def check_noncovered_gy(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+    @cached_property
+    def noncovered(self) -> frozenset[str]:
+        return frozenset(self.noncovered_procedures)
+
+    @cached_property
+    def billed_by(self) -> frozenset[str]:
+        return frozenset(normalize_specialty(x) for x in self.specialties)
+
+
+def check_noncovered_gy(ctx: ClaimContext, options: NoncoveredGyOptions) -> Iterator[Hit]:
     """Medicare: services a chiropractor bills other than spinal CMT need GY."""
-    modifier, covered_codes, noncovered, specialties = _gy_options(options)
+    modifier, covered_codes = options.modifier, options.covered
+    noncovered, specialties = options.noncovered, options.billed_by
     specialty = ctx.specialty  # the claim's, or inferred from its CMT codes
     by_chiropractor = specialty in specialties
     inferred = by_chiropractor and not ctx.claim.specialty
@@ -371,27 +475,46 @@ def _edited(ctx: ClaimContext, cmt_codes: Sequence[str], index: int) -> bool:
     kernel's CLM203 then reports the unmodified line, and DC108 would say it twice."""
     code = ctx.lines[index].procedure
     return any(
-        entry.edit.modifier_indicator != 9 and entry.edit.holds_on(ctx.day)
+        edit.modifier_indicator != 9 and edit.holds_on(ctx.day)
         for cmt in cmt_codes
-        for entry in ctx.tables.edits_for(cmt, code)
+        for edit in ctx.ptp_edits(cmt, code)
     )
 
 
-def check_manual_therapy_region(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+class ManualTherapyRegionOptions(RuleOptions):
+    """DC108's options (defaults from ``data/policy.toml``, with their sources)."""
+
+    procedures: tuple[str, ...] = Field(
+        tuple(_DEFAULTS["DC108"]["procedures"]),
+        description=("Codes that must treat a region other than the one manipulated."),
+    )
+    region_source: RegionSource = Field(
+        _DEFAULTS["DC108"]["region_source"],
+        description=("How the manipulated regions are found, as in DC104 (default both)."),
+    )
+    extra_diagnosis_regions: Mapping[str, tuple[str, ...]] = Field(
+        default_factory=dict,
+        description=("Mapping of diagnosis pattern -> regions added to the bundled table."),
+    )
+
+
+def check_manual_therapy_region(
+    ctx: ClaimContext, options: ManualTherapyRegionOptions
+) -> Iterator[Hit]:
     """Manual therapy on a CMT day must treat, and point at, a region not manipulated."""
     cmt = spinal_cmt_lines(ctx)
-    procedures = set(strings(options.get("procedures", ("97140",))))
+    procedures = set(options.procedures)
     targets = [i for i, line in enumerate(ctx.lines) if line.procedure in procedures]
     if not cmt or not targets:
         return
     t = tables()
-    source = str(options.get("region_source", "both"))
+    source = options.region_source
     manipulated: set[str] = set()
     for index in cmt:
         manipulated.update(line_regions(ctx, index).supported(source))
     if not manipulated:
         return  # DC104 reports a CMT line with no region
-    extra = extra_from_option(options.get("extra_diagnosis_regions"))
+    extra = extra_from_option(options.extra_diagnosis_regions)
     same = sorted(manipulated, key=t.spinal_order.index)
     others = tuple(
         code
@@ -458,7 +581,7 @@ def build_rules() -> list[Rule]:
     return [
         Rule(
             id="DC101",
-            triggers=frozenset({"cmt"}),
+            scope=Scope(procedures=frozenset({"cmt"})),
             name="medicare-subluxation-first",
             summary=(
                 "Spinal CMT (98940-98942) billed to Medicare whose first-listed diagnosis is "
@@ -480,19 +603,12 @@ def build_rules() -> list[Rule]:
             check=check_subluxation_first,
             enabled_by_default=False,
             groups=("chiropractic", "medicare"),
-            options=_defaults("DC101"),
-            option_docs={
-                "primary_diagnoses": (
-                    "Diagnosis patterns accepted first-listed (codes, `code-` or ranges). "
-                    "Default M99.00-M99.05 (the range Medicare claim edits accept; it includes "
-                    "M99.00, head region, which is not a CPT spinal region)."
-                ),
-            },
+            options=SubluxationFirstOptions,
             example_claim=_claim(diagnoses=["M62.830", "M99.03"]),
         ),
         Rule(
             id="DC102",
-            triggers=frozenset({"cmt"}),
+            scope=Scope(procedures=frozenset({"cmt"})),
             name="medicare-supporting-diagnosis",
             summary=(
                 "Spinal CMT billed to Medicare with no neuromusculoskeletal diagnosis besides "
@@ -515,14 +631,7 @@ def build_rules() -> list[Rule]:
             default_severity="warning",
             enabled_by_default=False,
             groups=("chiropractic", "medicare"),
-            options=_defaults("DC102"),
-            option_docs={
-                "supporting_diagnoses": (
-                    "Diagnosis patterns that count as a supporting neuromusculoskeletal "
-                    "condition. Default: M40-M54, M60-M63, M79, G54 and neck/thorax/back/pelvis "
-                    "sprains and strains (S13, S16, S23, S29, S33, S39); put your MAC's list here."
-                ),
-            },
+            options=SupportingDiagnosisOptions,
             example_claim=_claim(
                 diagnoses=["M99.03"],
                 lines=[{"procedure": "98940", "modifiers": ["AT"], "diagnosis_pointers": [1]}],
@@ -530,7 +639,7 @@ def build_rules() -> list[Rule]:
         ),
         Rule(
             id="DC103",
-            triggers=frozenset({"cmt"}),
+            scope=Scope(procedures=frozenset({"cmt"})),
             name="medicare-secondary-region",
             summary=(
                 "A subluxation level (M99.01-M99.05) with no secondary diagnosis of the same "
@@ -557,21 +666,14 @@ def build_rules() -> list[Rule]:
             default_severity="warning",
             enabled_by_default=False,
             groups=("chiropractic", "medicare"),
-            options={"extra_diagnosis_regions": {}},
-            option_docs={
-                "extra_diagnosis_regions": (
-                    "Mapping of diagnosis pattern -> list of regions (cervical, thoracic, "
-                    "lumbar, sacral, pelvic) added to the bundled table of diagnoses whose "
-                    'title names a region, e.g. {"M79.18" = ["lumbar"]}.'
-                ),
-            },
+            options=SecondaryRegionOptions,
             example_claim=_claim(
                 diagnoses=["M99.01", "M54.50"], documentation={"spinal_regions": ["cervical"]}
             ),
         ),
         Rule(
             id="DC104",
-            triggers=frozenset({"cmt"}),
+            scope=Scope(procedures=frozenset({"cmt"})),
             name="cmt-region-count",
             summary=(
                 "The spinal regions diagnosed (M99.01-M99.05) and documented "
@@ -600,25 +702,14 @@ def build_rules() -> list[Rule]:
             ),
             check=check_region_count,
             groups=("chiropractic", "regions"),
-            options=_defaults("DC104"),
-            option_docs={
-                "region_source": (
-                    "How diagnosed and documented regions combine: `both` (default; regions "
-                    "both diagnosed and documented, or the one given when the other is empty), "
-                    "`diagnosed`, `documented` or `either` (union)."
-                ),
-                "report_undercoding": (
-                    "Report an info finding when more regions are supported than the code "
-                    "billed (default true)."
-                ),
-            },
+            options=RegionCountOptions,
             example_claim=_claim(
                 lines=[{"procedure": "98941", "modifiers": ["AT"], "diagnosis_pointers": [1, 2]}]
             ),
         ),
         Rule(
             id="DC105",
-            triggers=frozenset({"cmt"}),
+            scope=Scope(procedures=frozenset({"cmt"})),
             name="medicare-cmt-modifier",
             summary="Spinal CMT to Medicare without AT, GA or GZ.",
             why=(
@@ -636,17 +727,14 @@ def build_rules() -> list[Rule]:
             check=check_cmt_modifier,
             enabled_by_default=False,
             groups=("chiropractic", "medicare", "modifiers"),
-            options=_defaults("DC105"),
-            option_docs={
-                "required_modifiers": "At least one of these must be on each spinal CMT line.",
-            },
+            options=CmtModifierOptions,
             example_claim=_claim(
                 lines=[{"procedure": "98940", "modifiers": [], "diagnosis_pointers": [1, 2]}]
             ),
         ),
         Rule(
             id="DC106",
-            triggers=frozenset({"cmt"}),
+            scope=Scope(procedures=frozenset({"cmt"})),
             name="medicare-at-with-ga",
             summary="A Medicare spinal CMT line carrying both AT and GA.",
             why=(
@@ -664,10 +752,7 @@ def build_rules() -> list[Rule]:
             check=check_at_with_ga,
             enabled_by_default=False,
             groups=("chiropractic", "medicare", "modifiers"),
-            options=_defaults("DC106"),
-            option_docs={
-                "conflicting_modifiers": "Modifiers that may not all be on one CMT line.",
-            },
+            options=AtWithGaOptions,
             example_claim=_claim(
                 lines=[
                     {"procedure": "98940", "modifiers": ["AT", "GA"], "diagnosis_pointers": [1, 2]}
@@ -696,15 +781,7 @@ def build_rules() -> list[Rule]:
             check=check_noncovered_gy,
             enabled_by_default=False,
             groups=("chiropractic", "medicare", "modifiers"),
-            options=_defaults("DC107"),
-            option_docs={
-                "covered_procedures": "Codes Medicare pays a chiropractor for (no GY needed).",
-                "noncovered_procedures": (
-                    "Codes that need GY when the specialty is chiropractic or not given."
-                ),
-                "specialties": "Claim specialties that mean the biller is a chiropractor.",
-                "modifier": "The modifier expected on non-covered lines (GY).",
-            },
+            options=NoncoveredGyOptions,
             example_claim=_claim(
                 diagnoses=["M99.07", "M25.511"],
                 lines=[{"procedure": "98943", "modifiers": [], "diagnosis_pointers": [1, 2]}],
@@ -713,7 +790,7 @@ def build_rules() -> list[Rule]:
         ),
         Rule(
             id="DC108",
-            triggers=frozenset({"cmt"}),
+            scope=Scope(procedures=frozenset({"cmt"})),
             name="manual-therapy-region",
             summary=(
                 "Manual therapy (97140) on the same day as spinal CMT that points only at "
@@ -739,16 +816,7 @@ def build_rules() -> list[Rule]:
             ),
             check=check_manual_therapy_region,
             groups=("chiropractic", "ncci"),
-            options={**_defaults("DC108"), "extra_diagnosis_regions": {}},
-            option_docs={
-                "procedures": "Codes that must treat a region other than the one manipulated.",
-                "extra_diagnosis_regions": (
-                    "Mapping of diagnosis pattern -> regions added to the bundled table."
-                ),
-                "region_source": (
-                    "How the manipulated regions are found, as in DC104 (default both)."
-                ),
-            },
+            options=ManualTherapyRegionOptions,
             example_claim=_claim(
                 payer="commercial",
                 lines=[
