@@ -1,19 +1,21 @@
-"""The occupational therapy rules OT101 and OT102: catalog text and a small check function.
+"""OT101: an OT evaluation without GO, or GP/GN instead of GO on an OT claim.
 
-Which payer a rule applies to is data (``data/payer_overrides.toml``), never an ``if payer
-== ...`` here: OT101 is off by default and Medicare's override switches it on from the date
-the policy took effect, so a billing team can switch it on for another payer with an
+One rule, one module: its options model, its check and its `Rule` side by side.  Which
+payer it applies to is data (``data/payer_overrides.toml``), never an ``if payer == ...``
+here: OT101 is off by default and Medicare's override switches it on from the date the
+policy took effect, so a billing team can switch it on for another payer with an
 override file and no code.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
 from cleanclaim.context import ClaimContext
-from cleanclaim.contributions import Hit, Rule
-from cleanclaim.rulekit import documentation_checks
+from cleanclaim.options import RuleOptions
+from cleanclaim.rule import Hit, Rule, Scope
+from pydantic import Field
 
 #: tag this plugin gives the OT-only evaluation codes (data/procedures.toml).
 OT_EVALUATION = "ot-evaluation"
@@ -29,18 +31,35 @@ _EXAMPLE_DOCUMENTATION: dict[str, Any] = {
 
 
 def _label(ctx: ClaimContext, code: str) -> str:
-    label = ctx.tables.label(code)
+    label = ctx.label(code)
     return f"{code} ({label})" if label else code
 
 
-def check_go_modifier(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+class Options(RuleOptions):
+    """OT101's options: each one's type, default and meaning, in one place.
+
+    A value in ``cleanclaim.toml`` (``[rules.OT101]``) or a payer override file is checked
+    against this model when the engine is built; the check receives one frozen instance.
+    """
+
+    modifier: str = Field(
+        "GO", description="The discipline modifier an occupational therapy line needs (default GO)."
+    )
+    other_disciplines: tuple[str, ...] = Field(
+        ("GP", "GN"),
+        description="Modifiers of the other disciplines' plans of care (default GP "
+        "physical therapy, GN speech-language pathology).",
+    )
+
+
+def check_go_modifier(ctx: ClaimContext, options: Options) -> Iterator[Hit]:
     """OT evaluations always need GO; on an OT claim, GP/GN instead of GO is the wrong plan.
 
     A therapy line with no discipline modifier at all is left to PT101 (physical-therapy
     plugin), whose message already names GO: reporting it twice would only add noise.
     """
-    modifier = str(options.get("modifier", "GO")).upper()
-    others = {str(m).upper() for m in options.get("other_disciplines", ("GP", "GN"))}
+    modifier = options.modifier.upper()
+    others = {m.upper() for m in options.other_disciplines}
     for index in ctx.lines_tagged(OT_EVALUATION):
         mods = ctx.line_modifiers[index]
         if modifier in mods:
@@ -64,11 +83,7 @@ def check_go_modifier(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator
     for index in ctx.lines_tagged(ALWAYS_THERAPY):
         mods = ctx.line_modifiers[index]
         wrong = sorted(mods & others)
-        if (
-            modifier in mods
-            or not wrong
-            or ctx.tables.has_tag(ctx.lines[index].procedure, OT_EVALUATION)
-        ):
+        if modifier in mods or not wrong or ctx.has_tag(ctx.lines[index].procedure, OT_EVALUATION):
             continue
         code = ctx.lines[index].procedure
         yield Hit(
@@ -97,13 +112,9 @@ OT101 = Rule(
     "(effective 2018-01-01)",
     check=check_go_modifier,
     enabled_by_default=False,
+    scope=Scope(procedures=frozenset({OT_EVALUATION, ALWAYS_THERAPY})),
     groups=("therapy", "modifiers"),
-    options={"modifier": "GO", "other_disciplines": ["GP", "GN"]},
-    option_docs={
-        "modifier": "The discipline modifier an occupational therapy line needs (default GO).",
-        "other_disciplines": "Modifiers of the other disciplines' plans of care (default GP "
-        "physical therapy, GN speech-language pathology).",
-    },
+    options=Options,
     example_claim={
         "date_of_service": "2026-05-12",
         "payer": "medicare",
@@ -113,31 +124,3 @@ OT101 = Rule(
         "documentation": _EXAMPLE_DOCUMENTATION,
     },
 )
-
-OT102 = Rule(
-    id="OT102",
-    name="ot-evaluation-documentation",
-    summary="An occupational therapy evaluation whose note records no objective finding "
-    "(a standardized test, measured grip strength or range of motion, a functional score) "
-    "for the diagnoses it treats.",
-    why="Medicare pays therapy only when the record shows the need for skilled care and a "
-    "baseline to measure progress against; an evaluation without objective measures is the "
-    "commonest reason a therapy plan of care is found not reasonable and necessary.",
-    example="2026-05-12: 97166 for I69.351 with documentation.objective_findings empty.",
-    fix="Record at least one objective, measurable finding of the evaluation (test name and "
-    "score, grip strength, range of motion, a functional assessment).",
-    reference="Medicare Benefit Policy Manual Pub 100-02 Ch.15 §220.3 (documentation "
-    "requirements for therapy services)",
-    check=documentation_checks,
-    default_severity="warning",
-    groups=("therapy", "documentation"),
-    example_claim={
-        "date_of_service": "2026-05-12",
-        "payer": "commercial",
-        "diagnoses": ["I69.351"],
-        "lines": [{"procedure": "97166", "modifiers": ["GO"], "diagnosis_pointers": [1]}],
-        "documentation": {"treatment_rationale": "restore independent dressing after stroke"},
-    },
-)
-
-RULES = (OT101, OT102)
