@@ -92,10 +92,19 @@ def write_inputs(folder: Path, n: int) -> dict[str, Path]:
     return paths
 
 
+#: the commands run as an installed cleanclaim runs: with its bytecode cached (a shell
+#: that sets PYTHONDONTWRITEBYTECODE would have every start compile every module again).
+_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def launch(command: list[str]) -> tuple[int, float, int]:
     """Exit status, wall seconds and peak RSS (KiB) of one run of ``command``."""
     out = subprocess.run(
-        [sys.executable, "-c", _LAUNCHER, *command], capture_output=True, text=True, check=True
+        [sys.executable, "-c", _LAUNCHER, *command],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=_ENV,
     ).stdout
     code, rss, elapsed = out.split()
     return int(code), float(elapsed), int(rss)
@@ -259,7 +268,10 @@ def bench_stages(source: Path, config_path: Path) -> None:
 def importtime(command: list[str], top: int) -> None:
     """``python -X importtime``: the total and the largest top-level packages (cumulative)."""
     run = subprocess.run(
-        [sys.executable, "-X", "importtime", *command[1:]], capture_output=True, text=True
+        [sys.executable, "-X", "importtime", *command[1:]],
+        capture_output=True,
+        text=True,
+        env=_ENV,
     )
     rows = []
     for line in run.stderr.splitlines():
@@ -305,6 +317,7 @@ def bench_cold(folder: Path, config: Path, runs: int) -> None:
             capture_output=True,
             text=True,
             check=True,
+            env=_ENV,
         ).stdout
         got = json.loads(out)
         if best is None or got["build"] < best["build"]:
@@ -331,6 +344,13 @@ def main() -> int:
         else contextlib.nullcontext(None) as f
     ):
         load = f.read().split()[:3] if f else ["?"]
+    try:
+        from cleanclaim.cli import fastjson
+
+        fast = fastjson.orjson is not None
+    except ImportError:  # a cleanclaim from before the fast path
+        fast = False
+    print("JSON decoding: " + ("orjson (the [fast] extra)" if fast else "standard library"))
     print(
         f"python {platform.python_version()}, {os.cpu_count()} cores, {platform.platform()},"
         f" load {' '.join(load)}, {date.today()}"
