@@ -1,4 +1,4 @@
-"""Rule options: read-only, shared, hashable by identity, and derived from once."""
+"""Rule options: read-only, shared and hashable by identity (typed models: test_typed_options)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from cleanclaim.contributions import Hit
 from cleanclaim.engine import Engine
 from cleanclaim.fixtures import plugin_of, stub_rule
 from cleanclaim.options import Options
-from cleanclaim.rulekit import per_options, strings
 
 
 def test_options_refuse_every_change() -> None:
@@ -39,35 +38,6 @@ def test_options_hash_by_identity_and_survive_copy_and_pickle() -> None:
     assert one == two == {"a": 1} and hash(one) == object.__hash__(one) and hash(one) != hash(two)
     for clone in (pickle.loads(pickle.dumps(one)), copy.deepcopy(one), copy.copy(one)):
         assert clone == one and isinstance(clone, Options)
-
-
-def test_per_options_derives_once_per_options_object() -> None:
-    calls: list[int] = []
-
-    @per_options
-    def derive(options: Mapping[str, Any]) -> tuple[str, ...]:
-        calls.append(1)
-        return strings(options.get("words"))
-
-    shared = Options({"words": ("a", "b")})
-    assert derive(shared) == derive(shared) == ("a", "b")
-    assert len(calls) == 1
-    assert derive({"words": ["c"]}) == ("c",)  # a plain dict: derived afresh, no cache
-    assert derive({"words": ["c"]}) == ("c",) and len(calls) == 3
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ("a", ("a",)),
-        (("a", 1), ("a", "1")),
-        (["a"], ("a",)),
-        (None, ()),
-        (({"k": 1},), ("{'k': 1}",)),  # unhashable items: converted, not cached
-    ],
-)
-def test_strings(value: Any, expected: tuple[str, ...]) -> None:
-    assert strings(value) == expected
 
 
 SEEN: list[Mapping[str, Any]] = []

@@ -30,6 +30,13 @@ class Hit:
     Rules do not set their own id, source or final severity: those come from the rule's
     registration, the configuration and the payer overrides.  A rule may still lower or
     raise ``severity`` for one hit (a warning variant of an error rule).
+
+    :param message: what is wrong and what to do, in one or two sentences.
+    :param location: where in the claim (``lines[0].modifiers``, ``diagnoses[1]``).
+    :param codes: the codes the finding is about.
+    :param suggestions: codes or modifiers to use instead, best first.
+    :param reference: the public source of this one hit, when it differs from the rule's.
+    :param severity: this hit's severity, when it differs from the rule's.
     """
 
     message: str
@@ -97,9 +104,23 @@ class Rule:
     """A rule: its catalog entry (ruff style) and the function that checks a claim.
 
     ``check(ctx, options)`` receives the per-claim context and the rule's options after
-    configuration and payer overrides, and yields [`Hit`][cleanclaim.contributions.Hit] objects.  It
-    must be pure
-    Python over the context and engine indexes: no I/O and no hook calls.
+    configuration and payer overrides (an instance of its `RuleOptions` model), and yields
+    [`Hit`][cleanclaim.contributions.Hit] objects.  It must be pure Python over the
+    context: no I/O and no hook calls.  A rule module holds the options model, the check
+    and the `Rule` side by side.
+
+    :param id: the rule id, the plugin's prefix and three digits (``PT103``).
+    :param name: a short kebab-case name (``timed-units``), usable in ``select``/``ignore``.
+    :param summary: what it finds, in one sentence (catalog and docs).
+    :param why: why it matters: the denial or audit risk.
+    :param example: a claim that it reports, in words.
+    :param fix: what to do instead.
+    :param reference: the public sources it rests on.
+    :param check: the function that checks a claim: ``check(ctx, options)``.
+    :param default_severity: ``error``, ``warning`` or ``info`` before configuration.
+    :param enabled_by_default: False for a rule switched on by a payer override.
+    :param groups: selectors naming several rules (``therapy``, ``modifiers``).
+    :param example_claim: a claim the rule reports on (docs and tests run it).
     """
 
     id: str
@@ -144,7 +165,10 @@ class Rule:
     diagnoses_only: InitVar[bool | None] = None
 
     def speaks_on(self, specialty: str | None) -> bool:
-        """True when the rule may run on a claim of ``specialty`` (None: unknown)."""
+        """True when the rule may run on a claim of ``specialty`` (None: unknown).
+
+        :param specialty: the claim's billing specialty, normalised, or None.
+        """
         if specialty is None:
             return True
         if specialty in self.excluded_specialties:
@@ -164,9 +188,12 @@ class Rule:
         return self.resolve_options()
 
     def resolve_options(self, *layers: Mapping[str, Any]) -> Any:
-        """The check's options after ``layers`` (payer overrides, then configuration):
-        an instance of the rule's model, or for an API 1 rule the same values as a
-        read-only mapping."""
+        """The check's options after ``layers``: an instance of the rule's model, or for
+        an API 1 rule the same values as a read-only mapping.
+
+        :param layers: option values by name, later ones winning (payer overrides, then
+            configuration).
+        """
         model = cast("type[RuleOptions]", self.options)
         resolved = model.resolve(*layers)
         return as_mapping(resolved) if self.options_as_mapping else resolved

@@ -9,7 +9,7 @@ found with `importlib.resources`, so they work from a wheel, a zip or a checkout
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from importlib.resources import files
 from typing import Any, TypeVar
 
@@ -18,7 +18,6 @@ from pydantic import BaseModel, ValidationError
 from cleanclaim.config import read_toml
 from cleanclaim.context import ClaimContext
 from cleanclaim.models import describe_validation
-from cleanclaim.options import Options
 from cleanclaim.rule import Hit, Rule
 from cleanclaim.tables import remember
 
@@ -45,13 +44,24 @@ def load_contributions(package: str, name: str, table: str, model: type[M]) -> l
 
     The error names the file, the table and the record number, so a plugin author sees
     ``pairings.toml: pairing #4: diagnoses: ...`` rather than a bare pydantic dump.
+
+    :param package: the plugin's package (``cleanclaim_physical_therapy``).
+    :param name: the file's path inside it (``data/pairings.toml``).
+    :param table: the array of tables to read (``pairing`` for ``[[pairing]]``).
+    :param model: the contribution model each record is validated into.
     """
     records = read_data(package, name).get(table, [])
     return validate_records(f"{package}/{name}", table, model, records)
 
 
 def validate_records(origin: str, table: str, model: type[M], records: list[Any]) -> list[M]:
-    """Validate records of a plugin's own data models, with the same located errors."""
+    """Validate records of a plugin's own data models, with the same located errors.
+
+    :param origin: the file the records came from, for the message.
+    :param table: the table they came from, for the message.
+    :param model: the model each record is validated into.
+    :param records: the parsed records.
+    """
     out: list[M] = []
     for number, record in enumerate(records, start=1):
         try:
@@ -72,6 +82,8 @@ def documentation_rule(**fields: Any) -> Rule:
     for it::
 
         DOCUMENTATION = documentation_rule(id="PT106", name="spasm-documentation", ...)
+
+    :param fields: the `Rule`'s fields but ``check``.
     """
     rule_id = fields["id"]
 
@@ -84,7 +96,11 @@ def documentation_rule(**fields: Any) -> Rule:
 
 def documentation_checks(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     """Plugin API 1's check for documentation rules: it learns which rule it runs for
-    from ``ctx.rule_id``.  Write `documentation_rule()` instead (API 2)."""
+    from ``ctx.rule_id``.  Write `documentation_rule()` instead (API 2).
+
+    :param ctx: the claim's context.
+    :param options: the rule's options (a documentation rule has none).
+    """
     return _documentation_hits(ctx, ctx.rule_id)
 
 
@@ -135,43 +151,3 @@ def _documented(value: object) -> bool:
     if isinstance(value, str | list | tuple):
         return bool(value)
     return True
-
-
-def strings(value: Any) -> tuple[str, ...]:
-    """An option that should be a list of strings, as a tuple (a lone string is one item).
-
-    Options reach rules frozen, lists as tuples, so the conversion is remembered per tuple.
-    """
-    if isinstance(value, str):
-        return (value,)
-    if type(value) is tuple:
-        try:
-            return _string_tuple(value)
-        except TypeError:  # an item that cannot be hashed (a table): convert uncached
-            pass
-    return tuple(str(v) for v in value or ())
-
-
-@functools.lru_cache(maxsize=256)
-def _string_tuple(value: tuple[Any, ...]) -> tuple[str, ...]:
-    return tuple(str(v) for v in value)
-
-
-def per_options(derive: Callable[[Mapping[str, Any]], T]) -> Callable[[Mapping[str, Any]], T]:
-    """Decorate a function that derives something from a rule's options (a compiled
-    regular expression, parsed diagnosis patterns, tuples of tags) so that it runs once
-    per options object instead of once per claim.
-
-    The engine hands a rule the same [`Options`][cleanclaim.options.Options] for every claim
-    of a payer profile and period, so the cache holds a handful of entries; a plain
-    mapping (a rule called directly, in a test) is derived afresh each time.
-    """
-    cached = functools.lru_cache(maxsize=64)(derive)
-
-    @functools.wraps(derive)
-    def derived(options: Mapping[str, Any]) -> T:
-        if type(options) is Options:
-            return cached(options)
-        return derive(options)
-
-    return derived

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterator, Sequence
+
+from pydantic import Field
 
 from cleanclaim.context import ClaimContext
 from cleanclaim.icd import Dataset, Note
+from cleanclaim.options import RuleOptions
 from cleanclaim.rule import Hit, Rule, Scope
 
 #: (dataset, code) -> (description, manifestation?, code-first notes of the code and its
@@ -43,7 +45,17 @@ def _covered(notes: tuple[Note, ...], codes: Sequence[str]) -> tuple[list[str], 
     return named, all(n.conditional for n in naming)
 
 
-def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
+class Options(RuleOptions):
+    """ICD107's options."""
+
+    code_first_warning: bool = Field(
+        True,
+        description="Also warn when the first code's 'code first' note names a "
+        "condition the claim lists after it (no manifestation title).",
+    )
+
+
+def check(ctx: ClaimContext, options: Options) -> Iterator[Hit]:
     first = ctx.diagnoses[0]
     if first[0] in "VWXY":
         others = [c for c in ctx.diagnoses[1:] if c[0] not in "VWXY"]
@@ -71,7 +83,7 @@ def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
             tuple(etiology),
             "ICD-10-CM Official Guidelines I.A.13",
         )
-    elif etiology and options.get("code_first_warning", True):
+    elif etiology and options.code_first_warning:
         # A code-first note alone never makes a code unfit to be first-listed (guidelines
         # I.B.7, IV.D): only when the claim itself lists the condition the note names.
         named = ", ".join(etiology)
@@ -103,11 +115,7 @@ RULE = Rule(
     "codes go after the injury they explain.",
     reference="ICD-10-CM Official Guidelines I.A.13, I.B.7 and I.C.20; Section IV.G",
     check=check,
-    options={"code_first_warning": True},
-    option_docs={
-        "code_first_warning": "Also warn when the first code's 'code first' note names a "
-        "condition the claim lists after it (no manifestation title)."
-    },
+    options=Options,
     groups=("diagnosis",),
     scope=Scope(diagnoses_only=True),
     example_claim={"date_of_service": "2026-05-12", "diagnoses": ["G63", "E85.4"]},
