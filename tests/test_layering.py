@@ -106,10 +106,11 @@ FLOORS: tuple[tuple[str, frozenset[str]], ...] = tuple(
         ("models", "models configfile config schemas"),
         ("formats", "formats"),  # readers of claim files: models only, below the CLI
         ("datasets", "icd synth"),
-        ("contributions", "contributions payers"),
+        ("plugin data", "plugin_data payers"),
         ("tables", "tables ncci descriptors"),
         ("context", "context"),
-        ("rule contract", "rule rulekit plugin fixtures"),
+        # the plugin API: the contract, and contributions, its one address for plugins
+        ("rule contract", "rule contributions rulekit plugin fixtures"),
         ("kernel rules", "rules"),
         ("build", "build"),
         ("selection", "selection"),
@@ -118,13 +119,6 @@ FLOORS: tuple[tuple[str, frozenset[str]], ...] = tuple(
     )
 )
 FLOOR_OF = {module: level for level, (_, modules) in enumerate(FLOORS) for module in modules}
-
-#: imports that climb on purpose, each with its reason.
-CLIMBS_ALLOWED = {
-    # API 1 plugins import Rule and Hit from contributions: resolved lazily, in the
-    # module's __getattr__, from the rule contract a floor above (never at load).
-    ("cleanclaim.contributions", "cleanclaim.rule"),
-}
 
 
 def _module_of(path: Path) -> str:
@@ -169,26 +163,9 @@ def test_no_import_climbs_a_floor() -> None:
         f"{where}: {here} ({FLOORS[FLOOR_OF[_room(here)]][0]}) imports {there} "
         f"({FLOORS[FLOOR_OF[_room(there)]][0]})"
         for here, there, where in kernel_imports()
-        if _room(there) in FLOOR_OF
-        and FLOOR_OF[_room(there)] > FLOOR_OF[_room(here)]
-        and (_room(here), _room(there)) not in CLIMBS_ALLOWED
+        if _room(there) in FLOOR_OF and FLOOR_OF[_room(there)] > FLOOR_OF[_room(here)]
     ]
     assert climbs == []
-
-
-def test_the_allowed_climbs_are_lazy_and_still_needed() -> None:
-    """An allowed climb happens inside a function only, and is removed when it goes."""
-    for here, there in CLIMBS_ALLOWED:
-        path = KERNEL / f"{here.removeprefix('cleanclaim.').replace('.', '/')}.py"
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        top = [
-            node
-            for node in tree.body
-            if isinstance(node, ast.ImportFrom | ast.Import)
-            and there in {getattr(node, "module", None), *(a.name for a in node.names)}
-        ]
-        assert top == [], f"{here} imports {there} at load"
-        assert any(_room(t) == there for h, t, _ in kernel_imports() if _room(h) == here)
 
 
 def _circles(edges: dict[str, set[str]]) -> list[list[str]]:
@@ -237,11 +214,7 @@ def test_no_import_circles_in_the_kernel() -> None:
     edges: dict[str, set[str]] = {}
     for here, there, _ in kernel_imports():
         target = there if there in modules else _room(there)
-        if (
-            target != here
-            and target in modules
-            and (_room(here), _room(there)) not in CLIMBS_ALLOWED
-        ):
+        if target != here and target in modules:
             edges.setdefault(here, set()).add(target)
     circles = _circles(edges)
     assert [c for c in circles if not _waits(c)] == []

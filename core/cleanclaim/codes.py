@@ -124,6 +124,11 @@ class CodeRange:
     a range whose ends straddle one should be split (``D37-D39``, ``D40-D44``).  The
     packaged datasets' own ranges are rewritten that way by the builder;
     ``tests/refdata/test_range_order.py`` checks the bundled plugins'.
+
+    :param start: the first code, dotted (``M99.00``; the code itself for one code).
+    :param end: the last code, dotted (``M99.05``; ``start`` again for one code).
+    :param low: ``start`` without its dot, which the comparison reads.
+    :param high: ``end`` without its dot.
     """
 
     start: str
@@ -133,7 +138,10 @@ class CodeRange:
 
     @classmethod
     def parse(cls, text: str) -> CodeRange:
-        """``M62.830``, ``M62.83-``, ``M99.00-M99.05`` or ``S30-S39``; ValueError else."""
+        """``M62.830``, ``M62.83-``, ``M99.00-M99.05`` or ``S30-S39``; ValueError else.
+
+        :param text: the pattern as a plugin or a note writes it (any case and spacing).
+        """
         raw = text.strip()
         if raw.endswith("-") and raw.count("-") == 1:
             raw = raw[:-1].rstrip(".")
@@ -148,13 +156,19 @@ class CodeRange:
 
     @classmethod
     def between(cls, start: str, end: str | None = None) -> CodeRange:
-        """The range from ``start`` to ``end`` (dotted, normalised; None: ``start`` and
-        what lies below it)."""
+        """The range from ``start`` to ``end`` and what lies below them.
+
+        :param start: the first code, dotted and normalised.
+        :param end: the last code, dotted and normalised; None for ``start`` alone.
+        """
         last = start if end is None else end
         return cls(start, last, undotted(start), undotted(last))
 
     def covers(self, code: str) -> bool:
-        """True when ``code`` (dotted, normalised) is the range's code, inside it, or below it."""
+        """True when ``code`` is the range's code, inside it, or below it.
+
+        :param code: a diagnosis code, dotted and normalised (as claims are).
+        """
         flat = code.replace(".", "")
         return self.low <= flat[: len(self.low)] and flat[: len(self.high)] <= self.high
 

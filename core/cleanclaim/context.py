@@ -16,8 +16,8 @@ from cleanclaim.codes import DiagnosisPattern
 from cleanclaim.models import Claim, Documentation, ServiceLine, normalize_specialty
 
 if TYPE_CHECKING:
-    from cleanclaim.contributions import Procedure, ProcedureEdit
     from cleanclaim.icd import Dataset, DatasetRegistry
+    from cleanclaim.plugin_data import Procedure, ProcedureEdit
     from cleanclaim.tables import EngineTables
 
 #: pattern text -> parsed pattern, shared by all claims (patterns are immutable).

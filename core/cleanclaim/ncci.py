@@ -38,7 +38,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from cleanclaim.contributions import ProcedureEdit, UnitLimit
+from cleanclaim.plugin_data import ProcedureEdit, UnitLimit
 from cleanclaim.tables import EditEntry
 
 _CODE = re.compile(r"^[A-Z0-9]{4}[A-Z0-9]$")

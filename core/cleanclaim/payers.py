@@ -13,8 +13,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from cleanclaim.config import read_toml
-from cleanclaim.contributions import PayerOverride
 from cleanclaim.models import describe_validation
+from cleanclaim.plugin_data import PayerOverride
 
 
 class OverrideFileError(ValueError):

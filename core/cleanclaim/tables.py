@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cleanclaim.codes import DiagnosisPattern
-from cleanclaim.contributions import (
+from cleanclaim.options import ReadOnlyDict
+from cleanclaim.plugin_data import (
     DocumentationCheck,
     IntegralPair,
     Pairing,
@@ -21,7 +22,6 @@ from cleanclaim.contributions import (
     ProcedureEdit,
     UnitLimit,
 )
-from cleanclaim.options import ReadOnlyDict
 
 #: entries the engine-wide memo holds before it starts over (a few tens of MB at most).
 MEMO_LIMIT = 50_000
