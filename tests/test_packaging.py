@@ -138,3 +138,28 @@ def test_kernel_without_refdata_says_what_to_install(argv: list[str], tmp_path: 
     assert proc.returncode == 2, proc.stderr
     assert "Traceback" not in proc.stderr
     assert "pip install cleanclaim-refdata" in proc.stderr
+
+
+def test_engine_build_without_refdata_says_what_to_install(tmp_path: Path) -> None:
+    """An embedder's ``Engine.build()`` gets the CLI's words, not a bare missing module."""
+    script = _WITHOUT_REFDATA.replace(
+        "from cleanclaim.cli import main\nsys.exit(main(sys.argv[1:]))\n",
+        "from cleanclaim.engine import Engine\n"
+        "try:\n"
+        "    Engine.build()\n"
+        "except ModuleNotFoundError as exc:\n"
+        "    print(exc.name, '|', exc)\n",
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "CLEANCLAIM_DATA_DIR": str(tmp_path / "datasets")},
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    name, _, message = proc.stdout.strip().partition(" | ")
+    assert name == "cleanclaim_refdata"  # still what `except ModuleNotFoundError` code reads
+    assert "ICD-10-CM datasets are not installed" in message
+    assert "pip install cleanclaim-refdata" in message

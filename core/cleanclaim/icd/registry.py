@@ -421,6 +421,21 @@ def _with_installed(folder: str, state: tuple[tuple[str, int], ...]) -> DatasetR
     return DatasetRegistry(packaged._dir, installed=Path(folder), base=packaged)
 
 
+#: what a kernel installed without its reference data (``pip install --no-deps``, a
+#: vendored wheel) says when it needs the datasets, embedded or on the command line.
+MISSING_REFDATA = (
+    "the ICD-10-CM datasets are not installed: cleanclaim needs the cleanclaim-refdata "
+    "distribution (pip install cleanclaim-refdata)"
+)
+
+
 @functools.cache
 def _packaged() -> DatasetRegistry:
-    return DatasetRegistry(files("cleanclaim_refdata") / "data")
+    try:
+        data = files("cleanclaim_refdata") / "data"
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").split(".")[0] != "cleanclaim_refdata":
+            raise
+        # the same type and name, so code catching the missing module still does
+        raise ModuleNotFoundError(MISSING_REFDATA, name="cleanclaim_refdata") from None
+    return DatasetRegistry(data)
