@@ -188,3 +188,20 @@ def test_bad_content_never_prints_a_traceback(tmp_path: Path, content: bytes) ->
         )
         assert done.returncode in (1, 2), done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_standard_input_is_read_in_any_format() -> None:
+    claim = '{"claim_id": "C", "date_of_service": "2026-05-12", "diagnoses": ["M62.830"]}'
+    for content, expected in (
+        (claim, "claim C: CLEAN"),
+        ((SAMPLES / "837p-icd9.x12").read_text(), "<stdin> segment 20: claim OK-1:"),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "cleanclaim", "check", "-"],
+            input=content,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert expected in done.stdout, done.stderr
+        assert "Traceback" not in done.stderr

@@ -387,8 +387,9 @@ def _claims_of(name: str, origin: str, args: argparse.Namespace) -> Iterator[Rea
     try:
         if fmt is None:
             fmt = _detected(_peek(stream), origin)
-        if fmt == "json":
-            stream.close()
+        if fmt == "json":  # read as a claim file always was (its size limit, its messages)
+            if name != "-":
+                stream.close()
             try:
                 yield origin, parse_claim(_read_text(name), origin), None
             except CliInputError as exc:
