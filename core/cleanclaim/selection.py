@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import re
 import threading
 from bisect import bisect_right
 from collections.abc import Mapping
@@ -38,6 +39,8 @@ DEFAULT_PROFILE = "commercial"
 BUILTIN_PAYERS = frozenset({"medicare", DEFAULT_PROFILE})
 #: rules the engine emits itself (a crash, a dataset fallback): catalogued, never run.
 ENGINE_EMITTED = frozenset({"ENG001", "ENG002"})
+#: a rule-id prefix selector: capital letters, then digits (``PT``, ``ICD10``), as ruff's.
+_PREFIX = re.compile(r"[A-Z]+[0-9]*")
 #: rule plans (profile, period, procedure codes) remembered before starting over.
 PLAN_LIMIT = 4096
 
@@ -146,8 +149,9 @@ class RuleSelection:
         self._lock = threading.Lock()
 
     def matches(self, selector: str, reg: RegisteredRule) -> bool:
-        """True when a configuration selector (a rule id, name or glob, a group or a plugin
-        name) names the rule: ``select``, ``ignore`` and ``severity`` all read this.
+        """True when a configuration selector (a rule id, a rule-id prefix such as ``PT`` or
+        ``ICD10`` as ruff takes ``E4``, a rule name or glob, a group or a plugin name)
+        names the rule: ``select``, ``ignore`` and ``severity`` all read this.
 
         :param selector: a configuration or command-line selector.
         :param reg: the rule with the plugin that registered it.
@@ -157,6 +161,7 @@ class RuleSelection:
             selector in (rule.id, rule.name, reg.source)
             or selector in rule.groups
             or fnmatch.fnmatchcase(rule.id, selector)
+            or (_PREFIX.fullmatch(selector) is not None and rule.id.startswith(selector))
         )
 
     def _check_config(self) -> None:
@@ -238,7 +243,8 @@ class RuleSelection:
         hint = f"; did you mean {' or '.join(close[:3])}?" if close else ""
         return (
             f"{selector!r} matches no rule of the loaded plugins{hint} (give a rule id such "
-            "as ICD104, a rule name, a glob such as ICD*, a group or a plugin name; "
+            "as ICD104, a prefix such as ICD1, a rule name, a glob such as ICD*, a group or a "
+            "plugin name; "
             "`cleanclaim rules` lists them)"
         )
 
