@@ -275,3 +275,12 @@ def test_fuzzed_interchanges_never_raise_but_format_error(data: st.DataObject) -
 def test_random_bytes_never_raise_but_format_error(raw: bytes) -> None:
     with contextlib.suppress(FormatError):
         _read_bytes(b"ISA*" + raw)
+
+
+def test_line_break_terminators_read_the_same_claims() -> None:
+    text = (SAMPLES / "837p-multi.x12").read_text()
+    expected = [r.claim for r in _sample("837p-multi.x12")]
+    for ending, terminator in (("\n", "\n"), ("\r\n", "\r")):
+        other = text.replace("~\n", ending)
+        assert separators(other).segment == terminator
+        assert [r.claim for r in _read_bytes(other.encode())] == expected

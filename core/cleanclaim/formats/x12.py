@@ -127,7 +127,8 @@ def _segments(stream: IO[bytes]) -> tuple[Separators, Iterator[list[str]]]:
 
     def segments(buffer: str) -> Iterator[list[str]]:
         term, elem = seps.segment, seps.element
-        strip = " \r\n\t" if term not in " \r\n\t" else " "
+        # line breaks around segments are allowed (and a CR before a newline terminator)
+        strip = " \r\n\t" if elem not in " \t" else "\r\n"
         ended = False
         while True:
             parts = buffer.split(term)
