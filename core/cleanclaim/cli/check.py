@@ -459,10 +459,14 @@ def _detected(head: bytes, origin: str) -> str:
 def _text(
     report: Report, engine: Engine, color: bool, width: int | None, origin: str, many: bool
 ) -> str:
-    text = render_report(
-        report, color=color, labels=engine.tables.label, width=width, respect_no_color=False
+    return render_report(
+        report,
+        color=color,
+        labels=engine.tables.label,
+        width=width,
+        respect_no_color=False,
+        origin=origin if many else None,  # wrapped with the header it is put before
     )
-    return f"{origin}: {text}" if many else text
 
 
 def csv_rows(origin: str, report: Report, position: Sequence[str] = ()) -> list[list[str]]:

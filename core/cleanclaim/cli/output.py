@@ -25,6 +25,7 @@ def render_report(
     labels: Callable[[str], str] | None = None,
     width: int | None = None,
     respect_no_color: bool = True,
+    origin: str | None = None,
 ) -> str:
     """The report as a coder reads it.
 
@@ -36,19 +37,24 @@ def render_report(
         width); None leaves every line whole, as a pipe or a log wants it.
     :param respect_no_color: turn ``color`` off when ``NO_COLOR`` is set; the command
         line passes False, having already decided with ``--color``.
+    :param origin: the file the claim came from, put before the header (``check`` with
+        several files); wrapped with it.
     :returns: the text, ending with a newline.
     """
     color = color and not (respect_no_color and os.environ.get("NO_COLOR"))
     ds = report.dataset
-    lines = [
+    header = (
         f"claim {_printable(report.claim_id or '(no id)')}: {report.status.upper()}"
         f"  [{ds.system} FY{ds.fiscal_year}, release {ds.release}]"
-    ]
+    )
+    if origin is not None:
+        header = f"{_printable(origin)}: {header}"
+    lines = _wrapped(header, "", width, "  ")
     if report.payer is not None:
-        lines.append(f"  payer profile: {_printable(payer_line(report))}")
+        lines += _wrapped(f"payer profile: {_printable(payer_line(report))}", "  ", width, "    ")
     caveat = dataset_caveat(report)
     if caveat:
-        lines.append(f"  {caveat}")
+        lines += _wrapped(caveat, "  ", width, "    ")
     if not report.findings:
         lines.append("  no findings: the claim is clean")
     for severity in ("error", "warning", "info"):
