@@ -24,6 +24,9 @@ class NoDatasetError(LookupError):
     in FY2023, so a silent fallback would produce wrong findings that look right.
     ``missing`` names the release that governs the date and is not installed (``"the April
     2023 update"``), when one is known, so that a fallback warning can repeat it.
+
+    :param message: what is missing, for the user.
+    :param missing: the release that governs the date and is not installed, if known.
     """
 
     def __init__(self, message: str, missing: str | None = None) -> None:
@@ -46,6 +49,11 @@ class Qualifier:
     one of ``values``.  A qualifier the builder could not read (``readable`` false, e.g.
     "B27.0-B27.9 with 1") matches every code of its range: a reader that reports on it
     must say the qualifier was not read (ICD104 does so as a warning).
+
+    :param text: the qualifying words as CMS wrote them.
+    :param position: the character position the values are read at, ``"final"``, or None when the
+        words could not be read.
+    :param values: the characters that match at that position.
     """
 
     text: str
@@ -57,7 +65,10 @@ class Qualifier:
         return self.position is not None
 
     def matches(self, code: str) -> bool:
-        """Whether ``code`` (dotted or not) has the characters the qualifier names."""
+        """Whether ``code`` (dotted or not) has the characters the qualifier names.
+
+        :param code: an ICD-10-CM code.
+        """
         if self.position is None:
             return True
         flat = undotted(code)
@@ -77,6 +88,11 @@ class CodeRef:
     reference hierarchically, because a note that names a header applies to the codes
     below it -- a reference without a dash that points at a header (older notes still say
     "(M54.5)" after M54.5 was split) would otherwise cover nothing billable.
+
+    :param start: the code, or the first code of the range.
+    :param end: the last code of a range (None: one code).
+    :param descendants: the reference has a dash: the code "and all below".
+    :param qualifier: the words that narrow it, if any.
     """
 
     start: str
@@ -90,6 +106,11 @@ class CodeRef:
         object.__setattr__(self, "range", CodeRange.between(self.start, self.end))
 
     def covers(self, code: str) -> bool:
+        """Whether the reference names ``code``: it or a code above it is in the range,
+        and the qualifier (if any) matches.
+
+        :param code: an ICD-10-CM code, dotted or not.
+        """
         c = normalize_code(code)
         return self.range.covers(c) and (self.qualifier is None or self.qualifier.matches(c))
 
@@ -115,6 +136,10 @@ class Note:
     ``conditional`` (code-first notes only): the note asks for its condition only when
     there is one ("code first, if applicable, any causal condition"), so the code may be
     first-listed when there is none.
+
+    :param text: the note as CMS wrote it.
+    :param refs: the code references parsed from it.
+    :param conditional: a code-first note that asks for its condition only if there is one.
     """
 
     text: str
@@ -131,6 +156,27 @@ class DatasetInfo:
     ``verified`` is false for a file added with ``--allow-unverified``; ``origin`` is
     ``"packaged"`` (shipped in cleanclaim-refdata) or ``"installed"`` (added with
     ``cleanclaim datasets add`` to ``location``).
+
+    :param name: the dataset's name (``icd10cm-fy2026-april``).
+    :param system: the code system (``ICD-10-CM``).
+    :param fiscal_year: the fiscal year of the release.
+    :param release: the CMS release (``2026-April``).
+    :param release_date: when CMS published it.
+    :param effective_from: the first date of service the release is in force for.
+    :param effective_to: the last date of service it is in force for.
+    :param serves_from: the first date of service it judges (a later release may take over inside
+        its fiscal year).
+    :param serves_to: the last date of service it judges.
+    :param note: what the manifest says about it.
+    :param counts: codes, billable codes and notes in it, by kind.
+    :param sha256: the digest of its code table.
+    :param source_file: the CMS file it was built from.
+    :param source_sha256: that file's digest.
+    :param files: its data files with their digests.
+    :param provisional: why it is not a full CMS release (None: it is one).
+    :param verified: false for a file added with ``--allow-unverified``.
+    :param origin: ``packaged`` or ``installed``.
+    :param location: the folder an installed dataset was added to.
     """
 
     name: str
@@ -162,6 +208,10 @@ class DatasetInfo:
                 object.__setattr__(self, name, MappingProxyType(dict(value)))
 
     def serves(self, d: date) -> bool:
+        """Whether the dataset judges claims with date of service ``d``.
+
+        :param d: a date of service.
+        """
         return self.serves_from <= d <= self.serves_to
 
     @property
@@ -182,6 +232,14 @@ class KnownRelease:
 
     The registry uses these to refuse a date whose code set nobody here has: the April 2023
     update added 42 codes, so the October 2022 release must not judge a June 2023 claim.
+
+    :param release: the release's name (``2023-April``).
+    :param fiscal_year: the fiscal year it belongs to.
+    :param april: it is an April (or other mid-year) update.
+    :param effective: the first date of service it is in force for.
+    :param changes_code_set: it adds, deletes or changes codes (not only notes).
+    :param summary: what changed, in a line.
+    :param source: the CMS page that announced it.
     """
 
     release: str
@@ -212,6 +270,24 @@ class CodeInfo:
 
     Note lists hold the code's *own* notes; notes inherited from ancestors, the block and
     the chapter are resolved by `Dataset.excludes1()` / ``excludes2``.
+
+    :param code: the code, dotted.
+    :param description: its CMS description.
+    :param billable: it may be reported (a leaf of the tabular list).
+    :param parent: the code above it (None for a category).
+    :param ancestors: every code above it, nearest first.
+    :param chapter: its chapter's number and title.
+    :param block: its block's range and title.
+    :param inclusion_terms: its inclusion terms.
+    :param includes: its Includes notes.
+    :param excludes1: its own Excludes1 notes.
+    :param excludes2: its own Excludes2 notes.
+    :param code_first: its Code first notes.
+    :param use_additional: its Use additional code notes.
+    :param code_also: its Code also notes.
+    :param notes: any other notes.
+    :param seventh_characters: the 7th characters it takes, with their meanings.
+    :param requires_seventh: it is billable only with a 7th character.
     """
 
     code: str
@@ -243,6 +319,14 @@ class CodeInfo:
 
 @dataclass(frozen=True, slots=True)
 class SearchHit:
+    """One answer of [`Dataset.search()`][cleanclaim.icd.Dataset.search].
+
+    :param code: the code found.
+    :param description: its description.
+    :param score: how well it matched (higher is better).
+    :param matched_term: the description or inclusion term the words matched.
+    """
+
     code: str
     description: str
     score: float
@@ -251,7 +335,16 @@ class SearchHit:
 
 @dataclass(frozen=True, slots=True)
 class DatasetDiff:
-    """Differences from fiscal year ``a`` to ``b`` (codes sorted in every list)."""
+    """Differences from fiscal year ``a`` to ``b`` (codes sorted in every list).
+
+    :param from_name: the earlier dataset's name.
+    :param to_name: the later one's.
+    :param added: codes only the later one has.
+    :param deleted: codes only the earlier one has.
+    :param renamed: (code, old description, new description) of codes whose description changed.
+    :param billable_changed: (code, billable before, billable after) of codes whose billable status
+        changed.
+    """
 
     from_name: str
     to_name: str

@@ -123,6 +123,10 @@ class Dataset:
     """A fiscal year's codes; nothing is read from disk until the first query."""
 
     def __init__(self, info: DatasetInfo, directory: Traversable) -> None:
+        """
+        :param info: the dataset's manifest entry.
+        :param directory: the folder holding its data files (read lazily).
+        """
         self.info: Final = info
         self._dir = directory
         self._lock = threading.RLock()  # lazy steps build on one another
@@ -229,11 +233,17 @@ class Dataset:
         return None
 
     def is_valid(self, code: str) -> bool:
-        """True for every code of this year, header or billable."""
+        """True for every code of this year, header or billable.
+
+        :param code: an ICD-10-CM code, dotted or not, any case.
+        """
         return self._resolve(code) is not None
 
     def is_billable(self, code: str) -> bool:
-        """The per-claim hot path: one or two dict look-ups."""
+        """The per-claim hot path: one or two dict look-ups.
+
+        :param code: an ICD-10-CM code, dotted or not, any case.
+        """
         c = self._c
         i = c.index.get(code)
         if i is not None:
@@ -275,7 +285,10 @@ class Dataset:
         return chapter, (b[0], b[1])
 
     def lookup(self, code: str) -> CodeInfo | None:
-        """Everything about one code, or None when it is not a code of this year."""
+        """Everything about one code, or None when it is not a code of this year.
+
+        :param code: an ICD-10-CM code, dotted or not, any case.
+        """
         hit = self._resolve(code)
         if hit is None:
             return None
@@ -319,6 +332,9 @@ class Dataset:
         )
 
     def description(self, code: str) -> str | None:
+        """
+        :param code: an ICD-10-CM code, dotted or not, any case.
+        """
         hit = self._resolve(code)
         if hit is None:
             return None
@@ -338,7 +354,10 @@ class Dataset:
         return self._lazy("_children", build)  # type: ignore[no-any-return]
 
     def children(self, code: str) -> tuple[str, ...]:
-        """Direct children (for a stem: its 7-character codes), sorted."""
+        """Direct children (for a stem: its 7-character codes), sorted.
+
+        :param code: an ICD-10-CM code, dotted or not, any case.
+        """
         hit = self._resolve(code)
         if hit is None or hit[1]:
             return ()
@@ -349,7 +368,10 @@ class Dataset:
         return tuple(c.codes[k] for k in self._child_map().get(i, ()))
 
     def billable_descendants(self, code: str) -> tuple[str, ...]:
-        """Every billable code at or below ``code`` -- what to suggest for a header."""
+        """Every billable code at or below ``code`` -- what to suggest for a header.
+
+        :param code: an ICD-10-CM code, dotted or not, any case.
+        """
         hit = self._resolve(code)
         if hit is None:
             return ()
@@ -372,7 +394,10 @@ class Dataset:
         return tuple(out)
 
     def codes(self, billable_only: bool = False) -> Iterator[str]:
-        """All codes of the year in sorted dotted form, 7-character codes included."""
+        """All codes of the year in sorted dotted form, 7-character codes included.
+
+        :param billable_only: only the codes that may be reported.
+        """
         codes, billable = self._all()
         if billable_only:
             return (code for code, b in zip(codes, billable, strict=True) if b)
@@ -415,11 +440,17 @@ class Dataset:
 
     def excludes1(self, code: str) -> list[CodeRef]:
         """Excludes1 refs that bind ``code``: its own, its ancestors', its block's and its
-        chapter's -- a note applies to everything below the place it is printed."""
+        chapter's -- a note applies to everything below the place it is printed.
+
+        :param code: an ICD-10-CM code, dotted or not, any case.
+        """
         return self._inherited(code, "excludes1")
 
     def excludes2(self, code: str) -> list[CodeRef]:
-        """Excludes2 refs, inherited exactly as :meth:`excludes1`."""
+        """Excludes2 refs, inherited exactly as [`excludes1()`][cleanclaim.icd.Dataset.excludes1].
+
+        :param code: an ICD-10-CM code, dotted or not, any case.
+        """
         return self._inherited(code, "excludes2")
 
     def is_manifestation(self, code: str) -> bool:
@@ -428,23 +459,34 @@ class Dataset:
 
         The builder lists them once per dataset; here it is one set look-up of the stored
         code (a 7-character code is judged by its stem, as its title is the stem's).
+
+        :param code: an ICD-10-CM code, dotted or not, any case.
         """
         hit = self._resolve(code)
         return hit is not None and self._c.codes[hit[0]] in self._n.manifestations
 
     def block_notes(self, block_id: str) -> dict[str, tuple[Note, ...]]:
-        """Notes printed under a block (section) heading such as ``M60-M63``."""
+        """Notes printed under a block (section) heading such as ``M60-M63``.
+
+        :param block_id: the block's range (``M60-M63``).
+        """
         return {k: _to_notes(v) for k, v in self._n.blocks.get(block_id, {}).items()}
 
     def chapter_notes(self, chapter: int) -> dict[str, tuple[Note, ...]]:
-        """Notes printed under a chapter heading."""
+        """Notes printed under a chapter heading.
+
+        :param chapter: the chapter's number.
+        """
         return {k: _to_notes(v) for k, v in self._n.chapters.get(str(chapter), {}).items()}
 
     # -- 7th characters ------------------------------------------------------------------
 
     def seventh_characters(self, code: str) -> Mapping[str, str]:
         """Valid 7th characters (with their meaning) for a stem such as ``S39.012``,
-        ``T36.0X1`` or ``S13.4`` (also given padded: ``S13.4XX``); empty otherwise."""
+        ``T36.0X1`` or ``S13.4`` (also given padded: ``S13.4XX``); empty otherwise.
+
+        :param code: a code stem that takes a 7th character (``S39.012``).
+        """
         c = self._c
         norm = normalize_code(code)
         i = c.index.get(norm)
@@ -526,6 +568,10 @@ class Dataset:
         Otherwise every query word (or one of its synonyms) should appear in the
         description or an inclusion term; codes matching more words rank higher, then
         billable codes, then shorter descriptions (the more general wording).
+
+        :param query: words of a description or inclusion term, or a code or code prefix.
+        :param limit: the most hits returned.
+        :param synonyms: words that may stand for a query word (plugins' ``synonyms``), by word.
         """
         c = self._c
         hits: list[SearchHit] = []

@@ -11,6 +11,10 @@ def diff_datasets(a: Dataset, b: Dataset, prefix: str | None = None) -> DatasetD
     """Codes added, deleted, re-described and changed in billable status from ``a`` to ``b``.
 
     ``prefix`` (``M54``, ``m54.5``) restricts the comparison to codes starting with it.
+
+    :param a: the earlier dataset.
+    :param b: the later dataset.
+    :param prefix: compare only codes starting with it (``M54``, ``m54.5``).
     """
     norm = normalize_code(prefix) if prefix else ""
 

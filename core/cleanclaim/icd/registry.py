@@ -47,7 +47,10 @@ HOW_TO_ADD = (
 
 
 def fiscal_year_of(d: date) -> int:
-    """FY N runs from October 1 of N-1 to September 30 of N."""
+    """FY N runs from October 1 of N-1 to September 30 of N.
+
+    :param d: a date.
+    """
     return d.year + 1 if d.month >= 10 else d.year
 
 
@@ -70,7 +73,10 @@ def default_data_dir() -> Path:
 
 
 def resolve_data_dir(explicit: Path | str | None = None) -> Path:
-    """``--data-dir`` or ``data-dir`` of the configuration when given, else the default."""
+    """``--data-dir`` or ``data-dir`` of the configuration when given, else the default.
+
+    :param explicit: the folder given by ``--data-dir`` or the configuration, if any.
+    """
     return Path(explicit).expanduser() if explicit else default_data_dir()
 
 
@@ -157,7 +163,13 @@ def read_manifests(root: Traversable | Path, origin: str) -> list[tuple[DatasetI
 
 @dataclass(frozen=True, slots=True)
 class Window:
-    """A run of dates served by one dataset, or refused (``dataset`` None, ``reason`` why)."""
+    """A run of dates served by one dataset, or refused (``dataset`` None, ``reason`` why).
+
+    :param start: the first date of the run.
+    :param end: the last date of the run.
+    :param dataset: the dataset that serves it (None: refused).
+    :param reason: why the run is refused, or why its dataset serves it.
+    """
 
     start: date
     end: date
@@ -166,7 +178,13 @@ class Window:
 
 
 class DatasetRegistry:
-    """The datasets of one or two roots: a packaged-like folder and an installed one."""
+    """The datasets of one or two roots: a packaged-like folder and an installed one.
+
+    :param data_dir: the packaged-like folder of datasets (one folder and manifest each).
+    :param installed: a folder of datasets added with ``cleanclaim datasets add``.
+    :param releases: the releases CMS is known to have issued; default: refdata's ``releases.toml``.
+    :param base: a registry whose packaged datasets this one reuses (so they load once).
+    """
 
     def __init__(
         self,
@@ -205,9 +223,13 @@ class DatasetRegistry:
     @classmethod
     def for_data_dir(cls, data_dir: Path | str | None = None) -> DatasetRegistry:
         """The packaged datasets and those installed in ``data_dir`` (default:
-        :func:`default_data_dir`).  Without installed datasets this is :meth:`packaged`
+        `default_data_dir()`).  Without installed datasets this is `packaged()`
         itself; otherwise one registry per folder state, so a dataset added or removed
-        since is seen and loaded codes are shared (packaged ones with :meth:`packaged`)."""
+        since is seen and loaded codes are shared (packaged ones with `packaged()`).
+
+        :param data_dir: the folder of installed datasets (None: the default one; packaged datasets
+            only when it holds none).
+        """
         folder = resolve_data_dir(data_dir)
         state = _folder_state(folder)
         if not state:
@@ -230,7 +252,10 @@ class DatasetRegistry:
         return self._dataset(self._infos[-1])
 
     def dataset(self, info: DatasetInfo) -> Dataset:
-        """The loaded dataset an :meth:`available` entry describes."""
+        """The loaded dataset an `available()` entry describes.
+
+        :param info: an entry of ``available()``.
+        """
         return self._dataset(info)
 
     def _dataset(self, info: DatasetInfo) -> Dataset:
@@ -284,7 +309,10 @@ class DatasetRegistry:
 
     def governing(self, d: date) -> KnownRelease | None:
         """The known release in force on ``d`` (the latest effective on or before it, of
-        the same fiscal year)."""
+        the same fiscal year).
+
+        :param d: a date of service.
+        """
         fy = fiscal_year_of(d)
         known = [r for r in self._releases if r.fiscal_year == fy and r.effective <= d]
         return max(known, key=lambda r: r.effective) if known else None
@@ -309,6 +337,8 @@ class DatasetRegistry:
         Of the datasets that serve ``d``, the one in force wins (the latest effective on or
         before ``d``), and of two of the same release the installed one.  Remembered per
         date: a batch asks this once per claim, over a few hundred dates.
+
+        :param d: a date of service.
         """
         cached = self._by_date.get(d)
         if cached is not None:
@@ -324,7 +354,10 @@ class DatasetRegistry:
 
     def for_fiscal_year(self, fy: int) -> Dataset:
         """The newest release packaged or installed for fiscal year ``fy`` (installed first
-        for the same release)."""
+        for the same release).
+
+        :param fy: a fiscal year (FY2026 runs from 2025-10-01).
+        """
         candidates = [i for i in self._infos if i.fiscal_year == fy]
         if not candidates:
             raise NoDatasetError(
@@ -365,7 +398,10 @@ class DatasetRegistry:
         return out
 
     def extension_note(self, window: Window) -> str:
-        """Why a dataset serves dates before its release took effect, when it does."""
+        """Why a dataset serves dates before its release took effect, when it does.
+
+        :param window: a run of dates of ``windows()``.
+        """
         info = window.dataset
         if info is None or window.start >= info.effective_from:
             return ""
