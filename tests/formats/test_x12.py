@@ -58,10 +58,17 @@ def _plain(report: Any) -> dict[str, Any]:
     return data
 
 
-@pytest.mark.parametrize("name", ["837p-multi", "837p-icd9"])
-def test_sample_claims_and_reports_equal_their_json(engine: Engine, name: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "twin"),
+    [
+        ("837p-multi", "837p-multi"),
+        ("837p-icd9", "837p-icd9"),
+        ("837p-broken", "837p-multi"),  # the same claims in a broken envelope
+    ],
+)
+def test_sample_claims_and_reports_equal_their_json(engine: Engine, name: str, twin: str) -> None:
     read_claims = [r for r in _sample(f"{name}.x12") if r.claim is not None]
-    twins = _twins(f"{name}.claims.jsonl")
+    twins = _twins(f"{twin}.claims.jsonl")
     assert len(read_claims) == len(twins)
     for got, twin in zip(read_claims, twins, strict=True):
         assert got.claim is not None
