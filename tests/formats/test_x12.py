@@ -8,6 +8,8 @@ import contextlib
 import io
 import json
 import sys
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -291,3 +293,80 @@ def test_line_break_terminators_read_the_same_claims() -> None:
         other = text.replace("~\n", ending)
         assert separators(other).segment == terminator
         assert [r.claim for r in _read_bytes(other.encode())] == expected
+
+
+_DX = ["M5450", "M62830", "M9903", "N393", "S39012A"]
+_CODES = ["97110", "97140", "98940", "99213", "G0283"]
+_MODS = ["GP", "59", "KX", "25", "AT", "XU"]
+
+
+@st.composite
+def _claim_specs(draw: st.DrawFn) -> dict[str, Any]:
+    count = draw(st.integers(1, 4))
+    dx = draw(st.lists(st.sampled_from(_DX), min_size=1, max_size=5, unique=True))
+    lines = []
+    for _ in range(draw(st.integers(1, 4))):
+        day = draw(st.dates(min_value=date(2025, 10, 1), max_value=date(2026, 9, 30)))
+        ranged = draw(st.booleans())
+        value = day.strftime("%Y%m%d")
+        lines.append(
+            {
+                "code": draw(st.sampled_from(_CODES)),
+                "modifiers": draw(st.lists(st.sampled_from(_MODS), max_size=4, unique=True)),
+                "charge": str(draw(st.integers(0, 500))),
+                "basis": draw(st.sampled_from(["UN", "MJ"])),
+                "quantity": draw(st.integers(1, 60)),
+                "pointers": draw(st.lists(st.integers(1, len(dx)), min_size=1, max_size=4)),
+                "date": f"RD8:{value}-{value}" if ranged else f"D8:{value}",
+            }
+        )
+    return {
+        "filing": draw(st.sampled_from(["MB", "MA", "CI", "BL", "16"])),
+        "birth": f"{draw(st.integers(1930, 2020))}0615",
+        "sex": draw(st.sampled_from(["F", "M", "U"])),
+        "claims": [
+            {"id": f"P-{n}", "pos": draw(st.sampled_from(["11", "22", "02"])),
+             "dx": [("ABK" if i == 0 else "ABF", c) for i, c in enumerate(dx)],
+             "lines": lines}
+            for n in range(count)
+        ],
+    }  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_claim_specs(), min_size=1, max_size=3))
+def test_written_claims_read_back_as_written(subscribers: list[dict[str, Any]]) -> None:
+    data = interchange("000000042", [("42", [transaction("0042", subscribers)])]).encode()
+    records = _read_bytes(data)
+    specs = [(sub, claim) for sub in subscribers for claim in sub["claims"]]
+    assert len(records) == len(specs)
+    for record, (sub, spec) in zip(records, specs, strict=True):
+        assert record.claim is not None, record.errors
+        days = [date.fromisoformat(_iso(line["date"])) for line in spec["lines"]]
+        served = min(days)
+        born = date(int(sub["birth"][:4]), 6, 15)
+        age = served.year - born.year - ((served.month, served.day) < (6, 15))
+        assert record.claim == {
+            "claim_id": spec["id"],
+            "date_of_service": served.isoformat(),
+            "payer": "medicare" if sub["filing"] in ("MB", "MA") else "commercial",
+            "place_of_service": spec["pos"],
+            "patient": {"age": age, "sex": sub["sex"]},
+            "diagnoses": [code for _, code in spec["dx"]],
+            "lines": [_line(line) for line in spec["lines"]],
+        }
+
+
+def _iso(value: str) -> str:
+    raw = value.partition(":")[2].split("-")[0]
+    return f"{raw[:4]}-{raw[4:6]}-{raw[6:]}"
+
+
+def _line(line: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"procedure": line["code"]}
+    if line["modifiers"]:
+        out["modifiers"] = line["modifiers"]
+    out["units" if line["basis"] == "UN" else "minutes"] = line["quantity"]
+    out["diagnosis_pointers"] = line["pointers"]
+    out["charge"] = Decimal(line["charge"])
+    return out
