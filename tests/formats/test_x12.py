@@ -198,14 +198,33 @@ def test_claim_level_date_is_used_when_lines_carry_none() -> None:
         ({"code": "97110", "quantity": 1}, "no service date"),
         ({"code": "97110", "quantity": "1.5", "date": "D8:20260401"}, "not a whole number"),
         ({"code": "97110", "basis": "F2", "date": "D8:20260401"}, "SV103 is F2"),
+        (
+            {"code": "97110", "quantity": 1, "date": "RD8:20260930-20261001"},
+            None,  # a range across October 1 is its first day: one fiscal year
+        ),
     ],
 )
 def test_bad_lines_make_invalid_records_naming_the_element(
-    line: dict[str, Any], message: str
+    line: dict[str, Any], message: str | None
 ) -> None:
     (record,) = _read_bytes(_one_claim(lines=[line]))
+    if message is None:
+        assert record.claim is not None, record.errors
+        return
     assert record.claim is None
     assert any(message in error for error in record.errors), record.errors
+
+
+def test_lines_in_two_fiscal_years_make_an_invalid_record() -> None:
+    lines = [
+        {"code": "97110", "quantity": 1, "date": "D8:20260930"},
+        {"code": "97140", "quantity": 1, "date": "D8:20261001"},
+    ]
+    (record,) = _read_bytes(_one_claim(lines=lines))
+    assert record.claim is None
+    assert "fiscal years FY2026 and FY2027" in record.errors[0]
+    (same_year,) = _read_bytes(_one_claim(lines=[lines[0], {**lines[1], "date": "D8:20260901"}]))
+    assert same_year.claim is not None and same_year.claim["date_of_service"] == "2026-09-01"
 
 
 def test_birth_after_the_date_of_service_is_an_error() -> None:

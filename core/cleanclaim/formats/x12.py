@@ -163,6 +163,11 @@ def _date(text: str) -> date | None:
         return None
 
 
+def _fiscal_year(day: date) -> int:
+    """The ICD-10-CM fiscal year of a day: FY2027 runs from 2026-10-01 to 2027-09-30."""
+    return day.year + 1 if day.month >= 10 else day.year
+
+
 def _number(text: str) -> Decimal | None:
     try:
         value = Decimal(text)
@@ -695,6 +700,14 @@ class _Parser:
         else:
             day, dtp, owner = min(days, key=lambda d: d[0])
             locations["date_of_service"] = f"{owner} DTP03, segment {dtp}"
+            years = sorted({_fiscal_year(d[0]) for d in days})
+            if len(years) > 1:  # one claim is checked against one year's code set
+                errors.append(
+                    f"{where}: the service dates fall in ICD-10-CM fiscal years "
+                    f"{' and '.join(f'FY{y}' for y in years)} (a year starts on October 1); "
+                    "a claim is checked against one year's code set, so check each year's "
+                    "lines as a claim of their own"
+                )
         out: dict[str, Any] = {}
         if claim.claim_id:
             out["claim_id"] = claim.claim_id
