@@ -275,6 +275,7 @@ class _Parser:
     # -- records -----------------------------------------------------------------------
 
     def ids(self) -> dict[str, str]:
+        """The control numbers of the envelopes open now (a report's ``input.ids``)."""
         out: dict[str, str] = {}
         if self.isa:
             out["interchange"] = self.isa[0]
@@ -285,6 +286,7 @@ class _Parser:
         return out
 
     def problem(self, tag: str, message: str, position: int | None = None) -> ReadClaim:
+        """An ``invalid`` record for an envelope or structure fault at a segment."""
         where = position or self.position
         origin = Origin(format=NAME, file=self.file, segment=where, ids=self.ids())
         return ReadClaim(origin, None, (f"segment {where} ({tag}): {message}",))
@@ -307,12 +309,14 @@ class _Parser:
                 yield from self.segment(tag.strip().upper(), elements)
         except FormatError as exc:  # a segment without its terminator: reading stops here
             yield from self.close()
-            yield self.problem("?", f"{exc}; the rest of the file is not read", self.position + 1)
+            where = self.position + 1
+            yield self.problem("no terminator", f"{exc}; the rest of the file is not read", where)
             return
         yield from self.close()
         yield from self.at_end()
 
     def close(self) -> Iterator[ReadClaim]:
+        """The claim being read, finished: a claim ends at the next CLM, HL, SE or GE."""
         if self.claim is not None:
             done, self.claim, self.line = self.claim, None, None
             yield self.finish(done)
@@ -324,8 +328,6 @@ class _Parser:
             yield self.problem("GE", f"the file ends inside group {self.gs[0]}: no GE")
         if self.isa is not None:
             yield self.problem("IEA", f"the file ends inside interchange {self.isa[0]}: no IEA")
-        if self.position == 0:
-            return
 
     # -- envelopes ---------------------------------------------------------------------
 
