@@ -92,6 +92,16 @@ class BuildProblem:
     error: str
 
 
+class PrefixClash(BuildProblem):
+    """Two plugins, each registered under its own name, whose rule prefixes clash.
+
+    Neither is an impostor, so neither can be said to own the prefix: keeping the first
+    by name would let any plugin installed beside another knock that one's rules out
+    with a warning only.  The engine refuses to build (`EngineBuildError`, exit 2 on
+    the command line), strict or not, until the configuration's ``plugins`` leaves one
+    out."""
+
+
 @dataclass
 class Contributions:
     by_hook: dict[str, list[tuple[Any, str]]] = field(default_factory=dict)
@@ -239,6 +249,7 @@ def _owned(
     )
     names: dict[str, str] = {}
     prefixes: dict[str, str] = {}
+    owning: set[str] = set()  # plugins registered under their own names
     kept: list[tuple[str, dict[str, Any], PluginInfo]] = []
     for registered, impls, info in ranked:
         if info.name == "core" and registered != "core":
@@ -263,6 +274,25 @@ def _owned(
             None,
         )
         if clash is not None and info.name != "core":
+            if info.name == registered and clash[1] in owning:
+                same = clash[0] == info.rule_prefix
+                prefixes_said = (
+                    f"rule prefix {clash[0]}"
+                    if same
+                    else f"rule prefixes {clash[0]} and {info.rule_prefix}, which clash (one "
+                    "starts the other, so one rule id could belong to either)"
+                )
+                problems.append(
+                    PrefixClash(
+                        info.name,
+                        "cleanclaim_plugin_info",
+                        f"plugins {clash[1]!r} and {info.name!r} both use {prefixes_said}, and "
+                        "each is registered under its own name, so neither can be left out "
+                        "for the other: list the plugins to load in the configuration's "
+                        "plugins setting, or uninstall one",
+                    )
+                )
+                continue
             problems.append(
                 _refused(
                     registered,
@@ -274,6 +304,8 @@ def _owned(
             continue
         names[info.name] = registered
         prefixes[info.rule_prefix] = info.name
+        if info.name == registered and info.name != "core":  # the kernel's own always win
+            owning.add(info.name)
         kept.append((registered, impls, info))
     return kept
 

@@ -21,6 +21,7 @@ from cleanclaim import __version__, deadline, interrupts
 from cleanclaim.build import (
     BuildProblem,
     PluginRecord,
+    PrefixClash,
     RegisteredRule,
     assemble,
     gather,
@@ -182,6 +183,9 @@ class Engine:
             if not pm.is_registered(plugin):
                 register(pm, plugin, getattr(plugin, "__name__", None))
         contributions, problems = gather(pm, config)
+        clashes = [p for p in problems if isinstance(p, PrefixClash)]
+        if clashes:  # two plugins' rules could not be told apart: never a silent winner
+            raise EngineBuildError("; ".join(p.error for p in clashes))
         if strict and problems:
             raise EngineBuildError(
                 "; ".join(f"plugin {p.plugin}: {p.hook}: {p.error}" for p in problems)

@@ -120,3 +120,31 @@ def test_a_plugin_cannot_take_a_name_or_prefix_owned_by_another(
     assert _kernel_errors(engine, "commercial") == _kernel_errors(
         Engine.build(installed=False), "commercial"
     )
+
+
+@pytest.mark.parametrize("prefix", ["PT", "PTX"])
+def test_a_prefix_clash_between_two_owners_is_fatal_not_a_silent_winner(prefix: str) -> None:
+    """Two plugins registered under their own names with clashing prefixes: neither is an
+    impostor, so keeping the first by name would let any plugin installed beside
+    physical-therapy ("aaa", sorting first) knock its rules out with a warning only.  The
+    build stops instead, naming both; the configuration's ``plugins`` resolves it."""
+    from cleanclaim.engine import EngineBuildError
+
+    newcomer = plugin_of("aaa-newcomer", prefix, rules=[stub_rule(f"{prefix}901", _always)])
+    newcomer.__name__ = "aaa-newcomer"  # type: ignore[attr-defined]
+    with pytest.raises(EngineBuildError) as caught:
+        Engine.build([newcomer])
+    message = str(caught.value)
+    assert "'aaa-newcomer'" in message and "'physical-therapy'" in message, message
+    assert "plugins" in message  # says how to resolve it
+    # the user leaves the bundled plugin out: the newcomer loads, nothing else changes
+    engine = Engine.build([newcomer], config=Config(plugins=("chiropractic",)))
+    assert f"{prefix}901" in engine.rules and "PT101" not in engine.rules
+
+
+def test_the_kernels_prefixes_stay_the_kernels_even_against_an_owner() -> None:
+    owner = plugin_of("aaa-icd", "ICD", rules=[stub_rule("ICD901", _always)])
+    owner.__name__ = "aaa-icd"  # type: ignore[attr-defined]
+    engine = Engine.build([owner], installed=False)
+    assert "ICD901" not in engine.rules
+    assert any(p.plugin == "aaa-icd" and "refused" in p.error for p in engine.problems)
