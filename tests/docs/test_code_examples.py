@@ -40,5 +40,8 @@ def test_examples_run(page: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     namespace: dict[str, object] = {"__name__": "__docs__"}
     for number, block in enumerate(python_blocks(page.read_text(encoding="utf-8")), start=1):
-        code = compile(block, f"{page.relative_to(ROOT)} (python block {number})", "exec")
+        # dont_inherit: a reader's pasted code has no `from __future__ import annotations`
+        # (this module's would turn a pydantic model's annotations into strings).
+        where = f"{page.relative_to(ROOT)} (python block {number})"
+        code = compile(block, where, "exec", dont_inherit=True)
         exec(code, namespace)
