@@ -77,3 +77,11 @@ def test_the_contribution_hooks_are_the_hookspecs() -> None:
     }
     assert hookspecs.CONTRIBUTION_HOOKS["cleanclaim_procedures"] is Procedure
     assert tuple(n.removeprefix("cleanclaim_") for n in declared[1:]) == fixtures.HOOKS
+
+
+def test_plugin_info_has_no_docs_url_but_an_api1_plugin_giving_one_loads() -> None:
+    info = PluginInfo.model_validate(
+        {"name": "old-style", "api": 1, "rule_prefix": "OLD", "docs_url": "README.md"}
+    )
+    assert info.name == "old-style" and "docs_url" not in PluginInfo.model_fields
+    assert "docs_url" not in info.model_dump()

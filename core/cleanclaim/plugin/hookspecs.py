@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, get_args, get_origin, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from cleanclaim.contributions import (
     DocumentationCheck,
@@ -42,8 +42,14 @@ class PluginInfo(BaseModel):
     rule_prefix: str = Field(pattern=r"^[A-Z]{2,4}$", description="Prefix of its rule ids.")
     summary: str = ""
     """What it checks, in one line (``cleanclaim plugins`` shows it)."""
-    docs_url: str = ""
-    """Where its documentation lives."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _api1_docs_url(cls, data: Any) -> Any:
+        # API 1 had a ``docs_url`` that nothing ever read; a plugin still passing it loads.
+        if isinstance(data, dict) and "docs_url" in data:
+            return {k: v for k, v in data.items() if k != "docs_url"}
+        return data
 
 
 @hookspec(firstresult=True)

@@ -29,7 +29,6 @@ def cleanclaim_plugin_info() -> PluginInfo:
         rule_prefix="OT",
         summary="Outpatient occupational therapy (example plugin): GO on OT evaluations "
         "for Medicare, evaluation pairings and documentation.",
-        docs_url="examples/plugin-template/README.md",
     )
 
 

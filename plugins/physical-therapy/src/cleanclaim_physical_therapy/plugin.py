@@ -28,7 +28,6 @@ def cleanclaim_plugin_info() -> PluginInfo:
         rule_prefix="PT",
         summary="Outpatient physical therapy: GP/CQ/KX modifiers, timed units vs minutes "
         "(8-minute rule), 97014 vs G0283, documentation for back spasm and back pain.",
-        docs_url="docs/plugins/physical-therapy.md",
     )
 
 

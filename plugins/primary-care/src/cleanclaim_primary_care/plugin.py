@@ -19,7 +19,6 @@ def cleanclaim_plugin_info() -> PluginInfo:
             "Primary care: E/M with same-day procedures (modifier 25), trigger point "
             "injections, G2211, back-pain coding choices and uncertain diagnoses."
         ),
-        docs_url="plugins/primary-care.md",
     )
 
 

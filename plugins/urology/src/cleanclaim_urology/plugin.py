@@ -21,7 +21,6 @@ def cleanclaim_plugin_info() -> PluginInfo:
             "manometry and pelvic floor therapy, the diagnoses that support them, add-on "
             "codes, deleted codes and contractor frequency limits."
         ),
-        docs_url="plugins/urology.md",
     )
 
 
