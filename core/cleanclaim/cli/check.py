@@ -23,7 +23,7 @@ from typing import IO, Any
 
 from cleanclaim.cli.args import add_data_dir_argument as add_data_dir_argument  # moved there
 from cleanclaim.cli.errors import EXIT_INPUT, CliInputError, UsageError, report_error
-from cleanclaim.cli.inputs import key_shown, not_a_file, number_too_long
+from cleanclaim.cli.inputs import UTF16_BOMS, key_shown, not_a_file, number_too_long
 from cleanclaim.cli.output import render_report
 from cleanclaim.cli.plugin_output import building, checked
 from cleanclaim.config import Config
@@ -443,15 +443,26 @@ def _peek(stream: IO[bytes]) -> bytes:
     return b""
 
 
+def _csv_header(first: bytes) -> bool:
+    """Whether a first line reads as a CSV header (UTF-8 text with commas, not JSON)."""
+    try:
+        text = first.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    return "," in text and "\x00" not in text and not text.lstrip().startswith(("{", "["))
+
+
 def _detected(head: bytes, origin: str) -> str:
     """The format of a file given to ``check``; what is neither a known format nor shaped
     like a CSV header is read as a JSON claim, so its message stays the JSON parser's
     (``not valid JSON: ... at line 1 column 1``), as before other formats were read."""
+    if head.startswith(UTF16_BOMS):
+        return "json"  # refused as a claim file always was ("UTF-16 text; save the claim...")
     try:
         return detect(head, origin)
     except FormatError:
         first = head.split(b"\n", 1)[0]
-        if b"," in first and not first.lstrip().startswith((b"{", b"[")):
+        if _csv_header(first):
             raise
         return "json"
 
