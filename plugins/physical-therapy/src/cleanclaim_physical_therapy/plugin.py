@@ -1,7 +1,7 @@
 """Hook implementations of the physical-therapy plugin: contributions only, no logic.
 
 Everything is read from ``data/*.toml`` (with :mod:`cleanclaim.rulekit`) when the engine
-is built; the rules live in :mod:`cleanclaim_physical_therapy.rules`.
+is built; the rules live in :mod:`cleanclaim_physical_therapy.rules`, one module a rule.
 """
 
 from __future__ import annotations
