@@ -23,7 +23,9 @@ The limits, said plainly (docs/promises.md):
   interrupted only when the call returns, and a rule that catches ``BaseException`` in a
   loop keeps running.  In a batch with ``--workers N`` the parent stops such a worker
   (it watches how long each worker's current claim has run) and answers the claim with
-  ENG001; in one process nothing can.
+  ENG001; in one process nothing can, so the command line sets :data:`on_stuck`, called
+  once such a rule has swallowed interruptions for the limit and one second more, which
+  ends the process with a message naming the rule (never a hang).
 * An interrupted rule may leave its own state half-updated; the kernel's lazily loaded
   data is built aside and stored whole, so an interruption leaves it unloaded, not torn.
 """
@@ -51,12 +53,14 @@ class Overrun(BaseException):
 
 
 class _State:
-    __slots__ = ("active", "expired", "in_plugin", "reported", "seconds")
+    __slots__ = ("active", "expired", "in_plugin", "reported", "seconds", "swallowed")
 
     def __init__(self) -> None:
         self.active = False
         self.expired = False
         self.in_plugin = False
+        #: interruptions raised in plugin code since the limit passed.
+        self.swallowed = 0
         #: the engine has said so in a finding (one per claim).
         self.reported = False
         self.seconds = 0.0
@@ -66,11 +70,20 @@ class _State:
 state = _State()
 
 
+#: called (from the signal handler, on the main thread) when plugin code has swallowed
+#: interruptions for its limit and one second more; None: it keeps being interrupted.
+#: The command line's `cleanclaim.cli.plugin_output.checked` sets it in one process.
+on_stuck: Callable[[], None] | None = None
+
+
 def _on_alarm(signum: int, frame: FrameType | None) -> None:
     if not state.active:
         return
     state.expired = True
     if state.in_plugin:
+        state.swallowed += 1
+        if on_stuck is not None and state.swallowed * REPEAT > state.seconds + 1:
+            on_stuck()
         raise Overrun
 
 
@@ -96,6 +109,7 @@ def start(seconds: float | None) -> bool:
     state.expired = False
     state.in_plugin = False
     state.reported = False
+    state.swallowed = 0
     state.seconds = seconds
     state.active = True
     signal.setitimer(signal.ITIMER_REAL, seconds, REPEAT)

@@ -281,3 +281,29 @@ def test_a_plugin_whose_import_hangs_is_named_and_the_rest_load(
     assert_no_traceback(err)
     assert "hx-slowsite" in err and "time limit" in err, err
     assert proc.returncode == 0, err
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGALRM")
+@pytest.mark.parametrize("how", [("check",), ("check", "--batch", "--workers", "1")])
+def test_a_rule_that_swallows_every_interruption_never_hangs_one_process(
+    slow_site: Path, tmp_path: Path, how: tuple[str, ...]
+) -> None:
+    """In one process nothing can stop a rule that catches every interruption in a loop:
+    the command line ends with status 2 and a message naming the rule, once it has
+    swallowed them for the limit and a second more, instead of hanging for ever."""
+    (tmp_path / "cleanclaim.toml").write_text("time-limit = 0.5\n")
+    env = {"PYTHONPATH": str(slow_site), "HX_SWALLOW": "1"}
+    if how == ("check",):
+        target = write_json(tmp_path / "claim.json", {**CLEAN, "diagnoses": [POISON]})
+        argv = ["check", str(target)]
+    else:
+        target = _batch(tmp_path, 30, {7})
+        argv = ["check", "--batch", str(target), "--output", str(tmp_path / "out.jsonl"), *how[2:]]
+    started = time.monotonic()
+    proc = cli(*argv, "--config", str(tmp_path / "cleanclaim.toml"), cwd=tmp_path, env=env)
+    took = time.monotonic() - started
+    err = proc.stderr.decode()
+    assert_no_traceback(err)
+    assert proc.returncode == 2, err
+    assert "HXW101" in err and "hx-slowsite" in err and "0.5 s" in err, err
+    assert took < 30, took

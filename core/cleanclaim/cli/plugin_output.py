@@ -47,6 +47,8 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any, NoReturn, TextIO, TypeVar
 
+from cleanclaim import deadline
+
 T = TypeVar("T")
 
 _KERNEL_LOGGER = "cleanclaim"
@@ -76,6 +78,27 @@ class ExitRefused(SystemExit):
 
 
 _real_exit = os._exit
+
+
+def _stuck() -> None:
+    """A rule swallowing every interruption past its time limit, in one process: nothing
+    can stop it, so the process ends (status 2), naming it, rather than hang.  Not in a
+    batch worker, whose parent stops it and answers the claim with ENG001."""
+    import multiprocessing
+
+    if multiprocessing.parent_process() is not None:
+        return
+    limit = deadline.describe(deadline.state.seconds)
+    with contextlib.suppress(OSError, ValueError):
+        print(
+            f"cleanclaim: error: {_running_rule()} still ran a second after twice the time "
+            f"limit of {limit}, catching every interruption: stopped; in one process nothing "
+            "else can stop it (with --workers 2 such a claim gets ENG001 and the batch goes "
+            "on)",
+            file=_guard.stderr,
+            flush=True,
+        )
+    _real_exit(2)
 
 
 def _refused_exit(status: int) -> NoReturn:
@@ -215,9 +238,11 @@ def checked(call: Callable[..., T], *args: Any) -> T:
     _guard.active = True
     sys.stdout, sys.stderr = _STDOUT, _STDERR
     os._exit = _refused_exit
+    deadline.on_stuck = _stuck
     try:
         return call(*args)
     finally:
+        deadline.on_stuck = None
         os._exit = _real_exit
         sys.stdout, sys.stderr = out, err
         _guard.active = False
