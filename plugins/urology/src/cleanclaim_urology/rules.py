@@ -1,4 +1,6 @@
-"""The urology rules: catalog entries and their small check functions.
+"""The urology rules: each rule's options model (if any), its check and its `Rule`,
+side by side, one section a rule (one module a rule once this file passes a few hundred
+lines, as the other bundled plugins do).
 
 Each check reads the claim through :class:`~cleanclaim.context.ClaimContext` and the
 plugin's data (:mod:`cleanclaim_urology.policy`); the policy itself (which codes are
@@ -57,6 +59,33 @@ def addon_without_primary(ctx: ClaimContext, options: NoOptions) -> Iterator[Hit
         )
 
 
+URO101 = Rule(
+    id="URO101",
+    scope=Scope(procedures=frozenset({"add-on"})),
+    name="addon-without-primary",
+    summary="A pelvic floor add-on code (such as 90913, each further 15 minutes of pelvic "
+    "floor biofeedback) is billed on a claim that bills none of its primary codes.",
+    why="An add-on code describes extra time or work on top of a primary service and is "
+    "never paid alone: a payer denies the add-on line when its primary (90912 for 90913) "
+    "is not on the claim for the same date.",
+    example="90913 billed alone for a patient with stress incontinence (N39.3).",
+    fix="Bill the primary code (90912 for the first 15 minutes) on the same claim and keep "
+    "the add-on for the further 15-minute blocks; if only the first block was furnished, "
+    "bill 90912 alone.",
+    reference="CPT add-on code convention: an add-on code is reported only with its "
+    "primary code on the same date",
+    check=addon_without_primary,
+    default_severity="error",
+    groups=("urology", "add-on"),
+    example_claim={
+        "date_of_service": "2026-05-12",
+        "payer": "commercial",
+        "diagnoses": ["N39.3"],
+        "lines": [{"procedure": "90913", "units": 1, "diagnosis_pointers": [1]}],
+    },
+)
+
+
 # -- URO102 -------------------------------------------------------------------------------
 
 
@@ -95,6 +124,32 @@ def code_outside_dates(ctx: ClaimContext, options: NoOptions) -> Iterator[Hit]:
             suggestions=suggestions,
             reference=f"{record.source}{note}",
         )
+
+
+URO102 = Rule(
+    id="URO102",
+    scope=Scope(procedures=frozenset(policy.code_dates())),
+    name="procedure-outside-its-dates",
+    summary="A procedure code billed on a date of service when it did not exist: 90911 "
+    "after its deletion (replaced by 90912 and +90913), or 90912/90913 before they began.",
+    why="A payer edits procedure codes against the code set in force on the date of "
+    "service; a deleted code (or one not yet effective) is rejected as invalid.",
+    example="90911 billed for a date of service in 2026; it was replaced by 90912 and "
+    "90913 in CPT 2020.",
+    fix="Bill the code in force on the date of service: 90912 for the first 15 minutes of "
+    "pelvic floor biofeedback and 90913 for each further 15 minutes (from 2020-01-01), "
+    "90911 before that date.",
+    reference="CPT 2020 code set (90912 and +90913 replaced 90911); the year was read in "
+    "secondary reports and not confirmed against the AMA's CPT 2020 changes",
+    check=code_outside_dates,
+    default_severity="error",
+    groups=("urology", "code-validity"),
+    example_claim={
+        "date_of_service": "2026-05-12",
+        "diagnoses": ["N39.3"],
+        "lines": [{"procedure": "90911", "units": 1, "diagnosis_pointers": [1]}],
+    },
+)
 
 
 # -- URO103 -------------------------------------------------------------------------------
@@ -180,59 +235,6 @@ def frequency_limits(ctx: ClaimContext, options: FrequencyOptions) -> Iterator[H
         )
 
 
-# -- the catalog -------------------------------------------------------------------------
-
-URO101 = Rule(
-    id="URO101",
-    scope=Scope(procedures=frozenset({"add-on"})),
-    name="addon-without-primary",
-    summary="A pelvic floor add-on code (such as 90913, each further 15 minutes of pelvic "
-    "floor biofeedback) is billed on a claim that bills none of its primary codes.",
-    why="An add-on code describes extra time or work on top of a primary service and is "
-    "never paid alone: a payer denies the add-on line when its primary (90912 for 90913) "
-    "is not on the claim for the same date.",
-    example="90913 billed alone for a patient with stress incontinence (N39.3).",
-    fix="Bill the primary code (90912 for the first 15 minutes) on the same claim and keep "
-    "the add-on for the further 15-minute blocks; if only the first block was furnished, "
-    "bill 90912 alone.",
-    reference="CPT add-on code convention: an add-on code is reported only with its "
-    "primary code on the same date",
-    check=addon_without_primary,
-    default_severity="error",
-    groups=("urology", "add-on"),
-    example_claim={
-        "date_of_service": "2026-05-12",
-        "payer": "commercial",
-        "diagnoses": ["N39.3"],
-        "lines": [{"procedure": "90913", "units": 1, "diagnosis_pointers": [1]}],
-    },
-)
-
-URO102 = Rule(
-    id="URO102",
-    scope=Scope(procedures=frozenset(policy.code_dates())),
-    name="procedure-outside-its-dates",
-    summary="A procedure code billed on a date of service when it did not exist: 90911 "
-    "after its deletion (replaced by 90912 and +90913), or 90912/90913 before they began.",
-    why="A payer edits procedure codes against the code set in force on the date of "
-    "service; a deleted code (or one not yet effective) is rejected as invalid.",
-    example="90911 billed for a date of service in 2026; it was replaced by 90912 and "
-    "90913 in CPT 2020.",
-    fix="Bill the code in force on the date of service: 90912 for the first 15 minutes of "
-    "pelvic floor biofeedback and 90913 for each further 15 minutes (from 2020-01-01), "
-    "90911 before that date.",
-    reference="CPT 2020 code set (90912 and +90913 replaced 90911); the year was read in "
-    "secondary reports and not confirmed against the AMA's CPT 2020 changes",
-    check=code_outside_dates,
-    default_severity="error",
-    groups=("urology", "code-validity"),
-    example_claim={
-        "date_of_service": "2026-05-12",
-        "diagnoses": ["N39.3"],
-        "lines": [{"procedure": "90911", "units": 1, "diagnosis_pointers": [1]}],
-    },
-)
-
 URO103 = Rule(
     id="URO103",
     scope=Scope(procedures=frozenset(policy.frequency_limits())),
@@ -263,5 +265,6 @@ URO103 = Rule(
         "service_history": [{"procedure": "51784", "date_of_service": "2025-09-01"}],
     },
 )
+
 
 RULES: tuple[Rule, ...] = (URO101, URO102, URO103)
