@@ -28,7 +28,7 @@ from cleanclaim.icd import (
     fiscal_year_of,
     normalize_code,
 )
-from cleanclaim.icd.explain import explain
+from cleanclaim.icd.explain import billable_in, explain
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -136,12 +136,6 @@ def explain_invalid(reg: DatasetRegistry, ds: Dataset, code: str) -> dict[str, A
     return out
 
 
-def _was_billable(reg: DatasetRegistry, code: str, skip: int) -> list[int]:
-    return [
-        fy for fy in reg.fiscal_years() if fy != skip and reg.for_fiscal_year(fy).is_billable(code)
-    ]
-
-
 def inherited_notes(ds: Dataset, info: CodeInfo) -> list[dict[str, Any]]:
     """Notes that bind ``info`` from where they are printed above it: its ancestors, its
     block and its chapter (a note applies to everything below its place), nearest first."""
@@ -192,7 +186,7 @@ def describe(reg: DatasetRegistry, ds: Dataset, info: CodeInfo) -> dict[str, Any
         doc["message"] = verdict.message
         doc["suggestions"] = list(verdict.suggestions)
         doc["billable_descendants"] = ds.billable_descendants(info.code)
-        was = _was_billable(reg, info.code, ds.info.fiscal_year)
+        was = [fy for fy in billable_in(ds, reg, info.code) if fy != ds.info.fiscal_year]
         if was:
             doc["billable_in"] = was
     return doc

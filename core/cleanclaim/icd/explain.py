@@ -223,6 +223,17 @@ def _status(registry: DatasetRegistry | None, ds: Dataset, code: str) -> dict[in
     return out
 
 
+def billable_in(ds: Dataset, registry: DatasetRegistry | None, code: str) -> tuple[int, ...]:
+    """The fiscal years, of ``ds`` and of every packaged dataset, in which ``code`` is
+    billable: what the verdict reads its year facts from (``cleanclaim code`` lists them).
+
+    :param ds: the dataset of the date asked about.
+    :param registry: the packaged and installed datasets (None: ``ds`` alone).
+    :param code: the code, dotted and normalised.
+    """
+    return tuple(sorted(fy for fy, billable in _status(registry, ds, code).items() if billable))
+
+
 def _years(registry: DatasetRegistry | None, ds: Dataset) -> list[int]:
     years = set(registry.fiscal_years()) if registry is not None else set()
     years.add(ds.info.fiscal_year)
