@@ -36,6 +36,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import glob
+import inspect
 import io
 import itertools
 import json
@@ -173,7 +174,11 @@ def bench_stages(source: Path, config_path: Path) -> None:
         return records
 
     records = read()
-    parse = getattr(batch, "parse_claim_record", None) or batch._parse
+    takes_number = "number" in inspect.signature(batch._parse).parameters  # older batch.py
+
+    def parse(number: int, line: bytes) -> Any:
+        return batch._parse(number, line) if takes_number else batch._parse(line)
+
     validate = Claim.__pydantic_validator__.validate_python
 
     def parse_validate() -> list[Claim | None]:
