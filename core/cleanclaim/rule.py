@@ -105,7 +105,7 @@ class Rule:
 
     ``check(ctx, options)`` receives the per-claim context and the rule's options after
     configuration and payer overrides (an instance of its `RuleOptions` model), and yields
-    [`Hit`][cleanclaim.contributions.Hit] objects.  It must be pure Python over the
+    [`Hit`][cleanclaim.rule.Hit] objects.  It must be pure Python over the
     context: no I/O and no hook calls.  A rule module holds the options model, the check
     and the `Rule` side by side.
 

@@ -69,7 +69,7 @@ def cleanclaim_rules() -> list[Rule]:  # type: ignore[empty-body]
     """Contribute rules: catalog text plus a check function.
 
     :returns: rules whose ids start with the plugin's ``rule_prefix``.  A check function
-        receives ``(ctx, options)`` and yields [`Hit`][cleanclaim.contributions.Hit].
+        receives ``(ctx, options)`` and yields [`Hit`][cleanclaim.rule.Hit].
     """
 
 
