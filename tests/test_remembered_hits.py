@@ -18,6 +18,7 @@ from cleanclaim.context import ClaimContext
 from cleanclaim.contributions import Hit
 from cleanclaim.engine import Engine, InputError
 from cleanclaim.fixtures import plugin_of, stub_rule
+from cleanclaim.memo import forget
 from cleanclaim.models import Claim
 from cleanclaim.synth import generate
 
@@ -85,15 +86,13 @@ def test_remembering_changes_no_report(engine: Engine) -> None:
     assert len(engine._remembered_hits) > 0
     fresh = []
     for claim in claims:
-        engine._remembered_hits.clear()  # every claim computed from scratch
+        forget(engine._remembered_hits)  # every claim computed from scratch
         fresh.append(engine.check(claim).model_dump_json())
     assert shared == fresh
 
 
 def test_the_remembered_hits_are_bounded(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
-    import cleanclaim.engine as engine_module
-
-    monkeypatch.setattr(engine_module, "HITS_LIMIT", 5)
+    monkeypatch.setattr(engine._remembered_hits, "limit", 5)
     for claim in _claims(200, 23):
         engine.check(claim)
         assert len(engine._remembered_hits) <= 5

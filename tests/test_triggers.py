@@ -115,10 +115,8 @@ def test_triggers_named_by_an_option_follow_the_configured_value() -> None:
 
 
 def test_the_engine_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    import cleanclaim.tables as tables_module
-
-    monkeypatch.setattr(tables_module, "MEMO_LIMIT", 3)
     memo = ENGINE.tables.memo
+    monkeypatch.setattr(memo, "limit", 3)
     dict.clear(memo)  # read-only to rules; the test empties it as the kernel does
     for code in ("M62.830", "M62.831", "M62.838", "J06.9", "R52"):
         _ran([], [code])
@@ -129,8 +127,6 @@ def test_the_engine_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_rule_plans_are_remembered_per_procedure_set_and_bounded(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import cleanclaim.selection as selection_module
-
     engine = Engine.build(plugins=[trigger_plugin()], installed=False)
     day = date(2026, 5, 12)
     plan = engine.plan_for("commercial", day, frozenset({"98940"}))
@@ -148,7 +144,7 @@ def test_rule_plans_are_remembered_per_procedure_set_and_bounded(
         "ICD106",
         "ICD107",
     }
-    monkeypatch.setattr(selection_module, "PLAN_LIMIT", 2)
+    monkeypatch.setattr(engine.selection._plans, "limit", 2)
     for codes in ({"97140"}, {"99213"}, {"97110"}, {"98940", "97140"}):
         engine.plan_for("commercial", day, frozenset(codes))
         assert len(engine.selection._plans) <= 2

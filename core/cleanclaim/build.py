@@ -32,6 +32,7 @@ from cleanclaim.models import describe_validation
 from cleanclaim.plugin import PLUGIN_API, SUPPORTED_PLUGIN_APIS
 from cleanclaim.plugin.hookspecs import CONTRIBUTION_HOOKS, PluginInfo
 from cleanclaim.plugin.host import plugin_name
+from cleanclaim.plugin_data import noting_old_names
 from cleanclaim.rule import Rule
 from cleanclaim.tables import (
     CompiledDocumentationCheck,
@@ -108,6 +109,8 @@ class Contributions:
     rules: dict[str, RegisteredRule] = field(default_factory=dict)
     infos: dict[str, PluginInfo] = field(default_factory=dict)
     hooks_of: dict[str, list[str]] = field(default_factory=dict)
+    #: plugin -> the contribution models it gave API 1's ``source`` for their citation.
+    old_names: dict[str, set[str]] = field(default_factory=dict)
 
 
 def version_of(pm: pluggy.PluginManager, name: str) -> str:
@@ -189,16 +192,19 @@ def collect(
             if hook_name == "cleanclaim_plugin_info":
                 continue
             try:
-                with deadline.limited(time_limit):
-                    result: Any = impl.function()
-                if hook_name == "cleanclaim_rules":
-                    _add_rules(out, result, name, info, problems)
-                    continue
-                model = CONTRIBUTION_HOOKS[hook_name]
-                items = [
-                    item if isinstance(item, model) else model.model_validate(item)
-                    for item in (result or [])
-                ]
+                with noting_old_names() as old_names:
+                    with deadline.limited(time_limit):
+                        result: Any = impl.function()
+                    if hook_name == "cleanclaim_rules":
+                        _add_rules(out, result, name, info, problems)
+                        continue
+                    model = CONTRIBUTION_HOOKS[hook_name]
+                    items = [
+                        item if isinstance(item, model) else model.model_validate(item)
+                        for item in (result or [])
+                    ]
+                if old_names:
+                    out.old_names.setdefault(name, set()).update(old_names)
             except deadline.Overrun:  # hung: nothing of this plugin can be trusted
                 problems.append(_too_slow(name, hook_name, time_limit))
                 _leave_out(out, name)
@@ -225,6 +231,7 @@ def _leave_out(out: Contributions, name: str) -> None:
     """Take back everything plugin ``name`` contributed so far."""
     out.infos.pop(name, None)
     out.hooks_of.pop(name, None)
+    out.old_names.pop(name, None)
     for rule_id in [r for r, reg in out.rules.items() if reg.source == name]:
         del out.rules[rule_id]
     for hook, items in out.by_hook.items():
@@ -353,9 +360,17 @@ def _add_rules(
         out.rules[rule.id] = RegisteredRule(rule, source)
 
 
-def deprecations_of(info: PluginInfo, rules: Iterable[Rule]) -> tuple[str, ...]:
-    """What ``cleanclaim plugins`` warns a plugin's author about: an API 1 plugin, and
-    rules written with API 1 forms (translated, to be rewritten)."""
+def deprecations_of(
+    info: PluginInfo, rules: Iterable[Rule], old_names: Iterable[str] = ()
+) -> tuple[str, ...]:
+    """What ``cleanclaim plugins`` warns a plugin's author about: an API 1 plugin, rules
+    written with API 1 forms, and contributions that name their citation ``source``
+    (all translated, to be rewritten).
+
+    :param info: the plugin's description.
+    :param rules: the rules it contributes.
+    :param old_names: the contribution models it gave ``source`` instead of ``citation``.
+    """
     notes = []
     if info.api < PLUGIN_API:
         notes.append(
@@ -365,6 +380,12 @@ def deprecations_of(info: PluginInfo, rules: Iterable[Rule]) -> tuple[str, ...]:
     for rule in rules:
         if rule.api1_forms:
             notes.append(f"{rule.id} uses API 1 forms: {', '.join(rule.api1_forms)}")
+    models = sorted(old_names)
+    if models:
+        notes.append(
+            f"{', '.join(models)} records name their citation 'source' (API 1's name, read "
+            "as 'citation'): write citation = ... in the plugin's data"
+        )
     return tuple(notes)
 
 
@@ -531,7 +552,7 @@ def plugin_records(pm: pluggy.PluginManager, contributions: Contributions) -> li
                 hooks=tuple(sorted(contributions.hooks_of.get(name, []))),
                 rules=tuple(sorted(rule.id for rule in own)),
                 api=info.api,
-                deprecations=deprecations_of(info, own),
+                deprecations=deprecations_of(info, own, contributions.old_names.get(name, ())),
             )
         )
     return records

@@ -83,6 +83,8 @@ def normalize_diagnosis(raw: str) -> str:
     Claims carry ``M62830``, ``m62.830`` or ``M62.830 ``; plugins and notes write the
     dotted form.  Every comparison normalises first, so that the rules and the report
     speak one form and ``is_billable("m62830")`` and ``is_billable("M62.830")`` agree.
+
+    :param raw: the code as written, with or without its dot, in any case and spacing.
     """
     flat = raw.replace(".", "")
     # Fast path (the usual case): without dots it is alphanumeric, so it holds no
@@ -96,7 +98,10 @@ normalize_code = normalize_diagnosis
 
 
 def normalize_procedure(raw: str) -> str:
-    """Upper-case CPT/HCPCS code without spaces (``g0283`` and ``G0283`` are one code)."""
+    """Upper-case CPT/HCPCS code without spaces (``g0283`` and ``G0283`` are one code).
+
+    :param raw: the code as written.
+    """
     if raw.isalnum():  # the usual case: nothing for the regular expression to remove
         return ascii_upper(raw)
     return ascii_upper(_SPACING.sub("", raw))
@@ -105,7 +110,10 @@ def normalize_procedure(raw: str) -> str:
 def pad_stem(code: str) -> str:
     """A dotted stem padded with the placeholder X to the six characters a 7th character
     follows (``S13.4`` -> ``S13.4XX``, ``S32`` -> ``S32.XXX``, ``T36.0X1`` unchanged):
-    guideline I.A.4.  The datasets index every 7-character code by it at load."""
+    guideline I.A.4.  The datasets index every 7-character code by it at load.
+
+    :param code: a dotted (or undotted three-character) ICD-10-CM stem.
+    """
     stem = code if "." in code else code + "."
     return stem.ljust(7, "X")
 

@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from cleanclaim.codes import DiagnosisPattern
+from cleanclaim.memo import Memo, remember
 from cleanclaim.models import Claim, Documentation, ServiceLine, normalize_specialty
 
 if TYPE_CHECKING:
@@ -21,7 +22,12 @@ if TYPE_CHECKING:
     from cleanclaim.tables import EngineTables
 
 #: pattern text -> parsed pattern, shared by all claims (patterns are immutable).
-_PATTERNS: dict[str, DiagnosisPattern] = {}
+_PATTERNS = Memo("diagnosis patterns parsed, by their text")
+#: a claim's specialty as written -> normalised: a batch spells a handful of them.
+_SPECIALTIES = Memo("claim specialties normalised, by their spelling")
+#: the documentation of a claim that sends none: one shared frozen object (its fields
+#: are text, booleans and tuples, so no rule can change it for the next claim).
+_NO_DOCUMENTATION = Documentation()
 
 if TYPE_CHECKING:
     _lazy = cached_property
@@ -123,8 +129,12 @@ class ClaimContext:
 
         Rules scoped to specialties (``Rule.specialties``) run only on claims of theirs,
         so that one specialty's billing rules never speak on another's claim."""
-        if self.claim.specialty:
-            return normalize_specialty(self.claim.specialty)
+        written = self.claim.specialty
+        if written:
+            known = _SPECIALTIES.get(written)
+            if known is None:
+                known = remember(_SPECIALTIES, written, normalize_specialty(written))
+            return known
         procedures = self.tables.procedures
         declared = {
             proc.specialty
@@ -136,7 +146,7 @@ class ClaimContext:
     @_lazy
     def documentation(self) -> Documentation:
         """The claim's documentation; an empty one when none was sent."""
-        return self.claim.documentation or Documentation()
+        return self.claim.documentation or _NO_DOCUMENTATION
 
     @_lazy
     def line_diagnoses(self) -> tuple[tuple[str, ...], ...]:
@@ -194,8 +204,6 @@ class ClaimContext:
         """Indexes of diagnoses covered by a pattern such as ``M99.00-M99.05``."""
         pattern = _PATTERNS.get(pattern_text)
         if pattern is None:  # plugins pass a few constant patterns: parse each once
-            pattern = DiagnosisPattern.parse(pattern_text)
-            if len(_PATTERNS) < 4096:
-                _PATTERNS[pattern_text] = pattern
+            pattern = remember(_PATTERNS, pattern_text, DiagnosisPattern.parse(pattern_text))
         covers = pattern.covers
         return [i for i, code in enumerate(self.diagnoses) if covers(code)]

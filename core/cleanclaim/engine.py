@@ -40,6 +40,7 @@ from cleanclaim.icd import (
     DatasetRegistry,
     NoDatasetError,
 )
+from cleanclaim.memo import Memo, remember
 from cleanclaim.models import (
     REPORT_SCHEMA_VERSION,
     SEVERITY_RANK,
@@ -66,7 +67,7 @@ from cleanclaim.selection import (
     RulePlan,
     RuleSelection,
 )
-from cleanclaim.tables import EngineTables, remember
+from cleanclaim.tables import EngineTables
 
 #: what a vendor's log pipeline gets: plugins loaded and failed, build problems, the
 #: datasets an engine serves, fallbacks used.  Never a claim's content (claims carry
@@ -74,10 +75,6 @@ from cleanclaim.tables import EngineTables, remember
 log = logging.getLogger("cleanclaim")
 
 ENGINE_RULE = "ENG001"
-#: diagnosis lists whose hits are remembered before the engine starts over (about 10 MB).
-HITS_LIMIT = 16_384
-#: payer ids whose report record is remembered before the engine starts over.
-PAYERS_LIMIT = 1024
 
 
 class EngineBuildError(RuntimeError):
@@ -128,11 +125,9 @@ class Engine:
         )
         #: hits of ``diagnoses_only`` rules per (plan token, dataset, diagnosis list,
         #: specialty: a rule scoped to specialties may be skipped on some claims).
-        self._remembered_hits: dict[
-            tuple[int, Dataset, tuple[str, ...], str | None], tuple[tuple[ActiveRule, Hit], ...]
-        ] = {}
+        self._remembered_hits = Memo("diagnoses-only rules' hits per diagnosis list")
         #: the report's payer record per claim payer (bounded: payer ids come from claims)
-        self._payers_used: dict[str | None, PayerUsed] = {}
+        self._payers_used = Memo("the report's payer record per claim payer")
         self._fallbacks_logged: set[str] = set()
         self._datasets_used: set[Dataset] = set()
         self._lock = threading.Lock()
@@ -308,10 +303,7 @@ class Engine:
                 if crashes:  # a crash is not an answer to remember
                     findings.extend(crashes)
                 else:
-                    with self._lock:
-                        if len(self._remembered_hits) >= HITS_LIMIT:
-                            self._remembered_hits.clear()
-                        self._remembered_hits[key] = hits
+                    remember(self._remembered_hits, key, hits)
             findings.extend(_finding(active, hit) for active, hit in hits)
         hits, crashes = _run(plan.per_claim, ctx, armed)
         findings.extend(_finding(active, hit) for active, hit in hits)
@@ -365,11 +357,9 @@ class Engine:
                 note = "the claim's payer"
             else:
                 note = f"payer {payer!r} has no profile of its own: {profile} defaults"
-            used = PayerUsed(payer=payer, profile=profile, note=note)
-            with self._lock:
-                if len(self._payers_used) >= PAYERS_LIMIT:
-                    self._payers_used.clear()
-                self._payers_used[payer] = used
+            used = remember(
+                self._payers_used, payer, PayerUsed(payer=payer, profile=profile, note=note)
+            )
         return used
 
     def check_many(

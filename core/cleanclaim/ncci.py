@@ -214,7 +214,7 @@ def _edit(path: Path, row: _PtpRow) -> ProcedureEdit:
         modifier_indicator=indicator,  # 0, 1 or 9: checked by _ptp_rows
         effective_from=effective,
         effective_to=last,
-        source=f"CMS NCCI PTP file {path.name}, line {number}",
+        citation=f"CMS NCCI PTP file {path.name}, line {number}",
         rationale=rationale,
     )
 
@@ -248,7 +248,7 @@ def load_mue_file(path: Path) -> list[UnitLimit]:
                 code=cells[0],
                 max_units=int(cells[1]),
                 adjudication=int(mai),
-                source=f"CMS NCCI MUE file {path.name}, line {number}",
+                citation=f"CMS NCCI MUE file {path.name}, line {number}",
             )
         )
     return limits
@@ -274,11 +274,11 @@ class BundledMue:
 
     @property
     def label(self) -> str:
-        """The source every bundled limit names."""
+        """The citation every bundled limit carries."""
         return f"CMS NCCI practitioner MUE table, {self.quarter} (bundled copy; {self.seen_at})"
 
     def is_bundled(self, limit: UnitLimit) -> bool:
-        return bool(self.limits) and limit.source == self.label
+        return bool(self.limits) and limit.citation == self.label
 
     def stale_on(self, day: date) -> bool:
         """True for a date of service after the quarter the values come from."""
@@ -335,7 +335,7 @@ def read_bundled_mue(source: Path | Traversable, origin: str | None = None) -> B
                 max_units=mue,
                 adjudication=mai,
                 effective_from=bundle.valid_from,
-                source=bundle.label,
+                citation=bundle.label,
             )
         )
     return BundledMue(

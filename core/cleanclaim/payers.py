@@ -4,6 +4,10 @@ A file holds ``[[override]]`` records in the shape of
 [`PayerOverride`][cleanclaim.contributions.PayerOverride]; configuration names the files and they
 are applied after every plugin's own overrides, so a billing team can correct a plugin's
 default for the payers it bills.
+
+Each record cites the public document it rests on in ``citation``.  Files written before
+the field had that name say ``source``; they keep working (a billing team's file must not
+stop loading because the kernel renamed a field), and writing both is an error.
 """
 
 from __future__ import annotations
@@ -34,16 +38,23 @@ def load_override_file(path: Path) -> list[PayerOverride]:
         # required, as it is of a plugin's overrides.
         if not isinstance(record, dict):
             raise OverrideFileError(f"{where}: not a table; write [[override]] records")
-        try:  # the other fields first: a misspelt key says more than a missing source
-            override = PayerOverride.model_validate({"source": "-", **record})
+        if "citation" in record and "source" in record:
+            raise OverrideFileError(
+                f"{where}: citation and source both given; source is the older name of "
+                "citation: write citation only"
+            )
+        named = "source" if "source" in record else "citation"
+        citation = record.get(named)
+        rest = {key: value for key, value in record.items() if key != named}
+        try:  # the other fields first: a misspelt key says more than a missing citation
+            override = PayerOverride.model_validate({**rest, "citation": "-"})
         except ValidationError as exc:
             problems = describe_validation(exc, whole="record")
             raise OverrideFileError(f"{where}: {problems}") from exc
-        source = record.get("source")
-        if not isinstance(source, str) or not source.strip():
+        if not isinstance(citation, str) or not citation.strip():
             raise OverrideFileError(
-                f"{where}: source: required, the public document the override rests on "
-                '(source = "Acme Health provider manual 2025, therapy section")'
+                f"{where}: {named}: required, the public document the override rests on "
+                '(citation = "Acme Health provider manual 2025, therapy section")'
             )
-        out.append(override)
+        out.append(override.model_copy(update={"citation": citation}))
     return out

@@ -141,7 +141,7 @@ def _documentation_hits(ctx: ClaimContext, rule_id: str) -> Iterator[Hit]:
             message=f"{check.message} {check.query}".strip(),
             location=f"documentation.{check.element}",
             codes=tuple(matched),
-            reference=check.source,
+            reference=check.citation,
         )
 
 

@@ -29,6 +29,7 @@ from cleanclaim.build import RegisteredRule
 from cleanclaim.codes import DiagnosisPattern
 from cleanclaim.config import Config, ConfigError
 from cleanclaim.contributions import PayerOverride
+from cleanclaim.memo import Memo, remember
 from cleanclaim.models import Severity
 from cleanclaim.options import Options, RuleOptions, as_mapping
 from cleanclaim.rule import Rule
@@ -41,8 +42,6 @@ BUILTIN_PAYERS = frozenset({"medicare", DEFAULT_PROFILE})
 ENGINE_EMITTED = frozenset({"ENG001", "ENG002"})
 #: a rule-id prefix selector: capital letters, then digits (``PT``, ``ICD10``), as ruff's.
 _PREFIX = re.compile(r"[A-Z]+[0-9]*")
-#: rule plans (profile, period, procedure codes) remembered before starting over.
-PLAN_LIMIT = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,8 +131,8 @@ class RuleSelection:
         #: per rule id: the procedure codes its scope names through tags, codes and tables
         #: (those do not depend on options); filled by `_scope_of`.
         self._static_codes: dict[str, frozenset[str] | None] = {}
-        self._active_cache: dict[tuple[str, int], tuple[ActiveRule, ...]] = {}
-        self._plans: dict[tuple[str, int, frozenset[str]], RulePlan] = {}
+        self._active_cache = Memo("active rules per payer profile and period")
+        self._plans = Memo("rule plans per profile, period and set of procedures billed")
         # (profile, period, diagnoses-only rule ids) -> token; as few as payer profiles
         # times override periods times trigger subsets, so never emptied.
         self._group_tokens: dict[tuple[str, int, tuple[str, ...]], int] = {}
@@ -310,12 +309,7 @@ class RuleSelection:
                         *self._scope_of(rule, resolved),
                     )
                 )
-        result = tuple(active)
-        with self._lock:
-            if len(self._active_cache) > 4096:
-                self._active_cache.clear()
-            self._active_cache[key] = result
-        return result
+        return remember(self._active_cache, key, tuple(active))
 
     def plan_for(self, profile: str, day: date, billed: frozenset[str]) -> RulePlan:
         """The active rules whose procedure triggers ``billed`` meets (or that have none),
@@ -345,9 +339,7 @@ class RuleSelection:
                 group = (profile, period, tuple(a.rule.id for a in by_diagnoses))
                 token = self._group_tokens.setdefault(group, len(self._group_tokens))
                 plan = RulePlan(tuple(a for a in chosen if not a.by_diagnoses), by_diagnoses, token)
-                if len(self._plans) >= PLAN_LIMIT:
-                    self._plans.clear()
-                self._plans[key] = plan
+            remember(self._plans, key, plan)
         return plan
 
     def _scope_of(

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cleanclaim.codes import DiagnosisPattern
+from cleanclaim.memo import Memo
+from cleanclaim.memo import remember as remember
 from cleanclaim.options import ReadOnlyDict
 from cleanclaim.plugin_data import (
     DocumentationCheck,
@@ -22,9 +24,6 @@ from cleanclaim.plugin_data import (
     ProcedureEdit,
     UnitLimit,
 )
-
-#: entries the engine-wide memo holds before it starts over (a few tens of MB at most).
-MEMO_LIMIT = 50_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,33 +78,9 @@ class ReadOnlyTable(ReadOnlyDict):
     refusal = "the engine's tables are read-only: they are shared by every claim"
 
 
-class ReadOnlyMemo(ReadOnlyDict):
-    """The engine's memo as rules see it: readable, never writable.
-
-    The memo holds answers of pure look-ups the kernel repeats claim after claim (which
-    documentation checks cover a code, whether a rule's diagnosis trigger covers it).  A
-    wrong entry would change every later claim's report, so only the kernel writes it,
-    through `remember()`; a rule that tries gets ``TypeError``, which the engine turns
-    into ENG001 for that claim."""
-
-    __slots__ = ()
-    refusal = (
-        "the engine's memo is read-only for rules: it is shared by every claim "
-        "(keep a rule's own per-claim state in ctx.memo)"
-    )
-
-
-def remember(memo: ReadOnlyMemo, key: Any, value: Any) -> Any:
-    """Store a memo entry (emptying the memo first when it is full) and return it.
-
-    For the kernel's own look-ups only (`cleanclaim.rulekit.documentation_checks`, the
-    engine's diagnosis triggers): the memo reaches rules read-only, so the write goes
-    through ``dict``'s own methods.  A lost race between threads only computes an entry
-    twice."""
-    if len(memo) >= MEMO_LIMIT:
-        dict.clear(memo)
-    dict.__setitem__(memo, key, value)
-    return value
+def _engine_memo() -> Memo:
+    """The engine's memo of pure look-ups (see `EngineTables.memo`)."""
+    return Memo("answers of pure look-ups: diagnosis triggers, documentation checks")
 
 
 def _read_only(table: Mapping[Any, Any]) -> Mapping[Any, Any]:
@@ -142,10 +117,12 @@ class EngineTables:
     integral_pairs: Sequence[CompiledIntegralPair] = field(default_factory=tuple)
     synonyms: Mapping[str, Sequence[str]] = field(default_factory=dict)
     descriptors: Mapping[str, str] = field(default_factory=dict)
-    #: answers of pure look-ups the kernel repeats claim after claim (which documentation
-    #: checks cover a code ...); filled lazily by the kernel with `remember()` (never by a
-    #: rule: read-only), and emptied when full so memory stays bounded.
-    memo: ReadOnlyMemo = field(default_factory=ReadOnlyMemo)
+    #: answers of pure look-ups the kernel repeats claim after claim (whether a rule's
+    #: diagnosis trigger covers a code, which documentation checks cover it), keyed
+    #: ``("diagnosis-trigger" | "documentation", rule id, code)``.  A wrong entry would
+    #: change every later claim's report, so only the kernel writes it, through
+    #: `cleanclaim.memo.remember()`; a rule that tries gets ``TypeError`` (ENG001).
+    memo: Memo = field(default_factory=_engine_memo)
 
     def seal(self) -> EngineTables:
         """Make every table read-only, once, when the engine is built (not per claim)."""

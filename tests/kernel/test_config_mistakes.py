@@ -84,17 +84,48 @@ def _override_file(tmp_path: Path, body: str) -> Path:
     return path
 
 
-def test_an_override_without_source_is_refused(tmp_path: Path) -> None:
+def _load(tmp_path: Path) -> Engine:
+    return Engine.build(
+        [pt_plugin], installed=False, config=Config.load(tmp_path / "cleanclaim.toml")
+    )
+
+
+def test_an_override_without_citation_is_refused(tmp_path: Path) -> None:
     path = _override_file(tmp_path, 'payer = "acme"\nrule = "PT101"\nenabled = true\n')
     with pytest.raises(OverrideFileError) as caught:
-        Engine.build([pt_plugin], installed=False, config=Config.load(tmp_path / "cleanclaim.toml"))
-    assert str(caught.value).startswith(f"{path}: override #1: source: required")
+        _load(tmp_path)
+    message = str(caught.value)
+    assert message.startswith(f"{path}: override #1: citation: required")
+    assert '(citation = "' in message  # says what to write
 
 
-def test_an_override_with_a_blank_source_is_refused(tmp_path: Path) -> None:
+def test_an_override_with_a_blank_citation_is_refused(tmp_path: Path) -> None:
+    _override_file(tmp_path, 'payer = "acme"\nrule = "PT101"\ncitation = "  "\n')
+    with pytest.raises(OverrideFileError, match="citation: required"):
+        _load(tmp_path)
+
+
+def test_an_override_with_a_blank_source_is_refused_by_that_name(tmp_path: Path) -> None:
     _override_file(tmp_path, 'payer = "acme"\nrule = "PT101"\nsource = "  "\n')
     with pytest.raises(OverrideFileError, match="source: required"):
-        Engine.build([pt_plugin], installed=False, config=Config.load(tmp_path / "cleanclaim.toml"))
+        _load(tmp_path)
+
+
+def test_an_override_file_that_still_writes_source_loads(tmp_path: Path) -> None:
+    # files written before the field was renamed keep working: source is read as citation
+    _override_file(
+        tmp_path, 'payer = "acme"\nrule = "PT101"\nenabled = false\nsource = "Acme manual"\n'
+    )
+    [override] = [
+        o for o, origin in _load(tmp_path).payer_overrides if origin.endswith("acme.toml")
+    ]
+    assert (override.citation, override.enabled) == ("Acme manual", False)
+
+
+def test_an_override_with_citation_and_source_is_refused(tmp_path: Path) -> None:
+    _override_file(tmp_path, 'payer = "acme"\nrule = "PT101"\ncitation = "a"\nsource = "b"\n')
+    with pytest.raises(OverrideFileError, match="citation and source both given"):
+        _load(tmp_path)
 
 
 def test_an_override_naming_no_rule_is_refused(tmp_path: Path) -> None:

@@ -72,12 +72,12 @@ def test_malformed_contribution_is_recorded_and_other_plugins_load() -> None:
         "good",
         prefix="GD",
         procedures=[Procedure(code="97110", label="therapeutic exercise")],
-        pairings=[Pairing(procedures=("97110",), diagnoses=("M62.83-",), source="good LCD")],
+        pairings=[Pairing(procedures=("97110",), diagnoses=("M62.83-",), citation="good LCD")],
     )
     engine = engine_with(broken, good)
     [problem] = engine.problems
     assert (problem.plugin, problem.hook) == ("broken", "cleanclaim_pairings")
-    assert "source" in problem.error and "diagnoses" in problem.error
+    assert "citation" in problem.error and "diagnoses" in problem.error
     assert [c.source for c in engine.tables.pairings["97110"]] == ["good"]
     assert {p.name for p in engine.plugins} == {"core", "broken", "good"}
 

@@ -108,7 +108,7 @@ def run_rule(args: argparse.Namespace) -> int:
             "severity": o.severity,
             "options": o.options,
             "dates": o.window(),
-            "source": o.source,
+            "citation": o.citation,
             "reason": o.reason,
         }
         for o, _src in engine.payer_overrides
@@ -140,7 +140,7 @@ def run_rule(args: argparse.Namespace) -> int:
                 ", ".join(f"{k}={o[k]}" for k in ("enabled", "severity") if o[k] is not None)
                 or "options"
             )
-            out.write(f"  {o['payer']}: {change} ({o['dates']}); {o['source']}\n")
+            out.write(f"  {o['payer']}: {change} ({o['dates']}); {o['citation']}\n")
     return 0
 
 

@@ -45,7 +45,7 @@ def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
                 f"lines[{index}].diagnosis_pointers",
                 (line.procedure, *pointed),
                 tuple(elsewhere),
-                "; ".join(sorted({p.pairing.source for p in policy})),
+                "; ".join(sorted({p.pairing.citation for p in policy})),
             )
             continue
         yield Hit(
@@ -56,7 +56,7 @@ def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
             f"lines[{index}].diagnosis_pointers",
             (line.procedure, *pointed),
             tuple(elsewhere),
-            "; ".join(sorted({p.pairing.source for p in in_force})),
+            "; ".join(sorted({p.pairing.citation for p in in_force})),
             severity="info",
         )
 
@@ -74,7 +74,7 @@ RULE = Rule(
     "infection).",
     fix="Point the line at the documented diagnosis that justifies the service; if none is "
     "documented, query the provider.",
-    reference="The pairing's own source (LCD, article or payer policy), named in each finding",
+    reference="The pairing's own citation (LCD, article or payer policy), named in each finding",
     check=check,
     scope=Scope(procedures_in_tables=("pairings",)),
     groups=("claim", "necessity"),

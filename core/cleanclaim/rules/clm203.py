@@ -78,7 +78,7 @@ def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
                     ctx,
                     i,
                     j,
-                    cite(edit.source, entry.source),
+                    cite(edit.citation, entry.source),
                     edit.modifier_indicator,
                     edit.rationale,
                 )
@@ -92,7 +92,7 @@ def cite(own: str, contributor: str) -> str:
 
 
 def _judge(
-    ctx: ClaimContext, col1: int, col2: int, source: str, indicator: int, rationale: str
+    ctx: ClaimContext, col1: int, col2: int, citation: str, indicator: int, rationale: str
 ) -> Iterator[Hit]:
     one, two = ctx.lines[col1], ctx.lines[col2]
     em = ctx.tables.has_tag(two.procedure, "em")
@@ -108,7 +108,7 @@ def _judge(
             f"lines[{col2}]",
             (one.procedure, two.procedure),
             (),
-            f"NCCI PTP edit {one.procedure}/{two.procedure}, indicator 0; {source}",
+            f"NCCI PTP edit {one.procedure}/{two.procedure}, indicator 0; {citation}",
         )
         return
     allowed = EM_BYPASS if em else BYPASS
@@ -123,7 +123,7 @@ def _judge(
         f"lines[{col2}].modifiers",
         (one.procedure, two.procedure),
         suggestion,
-        f"NCCI PTP edit {one.procedure}/{two.procedure}, indicator 1; {source}",
+        f"NCCI PTP edit {one.procedure}/{two.procedure}, indicator 1; {citation}",
     )
 
 

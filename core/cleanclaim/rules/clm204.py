@@ -36,7 +36,7 @@ def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
                 code,
                 indexes,
                 limit.max_units,
-                cite(limit.source, entry.source),
+                cite(limit.citation, entry.source),
                 stale,
                 severity,
             )
@@ -57,7 +57,7 @@ def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
                 (code,),
                 (str(limit.max_units),),
                 f"NCCI MUE for {code}, MAI {limit.adjudication}; "
-                f"{cite(limit.source, entry.source)}",
+                f"{cite(limit.citation, entry.source)}",
                 severity=severity,
             )
 
@@ -84,7 +84,7 @@ def _line_edit(
     code: str,
     indexes: list[int],
     limit: int,
-    source: str,
+    citation: str,
     stale: str = "",
     severity: Severity | None = None,
 ) -> Iterator[Hit]:
@@ -99,7 +99,7 @@ def _line_edit(
             f"lines[{index}].units",
             (code,),
             (str(limit),),
-            f"NCCI MUE for {code}, MAI 1; {source}",
+            f"NCCI MUE for {code}, MAI 1; {citation}",
             severity=severity,
         )
     extra = [i for i in indexes[1:] if ctx.line_modifiers[i] & SEPARATE_LINE]
@@ -110,7 +110,7 @@ def _line_edit(
             f"lines[{index}].modifiers",
             (code,),
             (),
-            f"NCCI MUE for {code}, MAI 1; {source}",
+            f"NCCI MUE for {code}, MAI 1; {citation}",
             severity="info",
         )
 

@@ -27,7 +27,7 @@ def check(ctx: ClaimContext, options: Mapping[str, Any]) -> Iterator[Hit]:
     for (s_index, definitive), pairs in sorted(found.items()):
         symptom = codes[s_index]
         notes = "".join(dict.fromkeys(f" {p.pair.note}" for p in pairs if p.pair.note))
-        sources = "; ".join(dict.fromkeys(p.pair.source for p in pairs))
+        sources = "; ".join(dict.fromkeys(p.pair.citation for p in pairs))
         yield Hit(
             message=(
                 f"{symptom} may be a symptom integral to {definitive}: signs and symptoms "

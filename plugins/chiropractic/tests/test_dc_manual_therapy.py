@@ -129,7 +129,7 @@ def test_ptp_edits_for_every_cmt_and_therapy_pair(engine: Engine) -> None:
         for column2 in ("97140", "97112", "97124"):
             [entry] = engine.tables.edits_for(column1, column2)
             assert entry.edit.modifier_indicator == 1
-            assert "not confirmed" in entry.edit.source  # said in plain words
+            assert "not confirmed" in entry.edit.citation  # said in plain words
             assert entry.source == "chiropractic"
 
 

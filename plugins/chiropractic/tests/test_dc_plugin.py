@@ -69,13 +69,13 @@ def test_policy_options_belong_to_rules() -> None:
     assert set(policy()) <= ids
 
 
-def test_every_record_has_a_source() -> None:
+def test_every_record_has_a_citation() -> None:
     for proc in plugin.cleanclaim_procedures():
-        assert proc.source
+        assert proc.citation
     for edit in plugin.cleanclaim_procedure_edits():
-        assert edit.source
+        assert edit.citation
     for override in plugin.cleanclaim_payer_overrides():
-        assert override.source and override.reason
+        assert override.citation and override.reason
 
 
 def overrides(payer: str, rule: str) -> list[PayerOverride]:

@@ -63,11 +63,11 @@ def test_conformance_case(engine: Engine, path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", DATA_FILES)
-def test_every_record_has_a_source(name: str) -> None:
+def test_every_record_has_a_citation(name: str) -> None:
     data = read_data(PACKAGE, f"data/{name}")
     records = [r for table in data.values() if isinstance(table, list) for r in table]
     assert records
-    assert all(str(r.get("source", "")).strip() for r in records)
+    assert all(str(r.get("citation", "")).strip() for r in records)
 
 
 def test_timed_codes_have_fifteen_minute_units() -> None:

@@ -47,7 +47,7 @@ def test_example_claim_fires(engine: Engine, rule: Rule) -> None:
 def test_payer_profiles() -> None:
     overrides = plugin.cleanclaim_payer_overrides()
     assert {o.payer for o in overrides} == {"medicare", "commercial"}
-    assert all(o.source and o.reason for o in overrides)
+    assert all(o.citation and o.reason for o in overrides)
     enabled = {(o.payer, o.rule): o.enabled for o in overrides if o.enabled is not None}
     assert enabled == {("medicare", "PC103"): True, ("commercial", "PC103"): False}
     assert RULE_BY_ID["PC103"].enabled_by_default is False
@@ -68,7 +68,7 @@ def test_never_an_error_rules() -> None:
 def test_procedures_have_plain_labels_and_sources() -> None:
     procedures = plugin.cleanclaim_procedures()
     tags = {p.code: p.tags for p in procedures}
-    assert all(p.source and p.label for p in procedures)
+    assert all(p.citation and p.label for p in procedures)
     assert {c for c, t in tags.items() if "em" in t} == {
         "99202", "99203", "99204", "99205", "99211", "99212", "99213", "99214", "99215",
     }  # fmt: skip
@@ -83,7 +83,7 @@ def test_procedures_have_plain_labels_and_sources() -> None:
 def test_g2211_periods_are_dated_and_sourced() -> None:
     periods = policy.g2211_periods()
     assert [str(p.effective_from) for p in periods] == ["2024-01-01", "2025-01-01", "2026-01-01"]
-    assert all(p.source for p in periods)
+    assert all(p.citation for p in periods)
     for earlier, later in itertools.pairwise(periods):
         assert earlier.effective_to is not None and later.effective_from is not None
         assert earlier.effective_to < later.effective_from
@@ -114,7 +114,7 @@ def test_every_diagnosis_in_the_data_exists_in_fy2026(text: str) -> None:
 def test_unconfirmed_pairings_are_advice_and_say_so() -> None:
     raw = read_data("cleanclaim_primary_care", "data/pairings.toml")
     assert all(p["basis"] == "advice" for p in raw["pairing"])
-    assert all("could not be confirmed" in p["source"] for p in raw["pairing"])
+    assert all("could not be confirmed" in p["citation"] for p in raw["pairing"])
 
 
 def test_trigger_point_pairing_miss_is_an_info() -> None:

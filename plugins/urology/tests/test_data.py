@@ -128,7 +128,7 @@ def test_pairing_codes_exist_in_fy2026(code: str) -> None:
     assert dataset.lookup(code) is not None, f"{code} is not in the FY2026 tabular"
 
 
-def test_every_record_is_sourced() -> None:
+def test_every_record_cites_its_source() -> None:
     records: list[
         Procedure | Pairing | PayerOverride | policy.CodeDates | policy.FrequencyLimit
     ] = [
@@ -139,7 +139,7 @@ def test_every_record_is_sourced() -> None:
         *(r for rs in policy.frequency_limits().values() for r in rs),
     ]
     assert records
-    assert all(r.source.strip() for r in records)
+    assert all(r.citation.strip() for r in records)
 
 
 def test_dated_policy_says_its_dates() -> None:

@@ -33,7 +33,7 @@ class KXThreshold(_Record):
     amount: Decimal = Field(gt=0)
     effective_from: date
     effective_to: date
-    source: str
+    citation: str
 
     def holds_on(self, day: date) -> bool:
         return self.effective_from <= day <= self.effective_to
@@ -45,7 +45,7 @@ class Replacement(Dated):
     code: ProcedureCode
     use: tuple[str, ...]
     reason: str
-    source: str
+    citation: str
 
 
 class NonTraumatic(_Record):
@@ -53,7 +53,7 @@ class NonTraumatic(_Record):
 
     code: str
     label: str
-    source: str
+    citation: str
 
     def pattern(self) -> DiagnosisPattern:
         return DiagnosisPattern.parse(self.code)
@@ -65,7 +65,7 @@ class StrainSite(_Record):
     names: tuple[str, ...]
     strain: tuple[str, ...]
     label: str
-    source: str
+    citation: str
 
     @field_validator("names")
     @classmethod

@@ -35,7 +35,7 @@ class G2211Period(Dated):
 
     primary_codes: tuple[ProcedureCode, ...]
     modifier_25_allowed_with: tuple[str, ...] = ()
-    source: str
+    citation: str
     note: str = ""
 
 
@@ -44,7 +44,7 @@ class OnePerDay(_Record):
 
     codes: tuple[ProcedureCode, ...]
     label: str
-    source: str
+    citation: str
 
 
 class Sequencing(_Record):
@@ -54,7 +54,7 @@ class Sequencing(_Record):
     symptom_label: str
     condition: str
     condition_label: str
-    source: str
+    citation: str
 
     @field_validator("symptom", "condition")
     @classmethod
@@ -71,7 +71,7 @@ class InjuryChoice(_Record):
     traumatic: str
     traumatic_code: str
     traumatic_label: str
-    source: str
+    citation: str
 
     @field_validator("nontraumatic", "traumatic")
     @classmethod
@@ -82,12 +82,12 @@ class InjuryChoice(_Record):
 class WordList(_Record):
     words: tuple[str, ...]
     negations: tuple[str, ...] = ()
-    source: str
+    citation: str
 
 
 class PatternList(_Record):
     patterns: tuple[str, ...]
-    source: str
+    citation: str
 
     @field_validator("patterns")
     @classmethod

@@ -39,7 +39,7 @@ class CodeDates(Dated):
 
     code: ProcedureCode
     replaced_by: tuple[ProcedureCode, ...] = ()
-    source: str
+    citation: str
     note: str = ""
 
 
@@ -48,7 +48,7 @@ class FrequencyLimit(PayerScoped):
 
     code: ProcedureCode
     max_dates: int = Field(ge=1)
-    source: str
+    citation: str
     note: str = ""
 
 

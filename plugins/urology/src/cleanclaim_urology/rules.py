@@ -55,7 +55,7 @@ def addon_without_primary(ctx: ClaimContext, options: NoOptions) -> Iterator[Hit
             location=f"lines[{index}]",
             codes=(code,),
             suggestions=primaries,
-            reference=procedure.source or None,
+            reference=procedure.citation or None,
         )
 
 
@@ -122,7 +122,7 @@ def code_outside_dates(ctx: ClaimContext, options: NoOptions) -> Iterator[Hit]:
             location=f"lines[{index}]",
             codes=(line.procedure,),
             suggestions=suggestions,
-            reference=f"{record.source}{note}",
+            reference=f"{record.citation}{note}",
         )
 
 
@@ -231,7 +231,7 @@ def frequency_limits(ctx: ClaimContext, options: FrequencyOptions) -> Iterator[H
             ),
             location=f"lines[{index}]",
             codes=(code,),
-            reference=limit.source,
+            reference=limit.citation,
         )
 
 

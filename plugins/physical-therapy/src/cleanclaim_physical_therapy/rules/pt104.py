@@ -65,7 +65,7 @@ def check_kx_threshold(ctx: ClaimContext, options: KxOptions) -> Iterator[Hit]:
         amount = configured
         source = f"the {year} KX threshold configured for this engine (option thresholds)"
     elif known is not None:
-        amount, source = known.amount, known.source
+        amount, source = known.amount, known.citation
     else:
         yield from _unknown_year(ctx, modifier, accrued)
         return

@@ -32,7 +32,7 @@ def check_replaced_code(ctx: ClaimContext, options: NoOptions) -> Iterator[Hit]:
             f"lines[{index}]",
             (line.procedure,),
             entry.use,
-            entry.source,
+            entry.citation,
         )
 
 

@@ -58,7 +58,7 @@ def check_trauma_code(ctx: ClaimContext, options: NoOptions) -> Iterator[Hit]:
                 f"diagnoses[{index}]",
                 (code,),
                 suggestions,
-                nontraumatic.source,
+                nontraumatic.citation,
             )
 
 

@@ -36,7 +36,7 @@ def check_one_per_day(ctx: ClaimContext, options: NoOptions) -> Iterator[Hit]:
                 location=f"lines[{indexes[1]}]",
                 codes=billed,
                 suggestions=keep,
-                reference=group.source,
+                reference=group.citation,
             )
         elif units > 1:
             code = billed[0]
@@ -50,7 +50,7 @@ def check_one_per_day(ctx: ClaimContext, options: NoOptions) -> Iterator[Hit]:
                 location=where,
                 codes=(code,),
                 suggestions=(code,),
-                reference=group.source,
+                reference=group.citation,
             )
 
 

@@ -47,7 +47,7 @@ def check_g2211(ctx: ClaimContext, options: G2211Options) -> Iterator[Hit]:
             ),
             location=where,
             codes=(code,),
-            reference=periods[0].source if periods else None,
+            reference=periods[0].citation if periods else None,
         )
         return
     primaries = [i for i, line in enumerate(ctx.lines) if line.procedure in period.primary_codes]
@@ -60,7 +60,7 @@ def check_g2211(ctx: ClaimContext, options: G2211Options) -> Iterator[Hit]:
             ),
             location=where,
             codes=(code,),
-            reference=period.source,
+            reference=period.citation,
         )
         return
     if any("25" not in ctx.line_modifiers[i] for i in primaries):
@@ -77,7 +77,7 @@ def check_g2211(ctx: ClaimContext, options: G2211Options) -> Iterator[Hit]:
             ),
             location=where,
             codes=(code, *visits),
-            reference=period.source,
+            reference=period.citation,
         )
         return
     if any(_tagged(ctx, line.procedure, allowed) for line in ctx.lines):
@@ -92,7 +92,7 @@ def check_g2211(ctx: ClaimContext, options: G2211Options) -> Iterator[Hit]:
         ),
         location=where,
         codes=(code, *visits),
-        reference=period.source,
+        reference=period.citation,
     )
 
 

@@ -55,7 +55,7 @@ def check_sequencing(ctx: ClaimContext, options: SequencingOptions) -> Iterator[
                 location=f"diagnoses[{si}]",
                 codes=(symptom, condition),
                 suggestions=(condition,),
-                reference=seq.source,
+                reference=seq.citation,
             )
         elif mode != "off":
             yield Hit(
@@ -67,7 +67,7 @@ def check_sequencing(ctx: ClaimContext, options: SequencingOptions) -> Iterator[
                 ),
                 location=f"diagnoses[{si}]",
                 codes=(symptom, condition),
-                reference=seq.source,
+                reference=seq.citation,
                 severity="warning" if mode == "warning" else None,
             )
 

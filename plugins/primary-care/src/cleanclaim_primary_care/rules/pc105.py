@@ -93,7 +93,7 @@ def check_trauma_choice(ctx: ClaimContext, options: TraumaOptions) -> Iterator[H
                 location=f"diagnoses[{plain[0]}]",
                 codes=(code,),
                 suggestions=(choice.traumatic_code,),
-                reference=choice.source,
+                reference=choice.citation,
             )
         elif injury and not plain and trauma is False:
             code = ctx.diagnoses[injury[0]]
@@ -108,7 +108,7 @@ def check_trauma_choice(ctx: ClaimContext, options: TraumaOptions) -> Iterator[H
                 location=f"diagnoses[{injury[0]}]",
                 codes=(code,),
                 suggestions=(choice.nontraumatic,),
-                reference=choice.source,
+                reference=choice.citation,
             )
 
 
