@@ -342,7 +342,7 @@ class Engine:
 
         :param payer: the claim's payer id, or None when it names none.
         """
-        used = self._payers_used.get(payer)
+        used: PayerUsed | None = self._payers_used.get(payer)
         if used is None:
             chosen = payer or self.config.default_payer
             profile = self.selection.profile_of(chosen)

@@ -35,7 +35,7 @@ class Memo(ReadOnlyDict):
         for fewer.
     """
 
-    __slots__ = ("remembers", "limit")
+    __slots__ = ("limit", "remembers")
     refusal = (
         "a memo of the engine is read-only: it is shared by every claim "
         "(keep a rule's own per-claim state in ctx.memo)"

@@ -272,7 +272,7 @@ class RuleSelection:
         :param day: the date of service.
         """
         key = (profile, bisect_right(self._period_edges, day))
-        cached = self._active_cache.get(key)
+        cached: tuple[ActiveRule, ...] | None = self._active_cache.get(key)
         if cached is not None:
             return cached
         active: list[ActiveRule] = []
@@ -325,7 +325,7 @@ class RuleSelection:
         """
         period = bisect_right(self._period_edges, day)
         key = (profile, period, billed)
-        plan = self._plans.get(key)
+        plan: RulePlan | None = self._plans.get(key)
         if plan is None:
             chosen = [
                 active
