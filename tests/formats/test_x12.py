@@ -83,7 +83,7 @@ def test_sample_claims_and_reports_equal_their_json(engine: Engine, name: str, t
 def test_every_claim_of_every_transaction_is_read() -> None:
     records = _sample("837p-multi.x12")
     assert [r.claim["claim_id"] for r in records if r.claim] == [
-        "PT-2001", "PT-2002", "PC-3001", "CH-4001", "AN-5001", "AN-5002",
+        "PT-2001", "PT-2002", "PC-3001", "CH-4001", "AN-5001", "AN-5002", "AN-5002",
     ]  # fmt: skip
     assert all(not r.errors for r in records)
     ids = [dict(r.origin.ids) for r in records]
@@ -139,7 +139,8 @@ def test_rd8_range_is_its_first_day_and_minutes_are_mj() -> None:
         "diagnosis_pointers": [1],
         "charge": claims["AN-5001"]["lines"][0]["charge"],
     }
-    assert claims["AN-5002"]["date_of_service"] == "2026-03-09"  # the earliest line
+    parts = [r for r in _sample("837p-multi.x12") if r.claim and r.claim["claim_id"] == "AN-5002"]
+    assert [p.claim["date_of_service"] for p in parts if p.claim] == ["2026-03-09", "2026-03-10"]
 
 
 def test_icd9_qualifiers_make_an_invalid_record_and_the_others_are_read() -> None:
@@ -156,7 +157,7 @@ def test_icd9_qualifiers_make_an_invalid_record_and_the_others_are_read() -> Non
 def test_broken_envelope_names_the_segments_and_every_claim_is_still_read() -> None:
     records = _sample("837p-broken.x12")
     claims = [r for r in records if r.claim is not None]
-    assert len(claims) == 6
+    assert len(claims) == 7  # six CLMs, one of them on two dates
     problems = [(r.origin.segment, r.errors[0]) for r in records if r.claim is None]
     assert problems == [
         (58, "segment 58 (SE): SE01 counts 55 segments; the transaction has 56 (ST to SE)"),
@@ -215,16 +216,55 @@ def test_bad_lines_make_invalid_records_naming_the_element(
     assert any(message in error for error in record.errors), record.errors
 
 
-def test_lines_in_two_fiscal_years_make_an_invalid_record() -> None:
+def test_lines_across_october_1_are_one_claim_per_date_each_its_year(engine: Engine) -> None:
     lines = [
-        {"code": "97110", "quantity": 1, "date": "D8:20260930"},
-        {"code": "97140", "quantity": 1, "date": "D8:20261001"},
+        {"code": "97110", "quantity": 1, "date": "D8:20260930", "pointers": [1]},
+        {"code": "97140", "quantity": 1, "date": "D8:20261001", "pointers": [1]},
     ]
-    (record,) = _read_bytes(_one_claim(lines=lines))
-    assert record.claim is None
-    assert "fiscal years FY2026 and FY2027" in record.errors[0]
-    (same_year,) = _read_bytes(_one_claim(lines=[lines[0], {**lines[1], "date": "D8:20260901"}]))
-    assert same_year.claim is not None and same_year.claim["date_of_service"] == "2026-09-01"
+    parts = _read_bytes(_one_claim(lines=lines))
+    assert [p.claim["date_of_service"] for p in parts if p.claim] == ["2026-09-30", "2026-10-01"]
+    assert [p.origin.ids["date_of_service"] for p in parts] == ["2026-09-30", "2026-10-01"]
+    years = [engine.check(p.claim).dataset.fiscal_year for p in parts if p.claim]
+    assert years == [2026, 2027]  # each part against the code set of its own date
+    # the second part's only line is the file's second SV1, and its date that line's DTP
+    first, second = (p.origin.locations for p in parts)
+    assert second["lines[0]"] != first["lines[0]"] and "lines[1]" not in second
+    assert second["date_of_service"] == second["lines[0].date_of_service"]
+    (same_year,) = _read_bytes(_one_claim(lines=[lines[0], {**lines[1], "date": "D8:20260930"}]))
+    assert same_year.claim is not None and same_year.claim["date_of_service"] == "2026-09-30"
+    assert "date_of_service" not in same_year.origin.ids  # one date: ids as before
+
+
+def _chiro(*days: str) -> bytes:
+    """98940 and 97140 (an NCCI procedure-to-procedure pair, 97140 without a bypass
+    modifier) on the given dates (one each, or one date for both)."""
+    first, second = (days[0], days[0]) if len(days) == 1 else days
+    return _one_claim(
+        dx=[("ABK", "M9903"), ("ABF", "M5450")],
+        lines=[
+            {"code": "98940", "modifiers": ["AT"], "quantity": 1, "pointers": [1, 2],
+             "date": f"D8:{first}"},
+            {"code": "97140", "modifiers": ["GP"], "quantity": 1, "pointers": [1, 2],
+             "date": f"D8:{second}"},
+        ],
+    )  # fmt: skip
+
+
+def test_a_ptp_pair_on_different_dates_is_no_clm203(engine: Engine) -> None:
+    (same,) = _read_bytes(_chiro("20261102"))
+    assert same.claim is not None
+    report = located(engine.check(same.claim), same.origin)
+    clm203 = [f for f in report.findings if f.rule == "CLM203"]
+    assert clm203 and clm203[0].input_location is not None  # the same day: the edit fires
+    parts = _read_bytes(_chiro("20261102", "20261104"))
+    assert len(parts) == 2
+    for part in parts:
+        assert part.claim is not None and len(part.claim["lines"]) == 1
+        assert part.claim["diagnoses"] == ["M9903", "M5450"]  # claim-level data repeated
+        assert not [f for f in engine.check(part.claim).findings if f.rule == "CLM203"]
+    # each part's line points at its own SV1 in the file
+    sv1 = [p.origin.locations["lines[0]"] for p in parts]
+    assert sv1[0] != sv1[1] and all(s.startswith("2400 SV1-01, segment ") for s in sv1)
 
 
 def test_birth_after_the_date_of_service_is_an_error() -> None:
@@ -357,12 +397,17 @@ def _claim_specs(draw: st.DrawFn) -> dict[str, Any]:
 def test_written_claims_read_back_as_written(subscribers: list[dict[str, Any]]) -> None:
     data = interchange("000000042", [("42", [transaction("0042", subscribers)])]).encode()
     records = _read_bytes(data)
-    specs = [(sub, claim) for sub in subscribers for claim in sub["claims"]]
+    # a claim whose lines fall on several dates is one claim per date, in date order
+    specs = []
+    for sub in subscribers:
+        for claim in sub["claims"]:
+            days = [date.fromisoformat(_iso(line["date"])) for line in claim["lines"]]
+            for day in sorted(set(days)):
+                on_day = [line for line, d in zip(claim["lines"], days, strict=True) if d == day]
+                specs.append((sub, {**claim, "lines": on_day}, day))
     assert len(records) == len(specs)
-    for record, (sub, spec) in zip(records, specs, strict=True):
+    for record, (sub, spec, served) in zip(records, specs, strict=True):
         assert record.claim is not None, record.errors
-        days = [date.fromisoformat(_iso(line["date"])) for line in spec["lines"]]
-        served = min(days)
         born = date(int(sub["birth"][:4]), 6, 15)
         age = served.year - born.year - ((served.month, served.day) < (6, 15))
         assert record.claim == {

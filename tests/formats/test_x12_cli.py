@@ -57,9 +57,12 @@ def test_check_file_prints_every_claim_with_file_positions(
     assert status == 1  # PT-2001 has an error
     for claim_id in ("PT-2001", "PT-2002", "PC-3001", "CH-4001", "AN-5001", "AN-5002"):
         assert f"claim {claim_id}:" in out
+    # AN-5002's lines fall on two dates: one claim per date, each labelled with its date
+    assert f"{MULTI} segment 108 (2026-03-09): claim AN-5002:" in out
+    assert f"{MULTI} segment 108 (2026-03-10): claim AN-5002:" in out
     assert f"{MULTI} segment 20: claim PT-2001: ERROR" in out
     assert "PT101 [physical-therapy] at lines[1].modifiers (2400 SV1-01-3, segment 28)" in out
-    assert "6 claims: 2 clean, 3 warning, 1 error, 0 invalid" in err
+    assert "7 claims: " in err and ", 1 error, 0 invalid" in err
 
 
 def test_clean_file_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -111,10 +114,15 @@ def test_batch_gives_every_record_one_line_with_its_control_numbers(
                          "--output", str(results))  # fmt: skip
     assert status == 1  # an error finding and invalid records
     lines = [json.loads(line) for line in results.read_text().splitlines()]
-    assert len(lines) == 9  # six claims, three envelope problems
+    assert len(lines) == 10  # six claims (one on two dates), three envelope problems
     assert [r.get("claim_id") for r in lines] == [
-        "PT-2001", "PT-2002", "PC-3001", None, "CH-4001", "AN-5001", "AN-5002", None, None,
+        "PT-2001", "PT-2002", "PC-3001", None, "CH-4001", "AN-5001", "AN-5002", "AN-5002",
+        None, None,
     ]  # fmt: skip
+    assert [r["input"]["ids"].get("date_of_service") for r in lines[6:8]] == [
+        "2026-03-09", "2026-03-10",
+    ]  # fmt: skip
+    assert lines[6]["input"]["segment"] == lines[7]["input"]["segment"] == 108
     assert lines[0]["input"] == {
         "format": "x12-837p",
         "segment": 20,
@@ -125,7 +133,7 @@ def test_batch_gives_every_record_one_line_with_its_control_numbers(
     assert lines[3]["input"]["ids"]["transaction"] == "0001"
     pt101 = next(f for f in lines[0]["findings"] if f["rule"] == "PT101")
     assert pt101["input_location"] == "2400 SV1-01-3, segment 28"
-    assert "9 claims: 2 clean, 3 warning, 1 error, 3 invalid" in err
+    assert "10 claims: " in err and ", 1 error, 3 invalid" in err
 
 
 def test_batch_of_a_clean_file_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -138,7 +146,7 @@ def test_input_format_says_it_outright(tmp_path: Path, capsys: pytest.CaptureFix
     named = tmp_path / "claims.txt"
     named.write_bytes((SAMPLES / "837p-multi.x12").read_bytes())
     status, out, _ = run(capsys, "check", "--batch", str(named), "--input-format", "x12")
-    assert status == 1 and len(out.splitlines()) == 6
+    assert status == 1 and len(out.splitlines()) == 7
     jsonl = str(SAMPLES / "837p-multi.claims.jsonl")
     status, _, err = run(capsys, "check", "--batch", jsonl, "--input-format", "x12")
     assert status == 2

@@ -52,11 +52,12 @@ def _library_claims(path: Path) -> list[dict[str, Any]]:
                         dmg = patient.loop_2010ca.dmg_segment
                         loops += [(dmg, c) for c in patient.loop_2300 or []]
                     for dmg, claim in loops:
-                        out.append(_claim(st02, filing, payer_id, dmg, claim))
+                        out.extend(_claim(st02, filing, payer_id, dmg, claim))
     return out
 
 
-def _claim(st02: str, filing: Any, payer_id: str, dmg: Any, claim: Any) -> dict[str, Any]:
+def _claim(st02: str, filing: Any, payer_id: str, dmg: Any, claim: Any) -> list[dict[str, Any]]:
+    """The claim as one claim per date of service of its lines, in date order."""
     codes: list[tuple[str, str]] = []
     for hi in claim.hi_segment or []:
         for index in range(1, 13):
@@ -83,21 +84,23 @@ def _claim(st02: str, filing: Any, payer_id: str, dmg: Any, claim: Any) -> dict[
         )
     location = claim.clm_segment.health_care_service_location_information.split(":")
     taxonomy = claim.loop_2310b.prv_segment.reference_identification if claim.loop_2310b else None
-    first_day = min(days)
-    return {
-        "transaction": st02,
-        "claim_id": claim.clm_segment.patient_control_number,
-        "place_of_service": location[0],
-        "frequency": location[2],
-        "codes": codes,
-        "lines": lines,
-        "date_of_service": first_day,
-        "payer": "medicare" if str(filing) in MEDICARE_FILING_CODES else "commercial",
-        "payer_id": payer_id,
-        "age": _age(dmg.date_time_period, first_day),
-        "sex": str(dmg.gender_code),
-        "specialty": TAXONOMY_SPECIALTIES.get(taxonomy) if taxonomy else None,
-    }
+    return [
+        {
+            "transaction": st02,
+            "claim_id": claim.clm_segment.patient_control_number,
+            "place_of_service": location[0],
+            "frequency": location[2],
+            "codes": codes,
+            "lines": [line for line, on in zip(lines, days, strict=True) if on == day],
+            "date_of_service": day,
+            "payer": "medicare" if str(filing) in MEDICARE_FILING_CODES else "commercial",
+            "payer_id": payer_id,
+            "age": _age(dmg.date_time_period, day),
+            "sex": str(dmg.gender_code),
+            "specialty": TAXONOMY_SPECIALTIES.get(taxonomy) if taxonomy else None,
+        }
+        for day in sorted(set(days))
+    ]
 
 
 def _ours(path: Path) -> list[tuple[dict[str, Any] | None, tuple[str, ...], dict[str, str]]]:

@@ -412,14 +412,17 @@ def _claims_of(name: str, origin: str, args: argparse.Namespace) -> Iterator[Rea
 
 def position_label(source: Origin) -> str:
     """Where a record sits in its file, as a message names it: ``segment 20``, ``line 3``,
-    ``entry 2`` (empty for a lone JSON claim)."""
+    ``entry 2`` (empty for a lone JSON claim); a claim whose lines fall on several dates is
+    checked per date, and each part is named with its date (``segment 108 (2026-03-09)``)."""
+    day = source.ids.get("date_of_service")  # one claim of several dates, per date
+    dated = f" ({day})" if day else ""
     if source.segment is not None:
-        return f"segment {source.segment}"
+        return f"segment {source.segment}{dated}"
     if source.line is not None:
-        return f"line {source.line}"
+        return f"line {source.line}{dated}"
     if source.entry is not None:
-        return f"entry {source.entry}"
-    return ""
+        return f"entry {source.entry}{dated}"
+    return dated.strip()
 
 
 def _open_input(name: str) -> IO[bytes]:

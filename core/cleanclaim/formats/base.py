@@ -10,8 +10,9 @@ in an [`Origin`][cleanclaim.formats.base.Origin] and is joined to the report aft
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import IO, Any, Protocol
 
 from cleanclaim.models import InputRef, Report
@@ -146,3 +147,70 @@ def located(report: Report, origin: Origin) -> Report:
         for finding in report.findings
     ]
     return report.model_copy(update={"input": origin.ref(), "findings": findings})
+
+
+def by_date(
+    read: ReadClaim,
+    line_days: Sequence[date],
+    day_at: Mapping[date, str],
+    *,
+    birth: date | None = None,
+    lines_at: Callable[[Sequence[int]], str] | None = None,
+) -> list[ReadClaim]:
+    """A claim whose lines fall on several dates, as one claim per date of service.
+
+    Why: the edits that count per day apply per date of service (NCCI procedure-to-
+    procedure edits pair codes of one date; MUEs are units per day; the 8-minute rule
+    totals the minutes of one day).  A claim dict with one ``date_of_service`` for lines
+    of several days would merge them and report findings the claim does not have.  So
+    each date gets a claim of its own, in date order: the same claim id and claim-level
+    data (diagnoses, payer, patient, place), only that date's lines, and the patient's
+    age at that date when the birth date is known.  Its ``locations`` keep each line's
+    original place in the file (the part's ``lines[0]`` may be the file's third SV1), and
+    its ``ids`` gain ``date_of_service`` so that the results can be told apart.  A claim
+    of one date (or a record with errors) is returned as it is.
+
+    :param read: the claim as the reader made it, lines in file order.
+    :param line_days: the date of service of each of ``claim["lines"]``, in order.
+    :param day_at: where each date is written (the first line's date element of that
+        date, or the claim-level date its lines took), for the part's
+        ``date_of_service`` location.
+    :param birth: the patient's birth date, to give each part the age at its date.
+    :param lines_at: the ``lines`` location of a part from its lines' original indices
+        (None: the claim's own ``lines`` location, if any, is kept).
+    """
+    claim = read.claim
+    days = sorted(set(line_days))
+    if claim is None or read.errors or len(days) < 2:
+        return [read]
+    lines = claim.get("lines", [])
+    origin = read.origin
+    shared = {key: value for key, value in origin.locations.items() if not key.startswith("lines[")}
+    parts: list[ReadClaim] = []
+    for day in days:
+        picked = [n for n, seen in enumerate(line_days) if seen == day]
+        locations = dict(shared)
+        locations["date_of_service"] = day_at[day]
+        for new, old in enumerate(picked):
+            for key, value in _line_keys(origin.locations, old):
+                locations[f"lines[{new}]{key}"] = value
+        if lines_at is not None:
+            locations["lines"] = lines_at(picked)
+        part = {**claim, "date_of_service": day.isoformat(), "lines": [lines[n] for n in picked]}
+        patient = claim.get("patient")
+        if birth is not None and isinstance(patient, dict) and "age" in patient:
+            age = day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+            part["patient"] = {**patient, "age": age}
+        ids = {**origin.ids, "date_of_service": day.isoformat()}
+        parts.append(ReadClaim(replace(origin, ids=ids, locations=locations), part))
+    return parts
+
+
+def _line_keys(locations: Mapping[str, str], index: int) -> Iterator[tuple[str, str]]:
+    """The locations of line ``index`` as (the rest of the key after ``lines[i]``, value)."""
+    prefix = f"lines[{index}]"
+    for key, value in locations.items():
+        if key.startswith(prefix):
+            rest = key[len(prefix) :]
+            if not rest or rest[0] in ".[":
+                yield rest, value

@@ -30,7 +30,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
-from cleanclaim.formats.base import FormatError, Origin, ReadClaim
+from cleanclaim.formats.base import FormatError, Origin, ReadClaim, by_date
 
 NAME = "x12-837p"
 
@@ -161,11 +161,6 @@ def _date(text: str) -> date | None:
         return date(int(text[:4]), int(text[4:6]), int(text[6:]))
     except ValueError:
         return None
-
-
-def _fiscal_year(day: date) -> int:
-    """The ICD-10-CM fiscal year of a day: FY2027 runs from 2026-10-01 to 2027-09-30."""
-    return day.year + 1 if day.month >= 10 else day.year
 
 
 def _number(text: str) -> Decimal | None:
@@ -319,7 +314,7 @@ class _Parser:
         """The claim being read, finished: a claim ends at the next CLM, HL, SE or GE."""
         if self.claim is not None:
             done, self.claim, self.line = self.claim, None, None
-            yield self.finish(done)
+            yield from self.finish(done)
 
     def at_end(self) -> Iterator[ReadClaim]:
         if self.st is not None:
@@ -685,31 +680,52 @@ class _Parser:
 
     # -- a claim as cleanclaim JSON ----------------------------------------------------
 
-    def finish(self, claim: _Claim) -> ReadClaim:
+    def finish(self, claim: _Claim) -> list[ReadClaim]:
+        """The claim as cleanclaim JSON: one claim per date of service of its lines
+        (`by_date`), or one invalid record with its errors."""
         errors = list(claim.errors)
         locations = claim.locations
         origin_ids = claim.ids
-        days = [(line.day, line.dtp or 0, "2400") for line in claim.lines if line.day]
-        if claim.day is not None:
-            days.append((claim.day, claim.dtp or 0, "2300"))
+        # each line's date: its own DTP*472, else the claim's; a line without either takes
+        # the date of the other lines when they agree on one (the claim's only date)
+        dated = [line for line in claim.lines if line.day is not None]
+        own = {line.day for line in dated}
+        fallback = (
+            claim.day if claim.day is not None else (next(iter(own)) if len(own) == 1 else None)
+        )
+        line_days: list[date | None] = [line.day or fallback for line in claim.lines]
+        day_at: dict[date, str] = {}
+        for line, served in zip(claim.lines, line_days, strict=True):
+            if served is None or served in day_at:
+                continue
+            if line.day is not None:
+                day_at[served] = f"2400 DTP03, segment {line.dtp}"
+            elif claim.day is not None:
+                day_at[served] = f"2300 DTP03, segment {claim.dtp}"
+            else:  # the other lines' one date
+                first = dated[0]
+                day_at[served] = f"2400 DTP03, segment {first.dtp}"
         where = f"segment {claim.position} (CLM)"
         if not claim.diagnoses and not any("(HI)" in e for e in errors):
             errors.append(f"{where}: no ICD-10-CM diagnosis (HI with ABK) in this claim")
         day: date | None = None
-        if not days:
+        if not dated and claim.day is None:
             if not any("(DTP)" in e for e in errors):
                 errors.append(f"{where}: no service date (DTP*472 on a line or the claim)")
         else:
-            day, dtp, owner = min(days, key=lambda d: d[0])
-            locations["date_of_service"] = f"{owner} DTP03, segment {dtp}"
-            years = sorted({_fiscal_year(d[0]) for d in days})
-            if len(years) > 1:  # one claim is checked against one year's code set
-                errors.append(
-                    f"{where}: the service dates fall in ICD-10-CM fiscal years "
-                    f"{' and '.join(f'FY{y}' for y in years)} (a year starts on October 1); "
-                    "a claim is checked against one year's code set, so check each year's "
-                    "lines as a claim of their own"
-                )
+            for line, served in zip(claim.lines, line_days, strict=True):
+                if served is None:
+                    errors.append(
+                        f"segment {line.position} (LX): a service line without its date "
+                        "(DTP*472), on a claim without one whose other lines have several "
+                        "dates: the line's date of service cannot be told"
+                    )
+            known = [d for d in line_days if d is not None]
+            day = min(known) if known else claim.day
+            if day is not None and day not in day_at:  # a claim without lines
+                day_at[day] = f"2300 DTP03, segment {claim.dtp}"
+            if day is not None:
+                locations["date_of_service"] = day_at[day]
         out: dict[str, Any] = {}
         if claim.claim_id:
             out["claim_id"] = claim.claim_id
@@ -748,7 +764,8 @@ class _Parser:
                 locations["patient"] = f"{party.loop} DMG, segment {party.dmg}"
         out["diagnoses"] = list(claim.diagnoses)
         lines: list[dict[str, Any]] = []
-        for line in claim.lines:
+        out_days: list[date] = []
+        for line, served in zip(claim.lines, line_days, strict=True):
             if line.sv1 is None:
                 errors.append(f"segment {line.position} (LX): a service line (2400) without SV1")
                 continue
@@ -765,6 +782,7 @@ class _Parser:
             if line.charge is not None:
                 item["charge"] = line.charge
             lines.append(item)
+            out_days.append(served or day or date.min)
             _line_locations(locations, index, line)
         out["lines"] = lines
         origin = Origin(
@@ -775,8 +793,9 @@ class _Parser:
             locations=locations,
         )
         if errors:
-            return ReadClaim(origin, None, tuple(errors))
-        return ReadClaim(origin, out)
+            return [ReadClaim(origin, None, tuple(errors))]
+        born = party.birth if party is not None and party.dmg is not None else None
+        return by_date(ReadClaim(origin, out), out_days, day_at, birth=born)
 
     @property
     def _component(self) -> str:
