@@ -147,7 +147,7 @@ def _minimal() -> dict[str, Any]:
 
 def test_lenient_minimal_claim_reads() -> None:
     # no status, use, patient, provider, priority, insurance: real claims omit them
-    got = read_claim(_minimal())
+    (got,) = read_claim(_minimal())
     assert got.errors == ()
     assert got.claim == {
         "claim_id": "M-1",
@@ -200,10 +200,14 @@ def test_lenient_minimal_claim_reads() -> None:
             "Claim.item[0].quantity.value: not a whole number of units from 0 to 9999",
         ),
         (
-            lambda c: c["item"].append({**c["item"][0], "servicedDate": "2026-05-13"}),
-            "Claim.item[1].servicedDate: a date of service other than "
-            "Claim.item[0].servicedDate's; cleanclaim checks one date of service per claim: "
-            "send one Claim per date",
+            lambda c: c["item"].extend(
+                [
+                    {**c["item"][0], "servicedDate": "2026-05-13"},
+                    {k: v for k, v in c["item"][0].items() if k != "servicedDate"},
+                ]
+            ),
+            "Claim.billablePeriod.start: missing, and items have several dates: the date of "
+            "an item without servicedDate cannot be told",
         ),
         (
             lambda c: (
@@ -220,7 +224,7 @@ def test_lenient_minimal_claim_reads() -> None:
 def test_errors_name_the_fhir_path(change: Any, error: str) -> None:
     claim = _minimal()
     change(claim)
-    got = read_claim(claim)
+    (got,) = read_claim(claim)
     assert got.claim is None
     assert error in got.errors
 
@@ -230,7 +234,7 @@ def test_quantity_units_and_billable_period() -> None:
     claim["item"][0]["quantity"] = {"value": 3}
     del claim["item"][0]["servicedDate"]
     claim["billablePeriod"] = {"start": "2026-05-12T09:30:00-05:00"}
-    got = read_claim(claim)
+    (got,) = read_claim(claim)
     assert got.claim is not None
     assert got.claim["lines"][0]["units"] == 3
     assert got.claim["date_of_service"] == "2026-05-12"
@@ -247,11 +251,11 @@ def test_medicare_advantage_is_not_the_medicare_profile() -> None:
         }
     ]
     claim["insurance"] = [{"sequence": 1, "focal": True, "coverage": {"reference": "#c"}}]
-    got = read_claim(claim)
+    (got,) = read_claim(claim)
     assert got.claim is not None
     assert got.claim["payer"] == "ma-plan-7"
     claim["contained"][0]["type"]["coding"][0]["code"] = "121"  # Medicare FFS
-    got = read_claim(claim)
+    (got,) = read_claim(claim)
     assert got.claim is not None and got.claim["payer"] == "medicare"
 
 
@@ -363,7 +367,7 @@ def test_ndjson_is_read_line_by_line() -> None:
     ]
     assert got[1].errors == ("line 4: not a JSON object on one line",)
     for found, claim in zip([got[0], got[2], got[3]], claims, strict=True):
-        alone = read_claim(claim)  # across lines, no Patient or Coverage is resolved
+        (alone,) = read_claim(claim)  # across lines, no Patient or Coverage is resolved
         assert found.claim == alone.claim
         assert found.claim is not None and "patient" not in found.claim
 
@@ -378,5 +382,67 @@ def test_a_minified_claim_on_one_line_is_a_document() -> None:
 def test_a_coding_of_the_right_system_without_a_code_says_so() -> None:
     claim = _minimal()
     del claim["diagnosis"][0]["diagnosisCodeableConcept"]["coding"][0]["code"]
-    got = read_claim(claim)
+    (got,) = read_claim(claim)
     assert got.errors == ("Claim.diagnosis[0]: its coding has no code",)
+
+
+def _chiro_claim(first: str, second: str) -> dict[str, Any]:
+    """98940 and 97140 (an NCCI procedure-to-procedure pair; 97140 without a bypass
+    modifier) on the dates given, with a Patient contained for the age."""
+    cpt = "http://www.ama-assn.org/go/cpt"
+
+    def item(seq: int, code: str, modifier: str, day: str) -> dict[str, Any]:
+        return {
+            "sequence": seq,
+            "diagnosisSequence": [1, 2],
+            "productOrService": {"coding": [{"system": cpt, "code": code}]},
+            "modifier": [{"coding": [{"system": cpt, "code": modifier}]}],
+            "quantity": {"value": 1},
+            "servicedDate": day,
+        }
+
+    icd = "http://hl7.org/fhir/sid/icd-10-cm"
+    return {
+        "resourceType": "Claim",
+        "id": "CH-9",
+        "contained": [{"resourceType": "Patient", "id": "p", "birthDate": "1960-11-03",
+                       "gender": "male"}],
+        "patient": {"reference": "#p"},
+        "diagnosis": [
+            {"sequence": n, "diagnosisCodeableConcept": {"coding": [{"system": icd, "code": c}]}}
+            for n, c in ((1, "M99.03"), (2, "M54.50"))
+        ],
+        "item": [item(1, "98940", "AT", first), item(2, "97140", "GP", second)],
+    }  # fmt: skip
+
+
+def test_items_on_different_dates_are_one_claim_per_date_and_no_clm203(engine: Engine) -> None:
+    (same,) = read_claim(_chiro_claim("2026-11-02", "2026-11-02"))
+    assert same.claim is not None
+    report = located(engine.check(same.claim), same.origin)
+    assert [f.input_location for f in report.findings if f.rule == "CLM203"] == [
+        "Claim.item[1].modifier"
+    ]  # the same day: the edit fires, pointing at the second item
+    parts = read_claim(_chiro_claim("2026-11-04", "2026-11-02"))
+    assert [p.claim["date_of_service"] for p in parts if p.claim] == ["2026-11-02", "2026-11-04"]
+    assert [p.origin.ids for p in parts] == [
+        {"claim": "CH-9", "date_of_service": "2026-11-02"},
+        {"claim": "CH-9", "date_of_service": "2026-11-04"},
+    ]
+    first, second = parts
+    assert first.claim is not None and second.claim is not None
+    assert [line["procedure"] for line in first.claim["lines"]] == ["97140"]
+    assert first.origin.locations["lines[0].modifiers"] == "Claim.item[1].modifier"
+    assert first.origin.locations["date_of_service"] == "Claim.item[1].servicedDate"
+    assert second.origin.locations["lines[0]"] == "Claim.item[0]"
+    assert first.claim["patient"]["age"] == 65 and second.claim["patient"]["age"] == 66
+    for part in parts:
+        assert part.claim is not None
+        assert part.claim["diagnoses"] == ["M99.03", "M54.50"]  # claim-level data repeated
+        assert not [f for f in engine.check(part.claim).findings if f.rule == "CLM203"]
+
+
+def test_items_across_october_1_are_checked_against_each_year(engine: Engine) -> None:
+    parts = read_claim(_chiro_claim("2026-09-30", "2026-10-01"))
+    years = [engine.check(p.claim).dataset.fiscal_year for p in parts if p.claim]
+    assert years == [2026, 2027]

@@ -26,7 +26,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
-from cleanclaim.formats.base import FormatError, Origin, ReadClaim
+from cleanclaim.formats.base import FormatError, Origin, ReadClaim, by_date
 
 NAME = "fhir"
 
@@ -179,7 +179,8 @@ def _ndjson(
             continue
         kind = value.get("resourceType")
         if kind == "Claim":
-            yield _with_line(read_claim(value, _Index({}), file=file), number)
+            for found in read_claim(value, _Index({}), file=file):
+                yield _with_line(found, number)
         elif kind == "Bundle":
             try:
                 for found in claims_of(value, file):
@@ -235,7 +236,7 @@ def claims_of(resource: Mapping[str, Any], file: str | None = None) -> Iterator[
     name = file or "<input>"
     kind = resource.get("resourceType")
     if kind == "Claim":
-        yield read_claim(resource, _Index({}), file=file)
+        yield from read_claim(resource, _Index({}), file=file)
         return
     if kind != "Bundle":
         shown = repr(kind) if isinstance(kind, str) and kind.isalnum() and len(kind) < 40 else ""
@@ -252,7 +253,7 @@ def claims_of(resource: Mapping[str, Any], file: str | None = None) -> Iterator[
         res = entry.get("resource") if isinstance(entry, dict) else None
         if isinstance(res, dict) and res.get("resourceType") == "Claim":
             found = True
-            yield read_claim(res, index, file=file, entry=number)
+            yield from read_claim(res, index, file=file, entry=number)
     if not found:
         raise FormatError(f"{name}: a FHIR Bundle with no Claim entry")
 
@@ -366,8 +367,10 @@ def read_claim(
     *,
     file: str | None = None,
     entry: int | None = None,
-) -> ReadClaim:
-    """One FHIR Claim as a cleanclaim claim, with the FHIR path of every element read.
+) -> list[ReadClaim]:
+    """One FHIR Claim as cleanclaim claims, with the FHIR path of every element read: one
+    claim, or one per date of service when its items fall on several dates
+    ([`by_date`][cleanclaim.formats.base.by_date]), or one invalid record.
 
     ``index`` resolves the Claim's references to Patient and Coverage resources (a
     Bundle's); errors name the FHIR path and never quote claim content.
@@ -427,6 +430,10 @@ def read_claim(
     claim_start = billable.get("start") if isinstance(billable, dict) else None
     day: date | None = None
     day_path = ""
+    # each line's own date (servicedDate, servicedPeriod.start); the others take the
+    # claim's billablePeriod.start.  Lines of several dates are one claim per date.
+    item_days: dict[int, date] = {}
+    day_at: dict[date, str] = {}
     bad_date = False
     places: list[tuple[str, str]] = []
     lines: list[dict[str, Any]] = []
@@ -489,13 +496,9 @@ def read_claim(
             if seen is None:
                 bad_date = True
                 errors.append(f"{where}: not a full date (YYYY-MM-DD)")
-            elif day is None:
-                day, day_path = seen, where
-            elif seen != day:
-                errors.append(
-                    f"{where}: a date of service other than {day_path}'s; cleanclaim checks "
-                    "one date of service per claim: send one Claim per date"
-                )
+            else:
+                item_days[len(lines)] = seen
+                day_at.setdefault(seen, where)
             break
         place, _ = _code_in(item.get("locationCodeableConcept"), POS)
         if place is not None:
@@ -503,12 +506,24 @@ def read_claim(
         lines.append(line)
     if lines:
         out["lines"] = lines
-    if day is None and claim_start is not None:
-        day = _full_date(claim_start)
-        day_path = "Claim.billablePeriod.start"
-        if day is None:
+    claim_day: date | None = None
+    if claim_start is not None and (len(item_days) < len(lines) or not item_days):
+        claim_day = _full_date(claim_start)  # read only when a line takes it
+        if claim_day is None:
             bad_date = True
             errors.append("Claim.billablePeriod.start: not a full date (YYYY-MM-DD)")
+    line_days: list[date | None] = [item_days.get(n, claim_day) for n in range(len(lines))]
+    if claim_day is not None:
+        day_at.setdefault(claim_day, "Claim.billablePeriod.start")
+    known = [d for d in line_days if d is not None] or ([claim_day] if claim_day else [])
+    if known:
+        day = min(known)
+        day_path = day_at[day]
+    if len(set(known)) > 1 and None in line_days and not bad_date:
+        errors.append(
+            "Claim.billablePeriod.start: missing, and items have several dates: the date of "
+            "an item without servicedDate cannot be told"
+        )
     if day is None and not bad_date:
         errors.append(
             "Claim.item.servicedDate: missing (no item has servicedDate or servicedPeriod.start, "
@@ -558,8 +573,10 @@ def read_claim(
 
     origin = Origin(format=NAME, file=file, entry=entry, ids=ids, locations=loc)
     if errors:
-        return ReadClaim(origin, None, tuple(errors))
-    return ReadClaim(origin, out)
+        return [ReadClaim(origin, None, tuple(errors))]
+    birth = _full_date(patient.get("birthDate")) if patient is not None else None
+    served = [d or date.min for d in line_days]
+    return by_date(ReadClaim(origin, out), served, day_at, birth=birth)
 
 
 def _quantity(quantity: Any, path: str, line: dict[str, Any], errors: list[str]) -> None:
