@@ -88,11 +88,8 @@ def test_bad_rows_are_errors_naming_row_and_column() -> None:
         "row 2, column dx3: dx2 is empty; diagnoses fill dx1, dx2, ... in order (a line's "
         "pointers count them)",
     )
-    assert got[1].errors == (
-        "row 3, column units: not a whole number",
-        "row 4, column date_of_service: differs from row 3 of the same claim; a claim's "
-        "columns must agree on every row",
-    )
+    # rows 3 and 4 give two dates: one claim per date, not an error (row 3's units is)
+    assert got[1].errors == ("row 3, column units: not a whole number",)
     assert got[3].errors == (
         "row 6, column claim_id: this claim id appeared earlier in the file, with other "
         "claims between; the rows of a claim must be consecutive",
@@ -283,3 +280,78 @@ def test_other_delimiters_read_the_same_claims(delimiter: str) -> None:
     assert FlatCsvReader().detect(raw[:4096])
     got = [c.claim for c in read(io.BytesIO(raw), "t.csv")]
     assert got == [c.claim for c in _read("csv-lines.csv")]
+
+
+_PT_HEAD = (
+    "claim_id,date_of_service,payer,patient_age,dx1,procedure,modifiers,units,minutes,pointers\n"
+)
+
+
+def _pt(first: str, second: str) -> str:
+    """97140 and 97110, ten timed minutes and one unit each, on the dates given."""
+    return (
+        _PT_HEAD
+        + f"T-1,{first},medicare,60,M54.50,97140,GP,1,10,1\n"
+        + f"T-1,{second},medicare,60,M54.50,97110,GP,1,10,1\n"
+    )
+
+
+def test_rows_on_different_dates_are_one_claim_per_date(engine: Engine) -> None:
+    (same,) = _text(_pt("2026-11-02", "2026-11-02"))
+    assert same.claim is not None
+    report = located(engine.check(same.claim), same.origin)
+    # one day: 20 timed minutes support one unit under the 8-minute rule, two are billed
+    assert [f.input_location for f in report.findings if f.rule == "PT103"] == [
+        "row 2, column units"
+    ]
+    parts = _text(_pt("2026-11-09", "2026-11-02"))
+    assert [p.claim["date_of_service"] for p in parts if p.claim] == ["2026-11-02", "2026-11-09"]
+    assert [p.origin.ids for p in parts] == [
+        {"claim_id": "T-1", "date_of_service": "2026-11-02"},
+        {"claim_id": "T-1", "date_of_service": "2026-11-09"},
+    ]
+    first, second = parts
+    assert first.origin.locations["lines[0].units"] == "row 3, column units"
+    assert first.origin.locations["date_of_service"] == "row 3, column date_of_service"
+    assert first.origin.locations["lines"] == "row 3"
+    assert second.origin.locations["lines[0]"] == "row 2"
+    assert first.origin.line == second.origin.line == 2  # the claim's first row
+    for part in parts:  # each day's ten minutes support its one unit
+        assert part.claim is not None and part.claim["diagnoses"] == ["M54.50"]
+        assert not [f for f in engine.check(part.claim).findings if f.rule == "PT103"]
+
+
+def test_a_ptp_pair_on_different_rows_dates_is_no_clm203(engine: Engine) -> None:
+    head = "claim_id,date_of_service,dx1,dx2,procedure,modifiers,units,pointers\n"
+
+    def claim(second: str) -> list[Any]:
+        return _text(
+            head
+            + "C-1,2026-11-02,M99.03,M54.50,98940,AT,1,1 2\n"
+            + f"C-1,{second},M99.03,M54.50,97140,GP,1,1 2\n"
+        )
+
+    (same,) = claim("2026-11-02")
+    assert same.claim is not None
+    assert [f.rule for f in engine.check(same.claim).findings].count("CLM203") == 1
+    parts = claim("2026-11-05")
+    assert len(parts) == 2
+    for part in parts:
+        assert part.claim is not None
+        assert "CLM203" not in [f.rule for f in engine.check(part.claim).findings]
+
+
+def test_rows_across_october_1_and_a_blank_date_among_several(engine: Engine) -> None:
+    parts = _text(_pt("2026-09-30", "2026-10-01"))
+    years = [engine.check(p.claim).dataset.fiscal_year for p in parts if p.claim]
+    assert years == [2026, 2027]
+    # one date given on the first row only: every row is that date's (as before)
+    (one,) = _text(_pt("2026-11-02", ""))
+    assert one.claim is not None and len(one.claim["lines"]) == 2
+    # several dates and a row without one: which date it is cannot be told
+    (bad,) = _text(_pt("2026-11-02", "") + "T-1,2026-11-03,medicare,60,M54.50,97110,GP,1,10,1\n")
+    assert bad.claim is None
+    assert bad.errors == (
+        "row 3, column date_of_service: empty, and the claim's other rows have several "
+        "dates: give each row its date of service",
+    )

@@ -25,13 +25,13 @@ import heapq
 import re
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
-from cleanclaim.formats.base import FormatError, Origin, ReadClaim
+from cleanclaim.formats.base import FormatError, Origin, ReadClaim, by_date
 from cleanclaim.models import MAX_DIAGNOSES, MAX_LINES, shown
 
 NAME = "csv-lines"
@@ -161,6 +161,8 @@ class _Claim:
     values: dict[str, tuple[str, int]] = field(default_factory=dict)  # column -> (value, row)
     lines: list[dict[str, Any]] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)
+    #: each line's own date_of_service cell (value, row), None when blank
+    dates: list[tuple[str, int] | None] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     locations: dict[str, str] = field(default_factory=dict)
     #: a row of it could not be read: its errors say so, and no more is made of it
@@ -308,7 +310,7 @@ def _read(stream: IO[bytes], file: str | None) -> Iterator[ReadClaim]:
             continue
         if current is None or claim_id != current.claim_id:
             if current is not None:
-                yield _finish(current, file, written)
+                yield from _finish(current, file, written)
             key = seen.digest(claim_id)
             current = _Claim(claim_id, start)
             if key in seen:
@@ -325,7 +327,7 @@ def _read(stream: IO[bytes], file: str | None) -> Iterator[ReadClaim]:
             continue
         _add_row(current, start, row, written)
     if current is not None:
-        yield _finish(current, file, written)
+        yield from _finish(current, file, written)
 
 
 def _lone(row: int, problem: str, file: str | None) -> ReadClaim:
@@ -349,6 +351,8 @@ def _add_row(claim: _Claim, row: int, cells: dict[str, str], written: dict[str, 
         held = claim.values.get(column)
         if held is None:
             claim.values[column] = (value, row)
+        elif column == "date_of_service":
+            continue  # rows of several dates: one claim per date (see _finish)
         elif held[0] != value:
             claim.errors.append(
                 f"{_at(row, written[column])}: differs from row {held[1]} of the same claim; "
@@ -361,6 +365,8 @@ def _add_row(claim: _Claim, row: int, cells: dict[str, str], written: dict[str, 
                 f"row {row}: more than {MAX_LINES} service lines in one claim (X12 837P)"
             )
         return
+    served = cells.get("date_of_service", "")
+    claim.dates.append((served, row) if served else None)
     line: dict[str, Any] = {}
     where = claim.locations
     prefix = f"lines[{index}]"
@@ -448,8 +454,9 @@ def _date(raw: str) -> date | None:
     return None
 
 
-def _finish(claim: _Claim, file: str | None, written: dict[str, str]) -> ReadClaim:
-    """The claim dict of a claim's rows, or its errors."""
+def _finish(claim: _Claim, file: str | None, written: dict[str, str]) -> list[ReadClaim]:
+    """The claim dict of a claim's rows (one per date of service when its rows give
+    several: `by_date`), or its errors."""
     out: dict[str, Any] = {"claim_id": claim.claim_id}
     values = claim.values
     where = claim.locations
@@ -468,7 +475,7 @@ def _finish(claim: _Claim, file: str | None, written: dict[str, str]) -> ReadCla
         locations=where,
     )
     if claim.spoilt:  # what the other rows lack may be on the row that cannot be read
-        return ReadClaim(origin, None, tuple(errors))
+        return [ReadClaim(origin, None, tuple(errors))]
 
     def cell(column: str) -> tuple[str, str] | None:
         held = values.get(column)
@@ -478,15 +485,40 @@ def _finish(claim: _Claim, file: str | None, written: dict[str, str]) -> ReadCla
         return held[0], where_key
 
     got = cell("date_of_service")
+    line_days: list[date] = []
+    day_at: dict[date, str] = {}
     if got is None:
         errors.append(f"{_at(claim.first_row, written['date_of_service'])}: empty")
     else:
-        day = _date(got[0])
-        if day is None:
-            errors.append(f"{got[1]}: not a date (YYYY-MM-DD or MM/DD/YYYY)")
-        else:
-            out["date_of_service"] = day.isoformat()
-        where["date_of_service"] = got[1]
+        # each row's own date; a blank cell takes the claim's date (its first date cell)
+        # unless the rows give several dates, when it cannot be told
+        column = written["date_of_service"]
+        parsed: list[date | None] = []
+        for given in claim.dates:
+            day = _date(given[0]) if given is not None else None
+            if given is not None and day is None:
+                errors.append(f"{_at(given[1], column)}: not a date (YYYY-MM-DD or MM/DD/YYYY)")
+            if given is not None and day is not None:
+                day_at.setdefault(day, _at(given[1], column))
+            parsed.append(day)
+        if not claim.dates:
+            day = _date(got[0])
+            if day is None:
+                errors.append(f"{got[1]}: not a date (YYYY-MM-DD or MM/DD/YYYY)")
+            else:
+                day_at[day] = got[1]
+        if len(day_at) > 1 and None in claim.dates:
+            blank = claim.rows[claim.dates.index(None)]
+            errors.append(
+                f"{_at(blank, column)}: empty, and the claim's other rows have several dates: "
+                "give each row its date of service"
+            )
+        if day_at:
+            first = next(iter(day_at))  # the first date cell's, which blank rows take
+            line_days = [day or first for day in parsed]
+            earliest = min(line_days) if line_days else first
+            out["date_of_service"] = earliest.isoformat()
+            where["date_of_service"] = day_at[earliest]
     for column, key in (
         ("payer", "payer"),
         ("place_of_service", "place_of_service"),
@@ -539,5 +571,10 @@ def _finish(claim: _Claim, file: str | None, written: dict[str, str]) -> ReadCla
     if claim.lines:
         out["lines"] = claim.lines
     if errors:
-        return ReadClaim(origin, None, tuple(errors))
-    return ReadClaim(origin, out)
+        return [ReadClaim(origin, None, tuple(errors))]
+    rows = claim.rows
+
+    def lines_at(picked: Sequence[int]) -> str:
+        return ", ".join(f"row {rows[n]}" for n in picked)
+
+    return by_date(ReadClaim(origin, out), line_days, day_at, lines_at=lines_at)
