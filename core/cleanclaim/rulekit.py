@@ -9,7 +9,7 @@ found with `importlib.resources`, so they work from a wheel, a zip or a checkout
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from importlib.resources import files
 from typing import Any, TypeVar
 
@@ -122,6 +122,35 @@ def _documentation_hits(ctx: ClaimContext, rule_id: str) -> Iterator[Hit]:
             matches.setdefault(i, []).append(code)
     if not matches:
         return
+    hits = _element_hits(ctx, checks, matches)
+    if ctx.claim.documentation is not None:
+        yield from hits
+        return
+    # No documentation sent at all (an 837P, a FHIR Claim, a billing export never carries
+    # the note): "the note records no objective finding" would be a statement about a note
+    # nobody showed us.  One piece of advice instead, naming what would be checked.
+    missing = list(hits)
+    if missing:
+        elements = ", ".join(h.location.removeprefix("documentation.") for h in missing)
+        yield Hit(
+            message=(
+                "The claim carries no documentation, so the note could not be checked for "
+                f"what these diagnoses need ({elements.replace('_', ' ')}). Send the note's "
+                "elements with the claim (its documentation) to have them checked; a payer "
+                "that reviews the record will look for them."
+            ),
+            location="documentation",
+            codes=tuple(dict.fromkeys(c for h in missing for c in h.codes)),
+            reference=missing[0].reference,
+            severity="info",
+        )
+
+
+def _element_hits(
+    ctx: ClaimContext, checks: Sequence[Any], matches: dict[int, list[str]]
+) -> list[Hit]:
+    """One hit per documentation element the matched checks need and the note lacks."""
+    found: list[Hit] = []
     doc = ctx.documentation
     reported: set[str] = set()
     for i in sorted(matches):
@@ -137,12 +166,15 @@ def _documentation_hits(ctx: ClaimContext, rule_id: str) -> Iterator[Hit]:
         if _documented(getattr(doc, check.element)):
             continue
         reported.add(check.element)
-        yield Hit(
-            message=f"{check.message} {check.query}".strip(),
-            location=f"documentation.{check.element}",
-            codes=tuple(matched),
-            reference=check.citation,
+        found.append(
+            Hit(
+                message=f"{check.message} {check.query}".strip(),
+                location=f"documentation.{check.element}",
+                codes=tuple(matched),
+                reference=check.citation,
+            )
         )
+    return found
 
 
 def _documented(value: object) -> bool:

@@ -17,13 +17,14 @@ from cleanclaim.cli.check import CSV_COLUMNS, use_color
 
 CLEAN = {"claim_id": "C-1", "date_of_service": "2026-05-12", "diagnoses": ["M62.830"]}
 ERROR = {"claim_id": "C-2", "date_of_service": "2026-05-12", "diagnoses": ["M54.5"]}
-# a Medicare therapy line with GP but no minutes: warnings, no error
+# a Medicare therapy line with GP and a note that records nothing: warnings, no error
 WARNING = {
     "claim_id": "C-3",
     "date_of_service": "2026-05-12",
     "payer": "medicare",
     "diagnoses": ["M62.830"],
     "lines": [{"procedure": "97110", "units": 1, "modifiers": ["GP"], "diagnosis_pointers": [1]}],
+    "documentation": {},
 }
 
 
