@@ -127,9 +127,9 @@ SAMPLES = Path(__file__).resolve().parents[1] / "formats" / "samples"
 @pytest.mark.parametrize(
     ("sample", "position", "ids"),
     [
-        ("837p-multi.x12", "segment", ["interchange", "group", "transaction"]),
-        ("fhir-bundle.json", "entry", ["claim"]),
-        ("csv-lines.csv", "line", ["input.claim_id"]),
+        ("837p-multi.x12", "segment", ["interchange", "group", "transaction", "date_of_service"]),
+        ("fhir-bundle.json", "entry", ["claim", "date_of_service"]),
+        ("csv-lines.csv", "line", ["input.claim_id", "date_of_service"]),
     ],
 )
 def test_other_formats_name_their_position_and_ids(
@@ -147,5 +147,15 @@ def test_other_formats_name_their_position_and_ids(
     where = reports[0]["input"]
     assert first[position] == str(where.get(position, 1))
     assert [first[name] for name in ids] == [
-        where["ids"][name.removeprefix("input.")] for name in ids
-    ]
+        where["ids"].get(name.removeprefix("input."), "") for name in ids
+    ]  # date_of_service: empty but for a claim checked per date
+
+
+def test_the_parts_of_a_claim_on_several_dates_are_told_apart_by_date(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _status, got, _ = _run(capsys, "--batch", str(SAMPLES / "837p-multi.x12"), "--format", "csv")
+    rows = [dict(zip(got[0], row, strict=True)) for row in got[1:]]
+    an5002 = {row["date_of_service"] for row in rows if row["claim_id"] == "AN-5002"}
+    assert an5002 == {"2026-03-09", "2026-03-10"}
+    assert {row["date_of_service"] for row in rows if row["claim_id"] == "PT-2001"} == {""}

@@ -89,10 +89,12 @@ MAX_RECORD_BYTES = MAX_CLAIM_BYTES
 CSV_COLUMN = "claim_json"
 #: ``--output-format csv``: the position column and the id columns of each reader's
 #: records (by ``--input-format`` name; the ``input`` member's shape in the lead's contract).
+#: ``date_of_service`` tells apart the parts of a claim whose lines fall on several dates
+#: (checked one claim per date, `cleanclaim.formats.base.by_date`); empty for the others.
 FORMAT_POSITIONS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "x12": ("segment", ("interchange", "group", "transaction")),
-    "fhir": ("entry", ("claim",)),
-    "csv-lines": ("line", ("claim_id",)),
+    "x12": ("segment", ("interchange", "group", "transaction", "date_of_service")),
+    "fhir": ("entry", ("claim", "date_of_service")),
+    "csv-lines": ("line", ("claim_id", "date_of_service")),
 }
 #: a CSV cell longer than this is not copied into ``input.ids`` (its length is, instead):
 #: ids are account and batch numbers; a notes column pasted beside the claim is not one,
