@@ -31,8 +31,9 @@ class Memo(ReadOnlyDict):
 
     :param remembers: what it remembers, for its ``repr`` and for a reader of the code
         (``"rule plans per profile, period and procedure set"``).
-    :param limit: entries it holds before it starts over; `LIMIT` unless a test asks
-        for fewer.
+    :param limit: entries it holds before it starts over; default `LIMIT`, read when
+        the memo is made (a test that sets ``cleanclaim.memo.LIMIT = 1`` before building
+        an engine gets an engine that remembers almost nothing).
     """
 
     __slots__ = ("limit", "remembers")
@@ -41,10 +42,10 @@ class Memo(ReadOnlyDict):
         "(keep a rule's own per-claim state in ctx.memo)"
     )
 
-    def __init__(self, remembers: str, limit: int = LIMIT) -> None:
+    def __init__(self, remembers: str, limit: int | None = None) -> None:
         super().__init__()
         self.remembers = remembers
-        self.limit = limit
+        self.limit = LIMIT if limit is None else limit
 
     def __repr__(self) -> str:
         return f"Memo({self.remembers!r}, {len(self)} of {self.limit})"

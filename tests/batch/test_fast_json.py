@@ -104,6 +104,25 @@ def test_fast_and_standard_paths_write_the_same_bytes(
     assert fast.count(b"\n") == data.count(b"\n")
 
 
+def test_the_memos_change_no_byte(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the engine remembers (rule plans, diagnoses-only rules' hits, trigger and
+    documentation answers, payer records: `cleanclaim.memo`) changes no result: the
+    conformance claims, the corpus, the synthetic mix and the tricky records give the
+    same bytes through an engine whose memos hold one entry each (each claim computed
+    afresh) as through one whose memos are full (each record three times: the later
+    copies are answered from the memos)."""
+    from cleanclaim import memo
+
+    lines = _lines()
+    data = b"\n".join(lines * 3) + b"\n"
+    remembered = _run(engine, data)
+    monkeypatch.setattr(memo, "LIMIT", 1)
+    forgetful = Engine.build()
+    assert forgetful.selection._plans.limit == 1 and forgetful.tables.memo.limit == 1
+    assert _run(forgetful, data) == remembered
+    assert len(engine._remembered_hits) > 100  # the first engine did answer from memos
+
+
 def test_reports_are_the_models_dump(engine: Engine) -> None:
     lines = _lines()
     out = _run(engine, b"\n".join(lines) + b"\n").decode("utf-8").splitlines()
