@@ -7,7 +7,16 @@ file's first bytes; ``reader(name)`` is one format's reader (see
 [`cleanclaim.formats.registry`][cleanclaim.formats.registry]).
 """
 
-from cleanclaim.formats.base import FormatError, Origin, ReadClaim, Reader, located, where
+from cleanclaim.formats.base import (
+    FormatError,
+    Origin,
+    ReadClaim,
+    Reader,
+    by_date,
+    located,
+    placed,
+    where,
+)
 from cleanclaim.formats.registry import FORMATS, detect, read, reader
 
 __all__ = [
@@ -16,8 +25,10 @@ __all__ = [
     "Origin",
     "ReadClaim",
     "Reader",
+    "by_date",
     "detect",
     "located",
+    "placed",
     "read",
     "reader",
     "where",

@@ -10,7 +10,7 @@ in an [`Origin`][cleanclaim.formats.base.Origin] and is joined to the report aft
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import IO, Any, Protocol
@@ -214,3 +214,25 @@ def _line_keys(locations: Mapping[str, str], index: int) -> Iterator[tuple[str, 
             rest = key[len(prefix) :]
             if not rest or rest[0] in ".[":
                 yield rest, value
+
+
+def placed(locations: Mapping[str, str], errors: Iterable[str]) -> list[str]:
+    """Validation errors of a claim a reader made, each leading location put as the file
+    position that holds it (``lines[1].procedure: ...`` -> ``2400 SV1-01-2, segment 28:
+    ...``; ``row 3, column procedure: ...``; ``Claim.item[1].productOrService: ...``).
+
+    Why: the engine validates a read claim as it does a JSON claim, and names the field in
+    cleanclaim's JSON terms, which are not in the biller's file.  An error whose location
+    is not mapped (or with none) is kept as it is; with no ``locations`` (a JSON claim)
+    nothing changes.
+
+    :param locations: the claim's `Origin.locations`.
+    :param errors: the messages, each ``location: problem``.
+    """
+    origin = Origin(format="", locations=locations)
+    out: list[str] = []
+    for error in errors:
+        location, sep, problem = error.partition(": ")
+        found = where(origin, location) if sep and locations and " " not in location else None
+        out.append(f"{found}: {problem}" if found is not None else error)
+    return out
