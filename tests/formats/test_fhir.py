@@ -446,3 +446,24 @@ def test_items_across_october_1_are_checked_against_each_year(engine: Engine) ->
     parts = read_claim(_chiro_claim("2026-09-30", "2026-10-01"))
     years = [engine.check(p.claim).dataset.fiscal_year for p in parts if p.claim]
     assert years == [2026, 2027]
+
+
+def _at_place(claim: dict[str, Any], index: int, place: str) -> None:
+    pos = "https://www.cms.gov/Medicare/Coding/place-of-service-codes/Place_of_Service_Code_Set"
+    claim["item"][index]["locationCodeableConcept"] = {"coding": [{"system": pos, "code": place}]}
+
+
+def test_each_date_keeps_the_place_of_service_its_items_name() -> None:
+    claim = _chiro_claim("2026-11-02", "2026-11-04")
+    _at_place(claim, 0, "11")
+    _at_place(claim, 1, "10")  # telehealth in the patient's home on the second date
+    first, second = read_claim(claim)
+    assert first.claim is not None and second.claim is not None
+    assert (first.claim["place_of_service"], second.claim["place_of_service"]) == ("11", "10")
+    assert second.origin.locations["place_of_service"] == "Claim.item[1].locationCodeableConcept"
+    same_day = _chiro_claim("2026-11-02", "2026-11-02")
+    _at_place(same_day, 0, "11")
+    _at_place(same_day, 1, "10")
+    (bad,) = read_claim(same_day)
+    assert bad.claim is None
+    assert "items of one date of service name different places of service" in bad.errors[0]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
@@ -435,7 +436,7 @@ def read_claim(
     item_days: dict[int, date] = {}
     day_at: dict[date, str] = {}
     bad_date = False
-    places: list[tuple[str, str]] = []
+    places: list[tuple[int, str, str]] = []  # (line, place, path)
     lines: list[dict[str, Any]] = []
     raw_items = claim.get("item")
     items = raw_items if isinstance(raw_items, list) else []
@@ -502,7 +503,7 @@ def read_claim(
             break
         place, _ = _code_in(item.get("locationCodeableConcept"), POS)
         if place is not None:
-            places.append((place, f"{path}.locationCodeableConcept"))
+            places.append((len(lines), place, f"{path}.locationCodeableConcept"))
         lines.append(line)
     if lines:
         out["lines"] = lines
@@ -532,13 +533,20 @@ def read_claim(
     if day is not None:
         out["date_of_service"] = day.isoformat()
         loc["date_of_service"] = day_path
-    if places:
-        place, where = places[0]
-        if any(other != place for other, _ in places):
+    # one place of service per date: the items of one date must agree; the items of
+    # another date may name another place (a claim is checked per date, `by_date`)
+    place_on: dict[date | None, tuple[str, str]] = {}
+    for n, place, where in places:
+        held = place_on.setdefault(line_days[n], (place, where))
+        if held[0] != place:
             errors.append(
-                "Claim.item.locationCodeableConcept: items name different places of service; "
-                "cleanclaim checks one place of service per claim"
+                "Claim.item.locationCodeableConcept: items of one date of service name "
+                "different places of service; cleanclaim checks one place of service per "
+                "claim and date"
             )
+            break
+    if places:
+        _, place, where = places[0]
         out["place_of_service"] = place
         loc["place_of_service"] = where
 
@@ -576,7 +584,23 @@ def read_claim(
         return [ReadClaim(origin, None, tuple(errors))]
     birth = _full_date(patient.get("birthDate")) if patient is not None else None
     served = [d or date.min for d in line_days]
-    return by_date(ReadClaim(origin, out), served, day_at, birth=birth)
+    parts = by_date(ReadClaim(origin, out), served, day_at, birth=birth)
+    if len(parts) > 1 and place_on:  # each date's own place, where its items name one
+        return [_placed_on(part, place_on) for part in parts]
+    return parts
+
+
+def _placed_on(part: ReadClaim, place_on: Mapping[date | None, tuple[str, str]]) -> ReadClaim:
+    """A part of a Claim checked per date, with the place of service its own items name
+    (else the Claim's first, as for a Claim of one date)."""
+    if part.claim is None:
+        return part
+    found = place_on.get(date.fromisoformat(part.claim["date_of_service"]))
+    if found is None:
+        return part
+    claim = {**part.claim, "place_of_service": found[0]}
+    locations = {**part.origin.locations, "place_of_service": found[1]}
+    return ReadClaim(replace(part.origin, locations=locations), claim)
 
 
 def _quantity(quantity: Any, path: str, line: dict[str, Any], errors: list[str]) -> None:
