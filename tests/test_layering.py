@@ -200,15 +200,6 @@ def _circles(edges: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
-def _waits(circle: list[str]) -> bool:
-    """The one circle not yet broken (issue 17): cli/check.py and cli/batch.py (and the
-    batch's input module) share the command line's common parts; they get one shared
-    module once the work on them for issues 15 and 16 has landed."""
-    return {"cleanclaim.cli.check", "cleanclaim.cli.batch"} <= set(circle) and all(
-        m.startswith("cleanclaim.cli.") for m in circle
-    )
-
-
 def test_no_import_circles_in_the_kernel() -> None:
     modules = {_module_of(p) for p in KERNEL.rglob("*.py")}
     edges: dict[str, set[str]] = {}
@@ -217,4 +208,4 @@ def test_no_import_circles_in_the_kernel() -> None:
         if target != here and target in modules:
             edges.setdefault(here, set()).add(target)
     circles = _circles(edges)
-    assert [c for c in circles if not _waits(c)] == []
+    assert circles == []

@@ -54,19 +54,23 @@ from pathlib import Path
 from typing import IO, Any, ClassVar, Union
 
 from cleanclaim import interrupts
-from cleanclaim.cli.batch_inputs import Read, batch_format, pointed, read_records
-from cleanclaim.cli.check import (
+from cleanclaim.cli.batch_inputs import Read, Record, batch_format, pointed, read_records
+from cleanclaim.cli.common import (
     BATCH_CSV_HEAD,
     CSV_COLUMNS,
     MAX_CLAIM_BYTES,
-    DuplicateKeyError,
+    BadClaimJson,
+    Rejected,
+    batch_status,
+    build_engine,
     csv_rows,
     invalid_row,
-    reject_duplicate_keys,
+    json_claim,
+    summary_lines,
 )
 from cleanclaim.cli.errors import CliInputError
 from cleanclaim.cli.fastjson import fast_object
-from cleanclaim.cli.inputs import UTF16_BOMS, UTF16_TEXT, key_shown, not_a_file, number_too_long
+from cleanclaim.cli.inputs import UTF16_BOMS, UTF16_TEXT, not_a_file
 from cleanclaim.cli.outfile import AtomicOutput, OutputWriteError, refuse_same_file
 from cleanclaim.cli.plugin_output import building, checked
 from cleanclaim.config import Config
@@ -103,20 +107,10 @@ MAX_ID_CHARS = 256
 _BOM = b"\xef\xbb\xbf"
 
 
-@dataclass(frozen=True, slots=True)
-class Rejected:
-    """A record refused while reading (too long, not UTF-8, no claim cell): its errors."""
-
-    errors: tuple[str, ...]
-
-
 _TOO_LONG = Rejected((f"record longer than {MAX_RECORD_BYTES:,} bytes: not read",))
 
-#: (line number, raw record, the report's ``input`` member as JSON text, the ``input``
-#: member of its ``invalid`` line if it gets one) as read; (result line, status, rule ids,
-#: claim id) as checked.  The input members are JSON text made once by the reader, so a
-#: worker splices them in and a CSV chunk crosses the process boundary as plain strings.
-Record = tuple[int, bytes | str | Rejected | Read, str | None, str | None]
+#: (result line, status, rule ids, claim id) as checked; a record as read is a
+#: `cleanclaim.cli.batch_inputs.Record`.
 Result = tuple[str, str, tuple[str, ...], str | None]
 
 #: a unit of work: records (CSV, parsed by the parent) or a block of raw JSONL lines.
@@ -163,18 +157,6 @@ def with_input(report_json: str, where: str | None) -> str:
     return f'{report_json[:-1]},"input":{where}}}'
 
 
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """``check FILE``'s duplicate-key refusal, with a fast path for the usual case.
-
-    ``json.loads`` keeps the last of two equal keys; a claim with ``diagnoses`` twice
-    must be refused in a batch exactly as it is one at a time.
-    """
-    data = dict(pairs)
-    if len(data) != len(pairs):
-        return reject_duplicate_keys(pairs)  # raises DuplicateKeyError naming the key
-    return data
-
-
 def _parse(raw: bytes | str | Rejected | Read) -> dict[str, Any] | list[str]:
     """A record's claim object, or why it is ``invalid``."""
     if isinstance(raw, Read):  # a format reader's claim (batch_inputs)
@@ -193,20 +175,10 @@ def _parse(raw: bytes | str | Rejected | Read) -> dict[str, Any] | list[str]:
             raw = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             return [f"not UTF-8 text (byte {exc.start})"]
-    try:
-        data = json.loads(raw, object_pairs_hook=_unique_keys)
-    except DuplicateKeyError as exc:
-        return [f"the key {key_shown(exc.key)} appears twice in one JSON object"]
-    except json.JSONDecodeError as exc:
-        return [f"not valid JSON: {exc.msg} at column {exc.colno}"]
-    except RecursionError:
-        return ["JSON nested too deeply"]
-    except ValueError:  # an integer longer than Python converts (4300 digits)
-        at = number_too_long(raw).replace(" at line 1 column ", " at column ")
-        return [f"not valid JSON: {at}"]
-    if not isinstance(data, dict):
-        return [f"a claim must be a JSON object, not {type(data).__name__}"]
-    return data
+    try:  # the words check FILE uses (one path: cleanclaim.cli.common.json_claim)
+        return json_claim(raw, one_line=True)
+    except BadClaimJson as exc:
+        return [str(exc)]
 
 
 def check_record(
@@ -992,7 +964,6 @@ def run_batch(args: argparse.Namespace) -> int:
     the batch, so that stopping it by its PID ends the workers quietly and leaves the
     whole lines written so far in place (exit 143), as Ctrl-C does (exit 130).
     """
-    from cleanclaim.cli.check import build_engine, summary_lines
 
     source = Path(args.batch)
     if not source.is_file():
@@ -1055,8 +1026,6 @@ def _run_batch(
                     progress.update(total)
             if progress is not None:
                 progress.update(total, final=True)
-    from cleanclaim.cli.check import batch_status
-
     for text in summary_lines(statuses, rules, total, args):
         print(text, file=sys.stderr)
     return batch_status(statuses, args)

@@ -8,7 +8,8 @@ finding locations to file positions, so the worker sets each finding's
 ``input_location`` as ``check FILE`` does.  A record the reader could not make a claim
 of (an ICD-9 qualifier, a broken envelope) is an ``invalid`` line with its ``input``;
 every record gets exactly one output line, whatever ``--workers`` is.  (The batch module
-imports this one; this one names the batch's ``Rejected`` only when reading.)
+imports this one, never the other way round; a rejected record is the command line's
+common `Rejected`.)
 """
 
 from __future__ import annotations
@@ -16,14 +17,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
+from cleanclaim.cli.common import Rejected
 from cleanclaim.formats import FormatError, Origin, detect, reader, where
 from cleanclaim.formats.registry import HEAD
 from cleanclaim.models import Report
-
-if TYPE_CHECKING:
-    from cleanclaim.cli.batch import Record
 
 #: the formats the batch reads with its own paths; every other one goes through its reader.
 OWN_PATHS = {"json": "jsonl", "jsonl": "jsonl", "csv": "csv"}
@@ -35,6 +34,13 @@ class Read:
 
     claim: dict[str, Any]
     locations: dict[str, str]
+
+
+#: a batch record as read: (line number, raw record, the report's ``input`` member as JSON
+#: text, the ``input`` member of its ``invalid`` line if it gets one).  The input members
+#: are JSON text made once by the reader, so a worker splices them in and a CSV chunk
+#: crosses the process boundary as plain strings.
+Record = tuple[int, bytes | str | Rejected | Read, str | None, str | None]
 
 
 def batch_format(path: Path, given: str | None) -> str:
@@ -57,8 +63,6 @@ def read_records(stream: IO[bytes], file: str, fmt: str) -> Iterator[Record]:
     """A reader's claims as batch records: (position, the claim or why not, the ``input``
     member as JSON text for its report, the same for its ``invalid`` line).  ``input``
     has no ``file``: the whole output is one file's."""
-    from cleanclaim.cli.batch import Rejected
-
     for read in reader(fmt).read(stream, file):
         source = read.origin
         member = source.ref().model_copy(update={"file": None}).model_dump_json()

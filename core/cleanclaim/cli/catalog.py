@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def _engine(args: argparse.Namespace) -> Engine:
-    from cleanclaim.cli.check import build_engine
+    from cleanclaim.cli.common import build_engine
 
     args.payer = None
     return build_engine(args)

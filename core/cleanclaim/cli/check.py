@@ -17,43 +17,31 @@ import os
 import shutil
 import sys
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
 from cleanclaim.cli.args import add_data_dir_argument as add_data_dir_argument  # moved there
+from cleanclaim.cli.common import (
+    CSV_COLUMNS,
+    MAX_CLAIM_BYTES,
+    BadClaimJson,
+    json_claim,
+    statistics_lines,
+    summary_lines,
+)
+from cleanclaim.cli.common import build_engine as build_engine  # (catalog, tests) moved there
+from cleanclaim.cli.common import csv_rows as csv_rows  # (tests) moved there
 from cleanclaim.cli.errors import EXIT_INPUT, CliInputError, UsageError, report_error
-from cleanclaim.cli.inputs import UTF16_BOMS, key_shown, not_a_file, number_too_long
+from cleanclaim.cli.inputs import UTF16_BOMS, not_a_file
 from cleanclaim.cli.output import render_report
-from cleanclaim.cli.plugin_output import building, checked
-from cleanclaim.config import Config
+from cleanclaim.cli.plugin_output import checked
 from cleanclaim.engine import Engine, InputError
 from cleanclaim.formats import FORMATS, FormatError, Origin, detect, located, reader
 from cleanclaim.formats.registry import HEAD
 from cleanclaim.models import Report, shown
 
-MAX_CLAIM_BYTES = 10 * 1024 * 1024
-
-
 OUTPUT_FORMATS = ("text", "json", "jsonl", "csv", "fhir")
-#: the columns of ``--output-format csv``: one row per finding (a claim without findings
-#: gets one row with the rule columns empty, so every claim checked is in the sheet).
-CSV_COLUMNS = (
-    "file",
-    "claim_id",
-    "status",
-    "rule",
-    "severity",
-    "source",
-    "location",
-    "codes",
-    "suggestions",
-    "message",
-    "reference",
-)
-#: ``--batch --output-format csv`` puts the record's ``line`` after ``file``, and then the
-#: input CSV's own id columns (docs/guides/batch.md), before the rest of `CSV_COLUMNS`.
-BATCH_CSV_HEAD = ("file", "line")
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -155,96 +143,13 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.set_defaults(func=run)
 
 
-def load_config(args: argparse.Namespace) -> Config:
-    config = Config.load(Path(args.config)) if args.config else Config.discover()
-    if getattr(args, "payer", None):
-        config = config.model_copy(update={"default_payer": args.payer.strip().lower()})
-    if getattr(args, "fallback_fy", None):
-        config = config.with_fallback(args.fallback_fy, "--fallback-fy")
-    if getattr(args, "data_dir", None):
-        config = config.model_copy(update={"data_dir": Path(args.data_dir).expanduser().absolute()})
-    return _with_selectors(config, args)
-
-
-def _selectors(value: str | None) -> tuple[str, ...]:
-    return tuple(s.strip() for s in (value or "").split(",") if s.strip())
-
-
-def _with_selectors(config: Config, args: argparse.Namespace) -> Config:
-    """``--select``, ``--extend-select`` and ``--ignore`` applied over the configuration,
-    as ruff applies its own: select replaces, extend-select and ignore add."""
-    select = _selectors(getattr(args, "select", None))
-    extend = _selectors(getattr(args, "extend_select", None))
-    ignore = _selectors(getattr(args, "ignore", None))
-    if not (select or extend or ignore):
-        return config
-    chosen = select or config.select
-    if extend and chosen:  # an empty select runs every rule already
-        chosen = (*chosen, *extend)
-    origin = config.origin
-    updated = config.model_copy(update={"select": chosen, "ignore": (*config.ignore, *ignore)})
-    where = "the command line" if origin == "configuration" else f"{origin} or the command line"
-    return updated.with_origin(where)
-
-
-def build_engine(args: argparse.Namespace) -> Engine:
-    config = load_config(args)
-    with building():  # a plugin's print at import goes to stderr: stdout is the report's
-        engine = Engine.build(config=config)
-    # for the batch summary's --statistics, which sees only the tallies
-    args.rule_names = {rule_id: reg.rule.name for rule_id, reg in engine.rules.items()}
-    for failure in engine.load_failures:
-        print(
-            f"cleanclaim: warning: plugin {failure.name} ({failure.distribution} "
-            f"{failure.version}) was not loaded: {failure.error}",
-            file=sys.stderr,
-        )
-    for problem in engine.problems:
-        print(
-            f"cleanclaim: warning: plugin {problem.plugin}: {problem.hook}: {problem.error}",
-            file=sys.stderr,
-        )
-    return engine
-
-
-class DuplicateKeyError(ValueError):
-    """A JSON object names the same key twice (``key`` holds it; never shown if long)."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__(key)
-        self.key = key
-
-
-def reject_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """``object_pairs_hook`` for ``json.loads`` that raises `DuplicateKeyError`."""
-    # json.loads keeps the last of two equal keys: a claim with "diagnoses" twice would be
-    # checked against one list while the vendor's system bills the other.
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise DuplicateKeyError(key)
-        out[key] = value
-    return out
-
-
 def parse_claim(text: str, origin: str) -> dict[str, Any]:
-    """Parse one claim's JSON text; errors name the origin (file, or file:line)."""
+    """Parse one claim's JSON text (`cleanclaim.cli.common.json_claim`, the batch's path
+    too); errors name the origin (the file) and place the fault by line and column."""
     try:
-        data = json.loads(text, object_pairs_hook=reject_duplicate_keys)
-    except json.JSONDecodeError as exc:
-        raise CliInputError(
-            f"{origin}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
-        ) from exc
-    except DuplicateKeyError as exc:
-        key = key_shown(exc.key)
-        raise CliInputError(f"{origin}: the key {key} appears twice in one JSON object") from exc
-    except ValueError as exc:  # e.g. an integer of more than 4300 digits
-        raise CliInputError(f"{origin}: not valid JSON: {number_too_long(text)}") from exc
-    except RecursionError as exc:
-        raise CliInputError(f"{origin}: JSON nested too deeply") from exc
-    if not isinstance(data, dict):
-        raise CliInputError(f"{origin}: a claim must be a JSON object, not {type(data).__name__}")
-    return data
+        return json_claim(text)
+    except BadClaimJson as exc:
+        raise CliInputError(f"{origin}: {exc}") from exc
 
 
 def run(args: argparse.Namespace) -> int:
@@ -483,47 +388,6 @@ def _text(
     )
 
 
-def csv_rows(origin: str, report: Report, position: Sequence[str] = ()) -> list[list[str]]:
-    """``--output-format csv``: one row per finding of ``report`` (one for a claim with
-    none), in `CSV_COLUMNS` order, with ``position`` (a batch record's line and id cells)
-    after the file."""
-    head = [origin, *position, report.claim_id or "", report.status]
-    if not report.findings:
-        return [head + [""] * (len(CSV_COLUMNS) - 3)]
-    return [
-        [
-            *head,
-            f.rule,
-            f.severity,
-            f.source,
-            f.location,
-            " ".join(f.codes),
-            " ".join(f.suggestions),
-            f.message,
-            f.reference or "",
-        ]
-        for f in report.findings
-    ]
-
-
-def invalid_row(origin: str, errors: list[str], position: Sequence[str] = ()) -> list[str]:
-    """The CSV row of a batch record that could not be checked: status ``invalid``, its
-    errors in ``message`` (one ``; `` apart), the rule columns empty."""
-    row = [origin, *position, "", "invalid"] + [""] * (len(CSV_COLUMNS) - 3)
-    row[len(position) + CSV_COLUMNS.index("message")] = "; ".join(errors)
-    return row
-
-
-def statistics_lines(rules: Counter[str], names: Mapping[str, str]) -> Iterator[str]:
-    """``--statistics``: ``count  RULE  name`` per rule, most frequent first (ruff's)."""
-    if not rules:
-        yield "no findings"
-        return
-    wide = len(str(max(rules.values())))
-    for rule_id, count in sorted(rules.items(), key=lambda kv: (-kv[1], kv[0])):
-        yield f"{count:>{wide}}  {rule_id:<7} {names.get(rule_id, '')}".rstrip()
-
-
 def workers_from(value: str | int) -> int:
     """``--workers``: a count of 1 or more, or ``auto`` for the cores this process may
     run on (its CPU affinity, which cpuset pinning narrows, rather than the machine's)."""
@@ -564,28 +428,3 @@ def _decode(raw: bytes, name: str) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CliInputError(f"{name}: not UTF-8 text (byte {exc.start})") from exc
-
-
-def summary_lines(
-    statuses: Counter[str], rules: Counter[str], total: int, args: argparse.Namespace | None = None
-) -> Iterator[str]:
-    """The summary on stderr: counts per status, then the most frequent rules (every
-    rule with ``--statistics``; nothing with ``--quiet``)."""
-    if args is not None and getattr(args, "quiet", False):
-        return
-    parts = ", ".join(f"{statuses[s]} {s}" for s in ("clean", "warning", "error", "invalid"))
-    yield f"{total} claims: {parts}"
-    if args is not None and getattr(args, "statistics", False):
-        yield from statistics_lines(rules, getattr(args, "rule_names", {}))
-    elif rules:
-        top = ", ".join(f"{rule} x{count}" for rule, count in rules.most_common(5))
-        more = len(rules) - 5
-        tail = f" (and {more} more rules: --statistics lists them all)" if more > 0 else ""
-        yield f"top rules: {top}{tail}"
-
-
-def batch_status(statuses: Counter[str], args: argparse.Namespace) -> int:
-    """A batch's exit status: 1 when a record is invalid or fails ``--fail-on``."""
-    if statuses["invalid"] or statuses["error"]:
-        return 1
-    return 1 if getattr(args, "fail_on", "error") == "warning" and statuses["warning"] else 0
