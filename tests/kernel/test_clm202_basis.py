@@ -18,15 +18,15 @@ PROCEDURES = [
     Procedure(code="97112", label="neuromuscular re-education"),
 ]
 PAIRINGS = [
-    Pairing(procedures=("97110",), diagnoses=("M62.83-",), source="Fixture LCD L1"),
+    Pairing(procedures=("97110",), diagnoses=("M62.83-",), citation="Fixture LCD L1"),
     Pairing(
         procedures=("97112",),
         diagnoses=("M62.830",),
         basis="advice",
-        source="no LCD pairs diagnoses with this code (fixture)",
+        citation="no LCD pairs diagnoses with this code (fixture)",
     ),
     # 97110 also has an advisory list: the policy pairing alone still decides the error.
-    Pairing(procedures=("97110",), diagnoses=("M54.5-",), basis="advice", source="fx advice"),
+    Pairing(procedures=("97110",), diagnoses=("M54.5-",), basis="advice", citation="fx advice"),
 ]
 
 
@@ -62,4 +62,4 @@ def test_an_advisory_list_is_quiet_when_it_supports_the_line(engine: Engine) -> 
 
 def test_basis_is_validated() -> None:
     with pytest.raises(ValueError, match="basis"):
-        Pairing(procedures=("97110",), diagnoses=("M62.830",), basis="maybe", source="x")  # type: ignore[arg-type]
+        Pairing(procedures=("97110",), diagnoses=("M62.830",), basis="maybe", citation="x")  # type: ignore[arg-type]

@@ -7,9 +7,9 @@ from cleanclaim.contributions import Pairing, Procedure, ProcedureEdit, UnitLimi
 
 def test_procedure_codes_in_contributions_are_normalised_like_claims() -> None:
     assert Procedure(code=" g0283 ", label="e-stim").code == "G0283"
-    assert Pairing(procedures=("97 110",), diagnoses=("M62.83-",), source="s").procedures == (
+    assert Pairing(procedures=("97 110",), diagnoses=("M62.83-",), citation="s").procedures == (
         "97110",
     )
-    edit = ProcedureEdit(column1="g0283", column2="97014", modifier_indicator=1, source="s")
+    edit = ProcedureEdit(column1="g0283", column2="97014", modifier_indicator=1, citation="s")
     assert (edit.column1, edit.column2) == ("G0283", "97014")
-    assert UnitLimit(code="j1100", max_units=1, source="s").code == "J1100"
+    assert UnitLimit(code="j1100", max_units=1, citation="s").code == "J1100"

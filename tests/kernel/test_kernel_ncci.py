@@ -28,11 +28,11 @@ PLUGIN = fixture_plugin(
     ],
     procedure_edits=[
         # the official files below say indicator 1 for this pair
-        ProcedureEdit(column1="97530", column2="97140", modifier_indicator=0, source="plugin"),
+        ProcedureEdit(column1="97530", column2="97140", modifier_indicator=0, citation="plugin"),
     ],
     unit_limits=[
-        UnitLimit(code="97110", max_units=2, adjudication=2, source="plugin"),
-        UnitLimit(code="97112", max_units=1, adjudication=2, source="plugin"),
+        UnitLimit(code="97110", max_units=2, adjudication=2, citation="plugin"),
+        UnitLimit(code="97112", max_units=1, adjudication=2, citation="plugin"),
     ],
 )
 
@@ -68,7 +68,7 @@ def test_mue_file_loads(name: str) -> None:
         ("97110", 6, 3),
         ("20552", 1, 2),
     ]
-    assert limits[0].source.startswith(f"CMS NCCI MUE file {name}, line ")
+    assert limits[0].citation.startswith(f"CMS NCCI MUE file {name}, line ")
 
 
 @pytest.mark.parametrize(

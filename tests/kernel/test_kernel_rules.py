@@ -26,45 +26,45 @@ PROCEDURES = [
     Procedure(code="99213", label="office visit, established", tags=frozenset({"em"})),
 ]
 PAIRINGS = [
-    Pairing(procedures=("97110",), diagnoses=("M62.83-", "M54.5-"), source="Fixture LCD L1"),
+    Pairing(procedures=("97110",), diagnoses=("M62.83-", "M54.5-"), citation="Fixture LCD L1"),
     Pairing(
         procedures=("97112",),
         diagnoses=("M62.830",),
         payers=("medicare",),
-        source="Fixture Medicare LCD L2",
+        citation="Fixture Medicare LCD L2",
     ),
     Pairing(
         procedures=("97530",),
         diagnoses=("M62.830",),
         payers=("acme",),
-        source="Fixture Acme policy",
+        citation="Fixture Acme policy",
     ),
     Pairing(
         procedures=("20552",),
         diagnoses=("M79.1-",),
         effective_from=date(2026, 6, 1),
-        source="Fixture LCD L3 (revision 2026-06-01)",
+        citation="Fixture LCD L3 (revision 2026-06-01)",
     ),
 ]
 EDITS = [
-    ProcedureEdit(column1="97530", column2="97140", modifier_indicator=0, source="fx ptp"),
-    ProcedureEdit(column1="98940", column2="97140", modifier_indicator=1, source="fx ptp"),
-    ProcedureEdit(column1="97110", column2="97112", modifier_indicator=9, source="fx ptp"),
+    ProcedureEdit(column1="97530", column2="97140", modifier_indicator=0, citation="fx ptp"),
+    ProcedureEdit(column1="98940", column2="97140", modifier_indicator=1, citation="fx ptp"),
+    ProcedureEdit(column1="97110", column2="97112", modifier_indicator=9, citation="fx ptp"),
     ProcedureEdit(
         column1="97110",
         column2="97530",
         modifier_indicator=1,
         effective_to=date(2026, 3, 31),
-        source="fx ptp (deleted 2026-04-01)",
+        citation="fx ptp (deleted 2026-04-01)",
     ),
-    ProcedureEdit(column1="20552", column2="99213", modifier_indicator=1, source="fx ptp"),
+    ProcedureEdit(column1="20552", column2="99213", modifier_indicator=1, citation="fx ptp"),
 ]
 LIMITS = [
-    UnitLimit(code="97110", max_units=4, adjudication=1, source="fx mue"),
-    UnitLimit(code="20552", max_units=1, adjudication=2, source="fx mue"),
-    UnitLimit(code="97140", max_units=2, adjudication=3, source="fx mue"),
+    UnitLimit(code="97110", max_units=4, adjudication=1, citation="fx mue"),
+    UnitLimit(code="20552", max_units=1, adjudication=2, citation="fx mue"),
+    UnitLimit(code="97140", max_units=2, adjudication=3, citation="fx mue"),
 ]
-INTEGRAL = [IntegralPair(symptom="R51.9", definitive="G43.9-", source="Fixture guideline note")]
+INTEGRAL = [IntegralPair(symptom="R51.9", definitive="G43.9-", citation="Fixture guideline note")]
 
 
 @pytest.fixture(scope="module")
@@ -237,8 +237,8 @@ def test_icd106_quiet_without_the_definitive_or_without_the_pair(engine: Engine)
 
 
 def test_icd106_same_pair_from_two_plugins_reports_once() -> None:
-    pair = IntegralPair(symptom="R51.9", definitive="G43.9-", source="one")
-    twin = IntegralPair(symptom="R51.9", definitive="G43.9-", source="two")
+    pair = IntegralPair(symptom="R51.9", definitive="G43.9-", citation="one")
+    twin = IntegralPair(symptom="R51.9", definitive="G43.9-", citation="two")
     built = engine_with(
         fixture_plugin("one", prefix="ONE", integral_pairs=[pair]),
         fixture_plugin("two", prefix="TWO", integral_pairs=[twin]),
