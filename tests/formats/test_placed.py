@@ -5,6 +5,7 @@ claim's JSON field, and a JSON claim's messages stay as they are."""
 from __future__ import annotations
 
 import io
+import json
 import sys
 from pathlib import Path
 
@@ -59,3 +60,23 @@ def test_without_locations_or_a_mapped_location_the_message_is_kept() -> None:
     errors = ["lines[0].procedure: not a code", "a claim must be a JSON object"]
     assert placed({}, errors) == errors  # a JSON claim: unchanged
     assert placed({"diagnoses[0]": "row 2, column dx1"}, errors) == errors
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_the_command_line_names_the_file_position_of_a_refused_claim(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], workers: str
+) -> None:
+    from cleanclaim.cli import main
+
+    path = tmp_path / "claims.csv"
+    path.write_text(
+        "claim_id,date_of_service,dx1,procedure\nC,2026-04-01,M54.50,97110\nC,,,9711\n",
+        encoding="utf-8",
+    )
+    assert main(["check", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert f"{path} line 2: row 3, column procedure: " in err and "lines[1]" not in err
+    assert main(["check", "--batch", str(path), "--workers", workers]) == 1
+    (result,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert result["status"] == "invalid"
+    assert result["errors"][0].startswith("row 3, column procedure: ")

@@ -75,6 +75,7 @@ from cleanclaim.cli.outfile import AtomicOutput, OutputWriteError, refuse_same_f
 from cleanclaim.cli.plugin_output import building, checked
 from cleanclaim.config import Config
 from cleanclaim.engine import Engine, InputError
+from cleanclaim.formats import placed
 from cleanclaim.models import InputRef, Report
 
 #: records (JSONL: lines) per unit of work: large enough that the parent's share of the
@@ -203,7 +204,10 @@ def check_record(
         if isinstance(raw, Read):  # where each finding sits in the file
             report = pointed(report, raw.locations)
     except InputError as exc:
-        return _invalid(number, str(exc).split("; "), invalid_where, csv_out, where)
+        problems = str(exc).split("; ")
+        if isinstance(raw, Read):  # a read claim: the place in the file, not the field
+            problems = placed(raw.locations, problems)
+        return _invalid(number, problems, invalid_where, csv_out, where)
     return _checked(report, number, where, csv_out)
 
 

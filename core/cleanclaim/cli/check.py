@@ -37,7 +37,7 @@ from cleanclaim.cli.inputs import UTF16_BOMS, not_a_file
 from cleanclaim.cli.output import render_report
 from cleanclaim.cli.plugin_output import checked
 from cleanclaim.engine import Engine, InputError
-from cleanclaim.formats import FORMATS, FormatError, Origin, detect, located, reader
+from cleanclaim.formats import FORMATS, FormatError, Origin, detect, located, placed, reader
 from cleanclaim.formats.registry import HEAD
 from cleanclaim.models import Report, shown
 
@@ -220,7 +220,10 @@ def _check_files(args: argparse.Namespace) -> int:
                 report = checked(engine.check, data)  # plugin output never quotes the claim
             except InputError as exc:
                 bad += 1
-                report_error(CliInputError(f"{label}: {exc}"))
+                problems = str(exc).split("; ")
+                if source is not None:  # a read claim: the place in the file, not the field
+                    problems = placed(source.locations, problems)
+                report_error(CliInputError(f"{label}: {'; '.join(problems)}"))
                 continue
             except CliInputError as exc:
                 bad += 1
