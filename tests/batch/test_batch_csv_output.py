@@ -159,3 +159,16 @@ def test_the_parts_of_a_claim_on_several_dates_are_told_apart_by_date(
     an5002 = {row["date_of_service"] for row in rows if row["claim_id"] == "AN-5002"}
     assert an5002 == {"2026-03-09", "2026-03-10"}
     assert {row["date_of_service"] for row in rows if row["claim_id"] == "PT-2001"} == {""}
+
+
+def test_each_row_carries_the_findings_place_in_the_file(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    main(["check", "--batch", str(SAMPLES / "837p-multi.x12")])
+    reports = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    _status, got, _ = _run(capsys, "--batch", str(SAMPLES / "837p-multi.x12"), "--format", "csv")
+    rows = [dict(zip(got[0], row, strict=True)) for row in got[1:]]
+    pt101 = next(r for r in rows if r["claim_id"] == "PT-2001" and r["rule"] == "PT101")
+    assert pt101["input_location"] == "2400 SV1-01-3, segment 28"
+    from_json = [f.get("input_location", "") for r in reports for f in r["findings"]]
+    assert [r["input_location"] for r in rows if r["rule"]] == from_json
