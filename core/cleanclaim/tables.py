@@ -31,16 +31,16 @@ class CompiledPairing:
     pairing: Pairing
     patterns: tuple[DiagnosisPattern, ...]
     source: str
-    #: code -> answer; the same few diagnoses recur claim after claim (bounded below).
-    _memo: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    #: code -> answer; the same few diagnoses recur claim after claim.
+    _memo: Memo = field(
+        default_factory=lambda: Memo("diagnoses a pairing supports"), compare=False, repr=False
+    )
 
     def supports(self, code: str) -> bool:
-        memo = self._memo
-        answer = memo.get(code)
+        """True when one of the pairing's patterns covers the diagnosis ``code``."""
+        answer: bool | None = self._memo.get(code)
         if answer is None:
-            answer = any(p.covers(code) for p in self.patterns)
-            if len(memo) < 8192:
-                memo[code] = answer
+            answer = remember(self._memo, code, any(p.covers(code) for p in self.patterns))
         return answer
 
 
