@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from cleanclaim.context import ClaimContext
+from cleanclaim.memo import Memo, remember
 from cleanclaim.rule import Hit, Rule, Scope
 
 if TYPE_CHECKING:
@@ -15,8 +15,25 @@ if TYPE_CHECKING:
 Excludes = tuple[tuple[str, str, tuple["CodeRef", ...]], ...]
 
 
-@lru_cache(maxsize=65536)
+_CHAINS = Memo("Excludes1 chains per dataset and code")
+_CONFLICTS = Memo("Excludes1 conflicts per dataset and pair of codes")
+
+
 def excludes1_chain(ds: Dataset, code: str) -> Excludes:
+    """The Excludes1 chain of ``code`` (`_excludes1_chain`), remembered per dataset and
+    code: datasets never change, and the chain is the costliest part of ICD104.
+
+    :param ds: the dataset.
+    :param code: a diagnosis code.
+    """
+    key = (ds, code)
+    chain: Excludes | None = _CHAINS.get(key)
+    if chain is None:
+        chain = remember(_CHAINS, key, _excludes1_chain(ds, code))
+    return chain
+
+
+def _excludes1_chain(ds: Dataset, code: str) -> Excludes:
     """(owner, note text, refs) of every Excludes1 note on the code, its ancestors, its
     block and its chapter.
 
@@ -45,8 +62,17 @@ def excludes1_chain(ds: Dataset, code: str) -> Excludes:
     return tuple(out)
 
 
-@lru_cache(maxsize=1 << 16)  # the same pairs recur claim after claim; datasets never change
 def _conflict(ds: Dataset, code: str, other: str) -> tuple[str, str, bool] | None:
+    """`_find_conflict`, remembered: the same pairs recur claim after claim."""
+    key = (ds, code, other)
+    try:
+        known: tuple[str, str, bool] | None = _CONFLICTS[key]
+        return known
+    except KeyError:
+        return remember(_CONFLICTS, key, _find_conflict(ds, code, other))
+
+
+def _find_conflict(ds: Dataset, code: str, other: str) -> tuple[str, str, bool] | None:
     """(owner, note text, read) of the note on ``code`` that names ``other``.
 
     A reference narrowed by a qualifier ("S62.- with 7th character B") names ``other`` only

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from cleanclaim.context import ClaimContext
 from cleanclaim.icd import Dataset, Note
+from cleanclaim.memo import Memo, remember
 from cleanclaim.options import RuleOptions
 from cleanclaim.rule import Hit, Rule, Scope
 
@@ -15,14 +16,14 @@ from cleanclaim.rule import Hit, Rule, Scope
 #: ancestors).  Datasets never change, so the answer is computed once per code instead of
 #: once per claim (a full lookup with notes is the costliest call on the per-claim path).
 _Facts = tuple[str, bool, tuple[Note, ...]]
-_FACTS: dict[tuple[Dataset, str], _Facts | None] = {}
-_FACTS_LIMIT = 65536
+_FACTS = Memo("ICD107's facts per dataset and code")
 
 
 def _facts(dataset: Dataset, code: str) -> _Facts | None:
     key = (dataset, code)
     try:
-        return _FACTS[key]
+        known: _Facts | None = _FACTS[key]
+        return known
     except KeyError:
         pass
     info = dataset.lookup(code)
@@ -31,10 +32,7 @@ def _facts(dataset: Dataset, code: str) -> _Facts | None:
         chain = [info, *(i for i in map(dataset.lookup, info.ancestors) if i is not None)]
         notes = tuple(note for i in chain for note in i.code_first if note.refs)
         facts = (info.description, dataset.is_manifestation(code), notes)
-    if len(_FACTS) >= _FACTS_LIMIT:
-        _FACTS.clear()
-    _FACTS[key] = facts
-    return facts
+    return remember(_FACTS, key, facts)
 
 
 def _covered(notes: tuple[Note, ...], codes: Sequence[str]) -> tuple[list[str], bool]:
