@@ -16,7 +16,6 @@ Excludes = tuple[tuple[str, str, tuple["CodeRef", ...]], ...]
 
 
 _CHAINS = Memo("Excludes1 chains per dataset and code")
-_CONFLICTS = Memo("Excludes1 conflicts per dataset and pair of codes")
 
 
 def excludes1_chain(ds: Dataset, code: str) -> Excludes:
@@ -63,16 +62,6 @@ def _excludes1_chain(ds: Dataset, code: str) -> Excludes:
 
 
 def _conflict(ds: Dataset, code: str, other: str) -> tuple[str, str, bool] | None:
-    """`_find_conflict`, remembered: the same pairs recur claim after claim."""
-    key = (ds, code, other)
-    try:
-        known: tuple[str, str, bool] | None = _CONFLICTS[key]
-        return known
-    except KeyError:
-        return remember(_CONFLICTS, key, _find_conflict(ds, code, other))
-
-
-def _find_conflict(ds: Dataset, code: str, other: str) -> tuple[str, str, bool] | None:
     """(owner, note text, read) of the note on ``code`` that names ``other``.
 
     A reference narrowed by a qualifier ("S62.- with 7th character B") names ``other`` only
