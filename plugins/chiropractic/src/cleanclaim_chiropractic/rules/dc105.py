@@ -33,9 +33,10 @@ class CmtModifierOptions(RuleOptions):
 
 def check_cmt_modifier(ctx: ClaimContext, options: CmtModifierOptions) -> Iterator[Hit]:
     """Medicare CMT needs AT (active care), GA (maintenance with an ABN) or GZ."""
-    required = options.required_modifiers
+    required = options.required_modifiers  # in order: the message and suggestions
+    wanted = frozenset(required)  # made once, not per line
     for index in spinal_cmt_lines(ctx):
-        if ctx.line_modifiers[index] & set(required):
+        if ctx.line_modifiers[index] & wanted:
             continue
         procedure = ctx.lines[index].procedure
         yield Hit(
