@@ -102,7 +102,7 @@ FLOORS: tuple[tuple[str, frozenset[str]], ...] = tuple(
     (name, frozenset("cleanclaim" if m == "(face)" else f"cleanclaim.{m}" for m in modules.split()))
     for name, modules in (
         # the package's face (its version), the code vocabulary and what everything may use
-        ("vocabulary", "(face) codes options memo deadline interrupts"),
+        ("vocabulary", "(face) codes options memo deadline interrupts collector"),
         ("models", "models configfile config schemas"),
         ("formats", "formats"),  # readers of claim files: models only, below the CLI
         ("datasets", "icd synth"),

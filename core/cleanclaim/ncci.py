@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import gc
 import hashlib
 import json
 import os
@@ -38,6 +37,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+from cleanclaim import collector
 from cleanclaim.plugin_data import ProcedureEdit, UnitLimit
 from cleanclaim.tables import EditEntry
 
@@ -495,13 +495,8 @@ def _compile(path: Path, digest: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """
     # millions of short-lived rows create no cycles: the cyclic collector would only
     # rescan them again and again (a third of the time of a 2-million-row file)
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector.paused():
         return _compile_rows(path, digest)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _compile_rows(path: Path, digest: str) -> tuple[dict[str, Any], dict[str, Any]]:

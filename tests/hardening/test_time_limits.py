@@ -106,6 +106,77 @@ def test_no_limit_when_switched_off_and_none_left_armed() -> None:
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # nothing fires later
 
 
+def test_claim_after_claim_in_a_batch_each_gets_its_own_full_limit() -> None:
+    """Inside ``deadline.held()`` (the batch) the timer stays armed between claims: a slow
+    claim after many quick ones is still stopped at its own limit, never early and never
+    at an earlier claim's, and the timer is disarmed when the batch ends."""
+    import signal
+
+    from cleanclaim import deadline
+
+    generous = _slow_engine("loop", limit=5)
+    strict = _slow_engine("loop", limit=0.5)
+    with deadline.held():
+        for _ in range(200):
+            assert [f.rule for f in strict.check(CLEAN).findings] == ["HXT101"]
+        assert signal.getitimer(signal.ITIMER_REAL)[0] > 0  # left armed between claims
+        time.sleep(0.6)  # it fires while no claim runs (and disarms) ...
+        generous.check(CLEAN)  # ... a 5 s limit arms it for 5 s ...
+        started = time.monotonic()
+        report = strict.check({**CLEAN, "diagnoses": [POISON]})  # ... this one has 0.5 s
+        took = time.monotonic() - started
+        assert 0.45 < took < 2.0, took  # its own limit, not the earlier claim's 5 s
+        assert "time limit" in next(f for f in report.findings if f.rule == "ENG001").message
+        assert [f.rule for f in strict.check(CLEAN).findings] == ["HXT101"]
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_an_alarm_after_a_held_limit_ended_is_ignored_and_disarms() -> None:
+    import signal
+
+    from cleanclaim import deadline
+
+    engine = _slow_engine("loop", limit=0.2)
+    with deadline.held():
+        engine.check(CLEAN)
+        time.sleep(0.35)  # the pending alarm fires while no claim runs
+        assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+        assert not deadline.state.pending
+        assert [f.rule for f in engine.check(CLEAN).findings] == ["HXT101"]
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="fork")
+def test_a_forked_worker_does_not_trust_its_parents_armed_timer() -> None:
+    """fork(2) does not carry the parent's timer into the child: a worker forked while
+    the parent's timer was armed must arm its own, or its claims would have no limit."""
+    import os
+
+    from cleanclaim import deadline
+
+    engine = _slow_engine("loop", limit=0.5)
+    with deadline.held():
+        engine.check(CLEAN)  # armed, and left armed
+        read, write = os.pipe()
+        child = os.fork()
+        if child == 0:  # pragma: no cover - the child reports through the pipe
+            try:
+                report = engine.check({**CLEAN, "diagnoses": [POISON]})
+                os.write(write, ",".join(f.rule for f in report.findings).encode())
+            finally:
+                os._exit(0)
+        os.close(write)
+        import select
+        import signal
+
+        ready, _, _ = select.select([read], [], [], 5)
+        if not ready:  # the child's limit never came: stop it, and fail
+            os.kill(child, signal.SIGKILL)
+        got = os.read(read, 4096).decode() if ready else "(no answer in 5 s)"
+        os.close(read)
+        os.waitpid(child, 0)
+    assert "ENG001" in got.split(","), got
+
+
 def test_a_check_in_another_thread_is_not_interrupted_wrongly() -> None:
     """Only the main thread can be interrupted; a thread's claims are checked in full."""
     engine = _slow_engine("loop")

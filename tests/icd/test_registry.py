@@ -95,6 +95,21 @@ def test_october_to_december_2020_is_refused_naming_the_october_release(
     assert window.reason == "refused: the FY2021 release of October 2020 is not installed"
 
 
+def test_a_refused_date_is_refused_the_same_way_every_time(reg: DatasetRegistry) -> None:
+    """A batch of old claims asks for the same refused date again and again: the refusal
+    is remembered, and each ask gets its own exception with the same words."""
+    when = date(2020, 11, 15)
+    errors = []
+    for _ in range(3):
+        with pytest.raises(NoDatasetError) as err:
+            reg.for_date(when)
+        errors.append(err.value)
+    assert len({id(e) for e in errors}) == 3
+    assert {(str(e), e.missing) for e in errors} == {
+        (str(errors[0]), "the FY2021 release of October 2020")
+    }
+
+
 def test_for_fiscal_year_missing(reg: DatasetRegistry) -> None:
     with pytest.raises(NoDatasetError, match=r"fiscal year 2024.*FY2021 from 2021-01-01, FY2023"):
         reg.for_fiscal_year(2024)

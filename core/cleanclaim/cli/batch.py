@@ -53,7 +53,7 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import IO, Any, ClassVar, Union
 
-from cleanclaim import interrupts
+from cleanclaim import deadline, interrupts
 from cleanclaim.cli.batch_inputs import Read, Record, batch_format, pointed, read_records
 from cleanclaim.cli.common import (
     BATCH_CSV_HEAD,
@@ -287,15 +287,16 @@ def check_chunk(engine: Engine, chunk: Chunk, csv_out: CsvOutput | None = None) 
     statuses: Counter[str] = Counter()
     rules: Counter[str] = Counter()
     beat = _BEAT
-    for number, raw, where, invalid_where in chunk:
-        if beat is not None:
-            beat.value = time.monotonic()
-        line, status, ids, _claim_id = check_record(
-            engine, number, raw, where, invalid_where, csv_out
-        )
-        lines.append(line)
-        statuses[status] += 1
-        rules.update(ids)
+    with deadline.held():  # one claim's time limit after another, the timer left armed
+        for number, raw, where, invalid_where in chunk:
+            if beat is not None:
+                beat.value = time.monotonic()
+            line, status, ids, _claim_id = check_record(
+                engine, number, raw, where, invalid_where, csv_out
+            )
+            lines.append(line)
+            statuses[status] += 1
+            rules.update(ids)
     count = len(lines)
     lines.append("")  # every line ends with a newline, the last one too
     # Encoded here, in the worker: the parent only writes.
