@@ -254,3 +254,40 @@ def _written(out: Path) -> int:
     return sum(p.stat().st_size for p in temps if p.exists()) or (
         out.stat().st_size if out.exists() else 0
     )
+
+
+def test_a_parallel_batch_thaws_what_it_froze_for_its_workers(
+    claims_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before forking, the parent freezes its objects out of the cycle collector's reach
+    (so the workers share the engine's pages instead of copying them); a caller that goes
+    on after the batch gets its collector back as it was."""
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    out = tmp_path / "out.jsonl"
+    status, _, _ = _run(
+        ["check", "--batch", str(claims_file), "--output", str(out), "--workers", "2"], capsys
+    )
+    assert status in (0, 1) and out.read_text(encoding="utf-8")
+    assert gc.get_freeze_count() == 0
+
+
+def test_the_program_freezes_what_is_alive_before_it_exits(tmp_path: Path) -> None:
+    """``cleanclaim`` (the program, ``cli.run``) freezes everything before the process
+    ends: finalisation would otherwise search a fiscal year's million objects for cycles,
+    longer than checking the claim.  ``main`` itself, which callers embed, freezes none."""
+    probe = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0, file=sys.stderr))\n"
+        "from cleanclaim.cli import main, run\n"
+        "main(['code', 'M62.830'])\n"
+        "assert gc.get_freeze_count() == 0, 'main froze'\n"
+        "sys.argv = ['cleanclaim', 'code', 'M62.830']\n"
+        "run()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "frozen True" in done.stderr

@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import gc
 import io
 import json
 import os
@@ -866,6 +867,11 @@ def _parallel(
     ctx = get_context("fork" if fork else "spawn")
     if fork:
         _ENGINE = engine  # inherited by the forked workers: built once, in the parent
+        # The workers share the parent's pages until one is written to, and a pass of
+        # the cycle collector writes to every object it looks at: frozen, the engine
+        # stays shared instead of being copied into each worker (the gc module's advice
+        # for fork without exec).  Thawed after the batch, for a caller that goes on.
+        gc.freeze()
     pool = _Pool(ctx, engine, workers, csv_out)
     try:
         pool.start()
@@ -883,6 +889,8 @@ def _parallel(
             worker.process.join()
             worker.conn.close()
         _ENGINE = None
+        if fork:
+            gc.unfreeze()
 
 
 # -- writing ---------------------------------------------------------------------------------
