@@ -256,21 +256,22 @@ def _written(out: Path) -> int:
     )
 
 
-def test_a_parallel_batch_thaws_what_it_froze_for_its_workers(
+def test_an_embedded_parallel_batch_leaves_the_collector_as_it_was(
     claims_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Before forking, the parent freezes its objects out of the cycle collector's reach
-    (so the workers share the engine's pages instead of copying them); a caller that goes
-    on after the batch gets its collector back as it was."""
+    """The program freezes its objects before forking workers (they then share the
+    engine's pages instead of copying them); a caller that embeds ``main`` and goes on
+    after the batch keeps its cycle collector as it was (CPython 3.12 starts with some
+    objects frozen already, so the count is compared, not assumed zero)."""
     import gc
 
-    assert gc.get_freeze_count() == 0
+    before = gc.get_freeze_count()
     out = tmp_path / "out.jsonl"
     status, _, _ = _run(
         ["check", "--batch", str(claims_file), "--output", str(out), "--workers", "2"], capsys
     )
     assert status in (0, 1) and out.read_text(encoding="utf-8")
-    assert gc.get_freeze_count() == 0
+    assert gc.get_freeze_count() == before
 
 
 def test_the_program_freezes_what_is_alive_before_it_exits(tmp_path: Path) -> None:
@@ -279,10 +280,11 @@ def test_the_program_freezes_what_is_alive_before_it_exits(tmp_path: Path) -> No
     longer than checking the claim.  ``main`` itself, which callers embed, freezes none."""
     probe = (
         "import atexit, gc, sys\n"
-        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 0, file=sys.stderr))\n"
+        "base = gc.get_freeze_count()\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count() > base, file=sys.stderr))\n"
         "from cleanclaim.cli import main, run\n"
         "main(['code', 'M62.830'])\n"
-        "assert gc.get_freeze_count() == 0, 'main froze'\n"
+        "assert gc.get_freeze_count() == base, 'main froze'\n"
         "sys.argv = ['cleanclaim', 'code', 'M62.830']\n"
         "run()\n"
     )

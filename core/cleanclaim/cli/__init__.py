@@ -84,6 +84,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return report_error(exc)
 
 
+#: True once :func:`run` runs: this process is the ``cleanclaim`` program, which owns it and
+#: ends when :func:`main` returns.  Only then does the command line freeze objects out of
+#: the cycle collector's reach (here at exit, and in a batch before forking its workers):
+#: a caller that embeds :func:`main` keeps its collector as it was.
+OWNS_PROCESS = False
+
+
 def run() -> None:
     """The ``cleanclaim`` program: :func:`main`, then the process ends.
 
@@ -96,6 +103,8 @@ def run() -> None:
     :func:`main` returns (its outputs are closed, each renamed into place whole).
     :func:`main` itself freezes nothing, as a caller embedding it keeps running.
     """
+    global OWNS_PROCESS
+    OWNS_PROCESS = True
     status = main()
     gc.freeze()
     sys.exit(status)

@@ -867,11 +867,15 @@ def _parallel(
     ctx = get_context("fork" if fork else "spawn")
     if fork:
         _ENGINE = engine  # inherited by the forked workers: built once, in the parent
-        # The workers share the parent's pages until one is written to, and a pass of
-        # the cycle collector writes to every object it looks at: frozen, the engine
-        # stays shared instead of being copied into each worker (the gc module's advice
-        # for fork without exec).  Thawed after the batch, for a caller that goes on.
-        gc.freeze()
+        from cleanclaim import cli
+
+        if cli.OWNS_PROCESS:
+            # The workers share the parent's pages until one is written to, and a pass of
+            # the cycle collector writes to every object it looks at: frozen, the engine
+            # stays shared instead of being copied into each worker (the gc module's
+            # advice for fork without exec).  Only in the program, which ends after the
+            # batch: gc cannot thaw just what it froze, and an embedding caller goes on.
+            gc.freeze()
     pool = _Pool(ctx, engine, workers, csv_out)
     try:
         pool.start()
@@ -889,8 +893,6 @@ def _parallel(
             worker.process.join()
             worker.conn.close()
         _ENGINE = None
-        if fork:
-            gc.unfreeze()
 
 
 # -- writing ---------------------------------------------------------------------------------
