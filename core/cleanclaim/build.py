@@ -31,7 +31,7 @@ from cleanclaim.contributions import (
 from cleanclaim.models import describe_validation
 from cleanclaim.plugin import PLUGIN_API, SUPPORTED_PLUGIN_APIS
 from cleanclaim.plugin.hookspecs import CONTRIBUTION_HOOKS, PluginInfo
-from cleanclaim.plugin.host import plugin_name
+from cleanclaim.plugin.host import installed_versions, plugin_name
 from cleanclaim.plugin_data import noting_old_names
 from cleanclaim.rule import Rule
 from cleanclaim.tables import (
@@ -111,20 +111,6 @@ class Contributions:
     hooks_of: dict[str, list[str]] = field(default_factory=dict)
     #: plugin -> the contribution models it gave API 1's ``source`` for their citation.
     old_names: dict[str, set[str]] = field(default_factory=dict)
-
-
-def installed_versions() -> dict[str, str]:
-    """Each installed plugin's distribution version, by entry-point name (the first
-    distribution that registers a name, as the loader meets them).  Read once per build:
-    every read scans every installed distribution's metadata (some 7 ms on a developer's
-    environment, once per plugin before)."""
-    from importlib.metadata import entry_points
-
-    versions: dict[str, str] = {}
-    for ep in entry_points(group="cleanclaim"):
-        if ep.dist is not None:
-            versions.setdefault(ep.name, ep.dist.version)
-    return versions
 
 
 def collect(
@@ -505,7 +491,7 @@ class Assembled:
     plugins: list[PluginRecord]
 
 
-def assemble(pm: pluggy.PluginManager, contributions: Contributions, config: Config) -> Assembled:
+def assemble(contributions: Contributions, config: Config) -> Assembled:
     """Merge the plugins' contributions with the user's files (official NCCI PTP and MUE
     files, licensed CPT descriptors, payer override files) into what an engine needs.
 
@@ -540,11 +526,11 @@ def assemble(pm: pluggy.PluginManager, contributions: Contributions, config: Con
         tables=tables,
         rules=dict(sorted(contributions.rules.items())),
         overrides=tuple(overrides),
-        plugins=plugin_records(pm, contributions),
+        plugins=plugin_records(contributions),
     )
 
 
-def plugin_records(pm: pluggy.PluginManager, contributions: Contributions) -> list[PluginRecord]:
+def plugin_records(contributions: Contributions) -> list[PluginRecord]:
     """One record per plugin that took part, by name: what ``cleanclaim plugins`` lists."""
     records = []
     versions = installed_versions()

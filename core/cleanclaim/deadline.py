@@ -48,6 +48,8 @@ from types import FrameType
 
 #: seconds between further interruptions once the limit has passed (a rule that swallowed one).
 REPEAT = 0.05
+#: ``_State.fires`` when no timer is armed.
+_IDLE = float("inf")
 
 _HAS_TIMER = hasattr(signal, "setitimer") and hasattr(signal, "SIGALRM")
 _MAIN = threading.main_thread()
@@ -67,7 +69,6 @@ class _State:
         "fires",
         "held",
         "in_plugin",
-        "pending",
         "reported",
         "seconds",
         "swallowed",
@@ -85,10 +86,9 @@ class _State:
         self.seconds = 0.0
         #: when the running limit passes, on the monotonic clock.
         self.until = 0.0
-        #: the timer is armed (it may have been armed for an earlier limit, see held()),
-        #: to fire first at ``fires`` (monotonic clock).
-        self.pending = False
-        self.fires = 0.0
+        #: when the armed timer fires first, on the monotonic clock (it may have been
+        #: armed for an earlier limit, see held()); infinity: not armed.
+        self.fires = _IDLE
         #: inside held(): stop() leaves the timer armed for the next claim.
         self.held = False
 
@@ -104,19 +104,18 @@ on_stuck: Callable[[], None] | None = None
 
 
 def _arm(delay: float) -> None:
-    state.pending = True
     state.fires = monotonic() + delay
     signal.setitimer(signal.ITIMER_REAL, delay, REPEAT)
 
 
 def _disarm() -> None:
-    state.pending = False
+    state.fires = _IDLE
     signal.setitimer(signal.ITIMER_REAL, 0, 0)
 
 
 def _forked() -> None:
     # a child process does not inherit the parent's timer (fork(2)), only our note of it
-    state.pending = False
+    state.fires = _IDLE
 
 
 if hasattr(os, "register_at_fork"):
@@ -166,7 +165,7 @@ def start(seconds: float | None) -> bool:
     state.seconds = seconds
     state.until = monotonic() + seconds
     state.active = True
-    if not state.pending or state.fires > state.until:
+    if state.fires > state.until:  # not armed, or armed to fire too late for this limit
         _arm(seconds)  # else it fires first for an earlier claim, and the handler re-arms
     return True
 
@@ -176,7 +175,7 @@ def stop() -> None:
     the timer is disarmed too, except inside :func:`held`."""
     state.active = False
     state.in_plugin = False
-    if not state.held and state.pending:
+    if not state.held and state.fires != _IDLE:
         _disarm()
 
 
@@ -194,7 +193,7 @@ def held() -> Iterator[None]:
         yield
     finally:
         state.held = was
-        if not was and not state.active and state.pending and _HAS_TIMER:
+        if not was and not state.active and state.fires != _IDLE:
             _disarm()
 
 

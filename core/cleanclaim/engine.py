@@ -185,7 +185,7 @@ class Engine:
             raise EngineBuildError(
                 "; ".join(f"plugin {p.plugin}: {p.hook}: {p.error}" for p in problems)
             )
-        built = assemble(pm, contributions, config)
+        built = assemble(contributions, config)
         registry = datasets or DatasetRegistry.for_data_dir(config.datasets_dir)
         _check_fallback(config, registry)
         _log_build(built.plugins, failures, problems, registry, config)

@@ -43,7 +43,7 @@ def test_assemble_builds_what_the_engine_checks_with(tmp_path: Path) -> None:
     register(pm, core_plugin, "core")
     contributions, problems = gather(pm, Config())
     assert problems == []
-    built = assemble(pm, contributions, Config(payer_overrides=(file,)))
+    built = assemble(contributions, Config(payer_overrides=(file,)))
     assert [p.name for p in built.plugins] == ["core"]
     assert "ICD101" in built.rules and list(built.rules) == sorted(built.rules)
     assert built.overrides[-1][1] == str(file)

@@ -199,10 +199,10 @@ class DatasetRegistry:
         self._base = base
         self._lock = threading.Lock()
         self._datasets: dict[tuple[str, str], Dataset] = {}
-        self._by_date: dict[date, Dataset] = {}
-        #: a refused date's message and missing release (a batch of old claims asks again
-        #: and again; the message names the governing release, found by a search)
-        self._refused: dict[date, tuple[str, str | None]] = {}
+        #: the dataset serving a date, or a refused date's message and missing release (a
+        #: batch of old claims asks again and again; the message names the governing
+        #: release, found by a search)
+        self._by_date: dict[date, Dataset | tuple[str, str | None]] = {}
         self._releases = tuple(known_releases() if releases is None else releases)
         found: list[tuple[DatasetInfo, Traversable]]
         if base is None:
@@ -343,24 +343,20 @@ class DatasetRegistry:
 
         :param d: a date of service.
         """
-        cached = self._by_date.get(d)
-        if cached is not None:
-            return cached
-        refused = self._refused.get(d)
-        if refused is not None:
-            raise NoDatasetError(*refused)
-        candidates = [i for i in self._infos if self._fits(i, d)]
-        if not candidates:
-            refusal = self._refusal(d)
-            if len(self._refused) >= _DATES_REMEMBERED:
-                self._refused.clear()
-            self._refused[d] = (str(refusal), refusal.missing)
-            raise refusal
-        dataset = self._dataset(max(candidates, key=lambda i: _rank(i, d)))
-        if len(self._by_date) >= _DATES_REMEMBERED:
-            self._by_date.clear()
-        self._by_date[d] = dataset
-        return dataset
+        served = self._by_date.get(d)
+        if served is None:
+            candidates = [i for i in self._infos if self._fits(i, d)]
+            if candidates:
+                served = self._dataset(max(candidates, key=lambda i: _rank(i, d)))
+            else:
+                refusal = self._refusal(d)
+                served = (str(refusal), refusal.missing)
+            if len(self._by_date) >= _DATES_REMEMBERED:
+                self._by_date.clear()
+            self._by_date[d] = served
+        if isinstance(served, tuple):
+            raise NoDatasetError(*served)
+        return served
 
     def for_fiscal_year(self, fy: int) -> Dataset:
         """The newest release packaged or installed for fiscal year ``fy`` (installed first

@@ -47,6 +47,18 @@ def new_manager() -> pluggy.PluginManager:
     return pm
 
 
+def installed_versions() -> dict[str, str]:
+    """Each installed plugin's distribution version, by entry-point name (the first
+    distribution that registers a name, as the loader meets them): what ``cleanclaim
+    plugins`` shows.  Read once per build, since every read scans every installed
+    distribution's metadata (it was read once per plugin)."""
+    versions: dict[str, str] = {}
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        if ep.dist is not None:
+            versions.setdefault(ep.name, ep.dist.version)
+    return versions
+
+
 def _describe(ep: EntryPoint) -> tuple[str, str]:
     dist = ep.dist
     if dist is None:
