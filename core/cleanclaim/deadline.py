@@ -15,8 +15,9 @@ which Python runs in the *main thread* between two bytecodes and which may raise
 * :func:`stop` disarms the timer; a signal already on its way then does nothing.
   Inside :func:`held` (a batch: claim after claim in one process) the timer is not
   disarmed between claims: each claim's limit is a time on the monotonic clock, the
-  timer is armed only when none is pending, and when a pending one fires early (it was
-  armed for an earlier claim) the handler re-arms it for what is left of this claim's.
+  timer is armed only when none would fire by this claim's limit, and when one fires
+  early (it was armed for an earlier claim) the handler re-arms it for what is left of
+  this claim's.
   Two system calls per claim were a tenth of checking it (docs/benchmarks.md); the limit
   is kept to the same precision.
 
