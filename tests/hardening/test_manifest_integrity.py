@@ -45,6 +45,14 @@ def test_the_package_code_holds_every_packaged_manifests_digest() -> None:
     assert on_disk == MANIFEST_SHA256
 
 
+def test_the_package_code_holds_the_history_digest() -> None:
+    import hashlib
+
+    from cleanclaim_refdata.manifests import HISTORY_SHA256
+
+    assert hashlib.sha256((_packaged() / "history.json").read_bytes()).hexdigest() == HISTORY_SHA256
+
+
 def _install_copy(data_dir: Path, name: str, edit: dict[str, Any] | None = None) -> Path:
     """A dataset installed the way `datasets add` installs (compile_release: the
     builder's _install, then write_index)."""

@@ -29,6 +29,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from cleanclaim.codes import dotted, normalize_code, pad_stem, placeholder_completions, undotted
+from cleanclaim.icd.history import ABSENT, BILLABLE
 
 if TYPE_CHECKING:
     from cleanclaim.icd.dataset import Dataset
@@ -214,12 +215,18 @@ def _status(registry: DatasetRegistry | None, ds: Dataset, code: str) -> dict[in
         out[ds.info.fiscal_year] = ds.is_billable(code)
     if registry is None:
         return out
+    history = registry.history()  # the packaged years' answers, without loading them
+    own_valid = ds.info.fiscal_year in out
     for fy in registry.fiscal_years():
         if fy == ds.info.fiscal_year:
             continue
-        other = registry.for_fiscal_year(fy)
-        if other.is_valid(code):
-            out[fy] = other.is_billable(code)
+        other = registry.for_fiscal_year(fy)  # not loaded until asked
+        state = None if history is None else history.state(other.info, code, ds.info, own_valid)
+        if state is None:
+            if other.is_valid(code):
+                out[fy] = other.is_billable(code)
+        elif state != ABSENT:
+            out[fy] = state == BILLABLE
     return out
 
 

@@ -53,7 +53,8 @@ def packaged_digests() -> Mapping[str, str]:
     return dict(MANIFEST_SHA256)
 
 
-def _is_packaged_root(root: Traversable | Path) -> bool:
+def is_packaged_root(root: Traversable | Path) -> bool:
+    """Whether ``root`` is cleanclaim-refdata's own data folder, whose files its code names."""
     return str(root) == str(files("cleanclaim_refdata") / "data")
 
 
@@ -81,7 +82,7 @@ class ManifestCheck:
         self.root = root
         self.origin = origin
         self.index = read_index(root)
-        self.packaged = _is_packaged_root(root)
+        self.packaged = is_packaged_root(root)
 
     def check_bytes(self, name: str, raw: bytes) -> None:
         """Refuse a manifest whose sha256 is not the one recorded for it."""

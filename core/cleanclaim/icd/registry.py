@@ -32,7 +32,8 @@ from typing import Any
 
 from cleanclaim.icd._types import DatasetInfo, DatasetIntegrityError, KnownRelease, NoDatasetError
 from cleanclaim.icd.dataset import Dataset
-from cleanclaim.icd.manifests import ManifestCheck, validate_fields
+from cleanclaim.icd.history import History, packaged_digest
+from cleanclaim.icd.manifests import ManifestCheck, is_packaged_root, validate_fields
 
 #: dates :meth:`DatasetRegistry.for_date` remembers before it starts over (ten years of days).
 _DATES_REMEMBERED = 4096
@@ -217,6 +218,7 @@ class DatasetRegistry:
         infos: list[DatasetInfo] = [i for i, _ in found]
         infos.sort(key=lambda i: (i.fiscal_year, i.release_date, i.installed))
         self._infos: list[DatasetInfo] = infos
+        self._history: tuple[History | None] | None = None  # None: not read yet
 
     @classmethod
     def packaged(cls) -> DatasetRegistry:
@@ -248,6 +250,22 @@ class DatasetRegistry:
 
     def fiscal_years(self) -> list[int]:
         return sorted({i.fiscal_year for i in self._infos})
+
+    def history(self) -> History | None:
+        """The packaged codes' history across the packaged years (`cleanclaim.icd.history`),
+        read at the first call; None where there is none (a folder that is not the packaged
+        one, a cleanclaim-refdata from before it): the years are then loaded and asked."""
+        if self._base is not None:
+            return self._base.history()
+        found = self._history
+        if found is None:
+            with self._lock:
+                found = self._history
+                if found is None:
+                    digest = packaged_digest() if is_packaged_root(self._dir) else None
+                    found = (None if digest is None else History.read(self._dir, digest),)
+                    self._history = found
+        return found[0]
 
     def newest(self) -> Dataset:
         if not self._infos:

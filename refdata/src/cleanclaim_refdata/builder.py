@@ -688,18 +688,80 @@ def write_index(out_dir: Path) -> Path:
     return out_dir / INDEX_FILE
 
 
+HISTORY_FILE = "history.json"
+#: the state letters of a code in one dataset, in ``history.json``
+BILLABLE, HEADER, ABSENT = "B", "H", "-"
+
+
+def history(data_dir: Path) -> dict[str, Any]:
+    """Each code's state in every dataset under ``data_dir``, for the codes that are not
+    billable in all of them: what a finding on a code that is not billable today says about
+    the other years ("billable in FY2021, expanded on October 1, 2021") without loading
+    those years' codes, notes and titles (about 60 ms each).
+
+    Only the codes a dataset stores are listed (a 7th-character code is resolved through
+    its stem and is never stored), so a reader answers from it only for codes of up to six
+    characters; a code of all the datasets that is missing from the list is billable in
+    every one of them, or in none.  Each dataset is named with the sha256 of its
+    ``codes.json``, so a reader uses the list only for exactly those files.
+    """
+    datasets: list[tuple[str, str, list[str], str]] = []
+    for manifest_path in sorted(data_dir.glob("*/manifest.json")):
+        folder = manifest_path.parent
+        if folder.name.startswith("."):
+            continue
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        raw = (folder / "codes.json").read_bytes()
+        doc = json.loads(raw)
+        datasets.append(
+            (manifest["name"], manifest["files"]["codes.json"], doc["codes"], doc["flags"])
+        )
+    states: dict[str, list[str]] = {}
+    for position, (_name, _digest, codes, flags) in enumerate(datasets):
+        for code, flag in zip(codes, flags, strict=True):
+            state = BILLABLE if flag == "B" else HEADER
+            row = states.get(code)
+            if row is None:
+                row = states[code] = [ABSENT] * len(datasets)
+            row[position] = state
+    listed = {
+        code: "".join(row)
+        for code, row in sorted(states.items())
+        if any(state != BILLABLE for state in row)
+    }
+    return {
+        "format": FORMAT_VERSION,
+        "datasets": [[name, digest] for name, digest, _codes, _flags in datasets],
+        "codes": listed,
+    }
+
+
+def write_history(data_dir: Path) -> Path:
+    """Write ``data_dir/history.json`` (see `history`); run by ``cleanclaim-refdata build``
+    for the package's data, before `write_digest_module` records its digest."""
+    out = data_dir / HISTORY_FILE
+    text = json.dumps(history(data_dir), separators=(",", ":"), sort_keys=True)
+    out.write_text(text + "\n", encoding="utf-8")
+    return out
+
+
 def write_digest_module(data_dir: Path, module: Path) -> Path:
     """Write the packaged manifests' digests into the package's code
     (``cleanclaim_refdata/manifests.py``): what the kernel checks packaged manifests
     against.  Run by ``cleanclaim-refdata build`` after building the package's data."""
     digests = manifest_digests(data_dir)
     lines = "".join(f'    "{name}": "{digest}",\n' for name, digest in digests.items())
+    history_file = data_dir / HISTORY_FILE
+    history_digest = (
+        hashlib.sha256(history_file.read_bytes()).hexdigest() if history_file.is_file() else ""
+    )
     module.write_text(
         "# ruff: noqa: E501\n"
-        '"""The sha256 of every packaged dataset\'s manifest.json (written by\n'
-        "``cleanclaim-refdata build``; do not edit): the kernel refuses a packaged manifest\n"
-        'whose bytes differ."""\n\n'
-        "MANIFEST_SHA256: dict[str, str] = {\n" + lines + "}\n",
+        '"""The sha256 of every packaged dataset\'s manifest.json and of the codes\' history\n'
+        "across them (written by ``cleanclaim-refdata build``; do not edit): the kernel\n"
+        'refuses a packaged manifest or history whose bytes differ."""\n\n'
+        "MANIFEST_SHA256: dict[str, str] = {\n" + lines + "}\n\n"
+        f'HISTORY_SHA256 = "{history_digest}"\n',
         encoding="utf-8",
     )
     return module

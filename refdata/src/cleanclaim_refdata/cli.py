@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cleanclaim_refdata import DATA_VERSION
-from cleanclaim_refdata.builder import build_all, write_digest_module
+from cleanclaim_refdata.builder import build_all, write_digest_module, write_history
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_OUT = _PACKAGE_DIR / "data"
@@ -48,6 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cleanclaim-refdata: {exc}", file=sys.stderr)
         return 1
     if args.out.resolve() == DEFAULT_OUT:  # the package's own data: its code names them
+        write_history(args.out)
         write_digest_module(args.out, _PACKAGE_DIR / "manifests.py")
     for path in built:
         print(path)
