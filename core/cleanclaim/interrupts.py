@@ -22,9 +22,10 @@ so a ``KeyboardInterrupt`` is the plugin's own.
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import FrameType
 
 #: signals turned into exceptions by the handlers below since the process started.
@@ -103,3 +104,21 @@ def check_swallowed(seen: int) -> None:
     and nothing was raised."""
     if received != seen:
         raise _last()
+
+
+@contextlib.contextmanager
+def signals_win() -> Iterator[None]:
+    """Within it, an exception raised after a signal arrived is that signal's interrupt.
+
+    A signal's exception raised inside library code can come out as that library's own
+    error: pydantic's serializer calls back into Python, and a SIGTERM handled there came
+    out as a ``PydanticSerializationError`` reading "Terminated" (a batch then printed a
+    traceback and lost its output).  A signal did arrive, so it is the signal that stops
+    the process; an error with no signal since the block began goes on as it is.
+    """
+    seen = received
+    try:
+        yield
+    except Exception as exc:
+        reraise_if_real(exc, seen)
+        raise

@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 from hardening_support import CLEAN, assert_no_traceback, cli
 
+from cleanclaim import interrupts
 from cleanclaim.cli import main
 from cleanclaim.engine import Engine
 from cleanclaim.synth import generate_lines
@@ -186,6 +187,53 @@ def test_interrupt_while_checking_leaves_only_whole_lines(
     assert status == 130
     written = _whole_lines_prefix(out.read_bytes(), full)
     assert written < len(full)
+
+
+@pytest.mark.parametrize(
+    ("signal_exc", "status"), [(interrupts.Terminated, 143), (KeyboardInterrupt, 130)]
+)
+def test_a_signal_that_library_code_wrapped_still_stops_the_batch(
+    tmp_path: Path,
+    many: tuple[Path, list[str]],
+    monkeypatch: pytest.MonkeyPatch,
+    signal_exc: type[KeyboardInterrupt],
+    status: int,
+) -> None:
+    """A SIGTERM handled inside pydantic's serializer came out as its own error (seen in
+    CI: PydanticSerializationError "Terminated"): it is still the signal, never a
+    traceback, and the lines written so far stay whole."""
+    source, full = many
+    calls = 0
+    real_check = Engine.check
+
+    def signalled(self: Engine, claim: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 1000:  # what the signal handler does, then the library's wrapping
+            monkeypatch.setattr(interrupts, "received", interrupts.received + 1)
+            monkeypatch.setattr(interrupts, "_last", signal_exc)
+            raise ValueError(f"Error serializing to JSON: {signal_exc.__name__}")
+        return real_check(self, claim)
+
+    monkeypatch.setattr(Engine, "check", signalled)
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "partial.jsonl"
+    assert main(["check", "--batch", str(source), "--output", str(out)]) == status
+    assert _whole_lines_prefix(out.read_bytes(), full) < len(full)
+
+
+def test_an_error_without_a_signal_is_not_taken_for_one(
+    tmp_path: Path, many: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source, _full = many
+
+    def broken(self: Engine, claim: Any) -> Any:
+        raise ValueError("a bug, not a signal")
+
+    monkeypatch.setattr(Engine, "check", broken)
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ValueError, match="a bug, not a signal"):
+        main(["check", "--batch", str(source), "--output", str(tmp_path / "out.jsonl")])
 
 
 def test_unwritable_output_is_exit_2_without_traceback(tmp_path: Path) -> None:

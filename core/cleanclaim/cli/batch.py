@@ -1014,7 +1014,9 @@ def _run_batch(
     total = 0
     show_progress = sys.stderr.isatty()
     out = AtomicOutput(args.output) if args.output else None
-    with out if out is not None else _nothing():
+    # signals_win: a signal that library code turned into its own error is the signal,
+    # so the output keeps its whole lines as after any Ctrl-C or SIGTERM
+    with out if out is not None else _nothing(), interrupts.signals_win():
         writer = _Writer(out if out is not None else sys.stdout.buffer, args.output or "<stdout>")
         with source.open("rb") as stream:
             progress = _Progress(stream, source.stat().st_size) if show_progress else None
