@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -165,22 +166,32 @@ def test_sigterm_leaves_only_whole_lines(tmp_path: Path, many: tuple[Path, list[
         assert 0 < written < len(full)
 
 
+def _fail_on_claim(n: int, fail: Callable[[], None], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The one-process batch's engine calls ``fail()`` instead of checking its ``n``-th
+    claim (and checks every other claim as ever)."""
+    calls = 0
+    real_check = Engine.check
+
+    def check(self: Engine, claim: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == n:
+            fail()
+        return real_check(self, claim)
+
+    monkeypatch.setattr(Engine, "check", check)
+
+
 def test_interrupt_while_checking_leaves_only_whole_lines(
     tmp_path: Path, many: tuple[Path, list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Ctrl-C arriving inside a rule (not between writes) in the one-process batch."""
     source, full = many
-    calls = 0
-    real_check = Engine.check
 
-    def interrupted(self: Engine, claim: Any) -> Any:
-        nonlocal calls
-        calls += 1
-        if calls == 1000:
-            raise KeyboardInterrupt
-        return real_check(self, claim)
+    def interrupt() -> None:
+        raise KeyboardInterrupt
 
-    monkeypatch.setattr(Engine, "check", interrupted)
+    _fail_on_claim(1000, interrupt, monkeypatch)
     monkeypatch.chdir(tmp_path)
     out = tmp_path / "partial.jsonl"
     status = main(["check", "--batch", str(source), "--output", str(out)])
@@ -203,19 +214,13 @@ def test_a_signal_that_library_code_wrapped_still_stops_the_batch(
     CI: PydanticSerializationError "Terminated"): it is still the signal, never a
     traceback, and the lines written so far stay whole."""
     source, full = many
-    calls = 0
-    real_check = Engine.check
 
-    def signalled(self: Engine, claim: Any) -> Any:
-        nonlocal calls
-        calls += 1
-        if calls == 1000:  # what the signal handler does, then the library's wrapping
-            monkeypatch.setattr(interrupts, "received", interrupts.received + 1)
-            monkeypatch.setattr(interrupts, "_last", signal_exc)
-            raise ValueError(f"Error serializing to JSON: {signal_exc.__name__}")
-        return real_check(self, claim)
+    def signalled() -> None:  # what the signal handler does, then the library's wrapping
+        monkeypatch.setattr(interrupts, "received", interrupts.received + 1)
+        monkeypatch.setattr(interrupts, "_last", signal_exc)
+        raise ValueError(f"Error serializing to JSON: {signal_exc.__name__}")
 
-    monkeypatch.setattr(Engine, "check", signalled)
+    _fail_on_claim(1000, signalled, monkeypatch)
     monkeypatch.chdir(tmp_path)
     out = tmp_path / "partial.jsonl"
     assert main(["check", "--batch", str(source), "--output", str(out)]) == status
@@ -227,10 +232,10 @@ def test_an_error_without_a_signal_is_not_taken_for_one(
 ) -> None:
     source, _full = many
 
-    def broken(self: Engine, claim: Any) -> Any:
+    def broken() -> None:
         raise ValueError("a bug, not a signal")
 
-    monkeypatch.setattr(Engine, "check", broken)
+    _fail_on_claim(1, broken, monkeypatch)
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ValueError, match="a bug, not a signal"):
         main(["check", "--batch", str(source), "--output", str(tmp_path / "out.jsonl")])

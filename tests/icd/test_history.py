@@ -45,7 +45,7 @@ def _stored_codes(reg: DatasetRegistry) -> set[str]:
     codes: set[str] = set()
     for fy in reg.fiscal_years():
         ds = reg.for_fiscal_year(fy)
-        codes.update(c for c in ds._c.codes)
+        codes.update(ds._c.codes)
     return codes
 
 

@@ -218,7 +218,6 @@ class DatasetRegistry:
         infos: list[DatasetInfo] = [i for i, _ in found]
         infos.sort(key=lambda i: (i.fiscal_year, i.release_date, i.installed))
         self._infos: list[DatasetInfo] = infos
-        self._history: tuple[History | None] | None = None  # None: not read yet
 
     @classmethod
     def packaged(cls) -> DatasetRegistry:
@@ -257,15 +256,13 @@ class DatasetRegistry:
         one, a cleanclaim-refdata from before it): the years are then loaded and asked."""
         if self._base is not None:
             return self._base.history()
-        found = self._history
-        if found is None:
-            with self._lock:
-                found = self._history
-                if found is None:
-                    digest = packaged_digest() if is_packaged_root(self._dir) else None
-                    found = (None if digest is None else History.read(self._dir, digest),)
-                    self._history = found
-        return found[0]
+        return self._packaged_history
+
+    @functools.cached_property
+    def _packaged_history(self) -> History | None:
+        # two threads racing here read the same file twice and keep one: no lock needed
+        digest = packaged_digest() if is_packaged_root(self._dir) else None
+        return None if digest is None else History.read(self._dir, digest)
 
     def newest(self) -> Dataset:
         if not self._infos:

@@ -706,16 +706,11 @@ def history(data_dir: Path) -> dict[str, Any]:
     ``codes.json``, so a reader uses the list only for exactly those files.
     """
     datasets: list[tuple[str, str, list[str], str]] = []
-    for manifest_path in sorted(data_dir.glob("*/manifest.json")):
-        folder = manifest_path.parent
-        if folder.name.startswith("."):
-            continue
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        raw = (folder / "codes.json").read_bytes()
-        doc = json.loads(raw)
-        datasets.append(
-            (manifest["name"], manifest["files"]["codes.json"], doc["codes"], doc["flags"])
-        )
+    for name in manifest_digests(data_dir):  # the datasets, as the digest module lists them
+        folder = data_dir / name
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        doc = json.loads((folder / "codes.json").read_bytes())
+        datasets.append((name, manifest["files"]["codes.json"], doc["codes"], doc["flags"]))
     states: dict[str, list[str]] = {}
     for position, (_name, _digest, codes, flags) in enumerate(datasets):
         for code, flag in zip(codes, flags, strict=True):
