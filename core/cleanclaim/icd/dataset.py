@@ -5,7 +5,10 @@ sorted dotted codes, descriptions, parent indexes, one flag character per code (
 header, ``B`` billable leaf, ``S`` stem that needs a 7th character) -- plus the 7th
 character tables.  The ~50,000 expanded 7-character codes are *not* stored: a stem and its
 allowed characters stand for them, which halves the load time.  ``notes.json`` (inclusion
-terms, excludes, code first, ...) is read only when a look-up or search first needs it.
+terms, excludes, code first, ...) is read only when a look-up or search first needs it,
+and each code's notes are decoded on their first use: in format 2 they are a JSON text
+per code, because decoding all ~10,000 codes' notes costs a fiscal year's first load
+three times what reading the texts does (a claim names a handful of codes).
 
 Reading is thread-safe: the loaded structures are never mutated after publication, and
 each lazy step is guarded by a lock so two threads never build it twice.
@@ -77,17 +80,35 @@ class _Core:
 
 
 _RawNotes = dict[str, list[list[Any]]]
+#: the notes of a code that has none (shared, never written to).
+_NO_NOTES: Final[_RawNotes] = {}
 
 
 @dataclass(frozen=True, slots=True)
 class _Notes:
     """Notes as ``json.loads`` produced them; turned into :class:`Note` objects per code on
-    demand, because converting all ~50,000 up front would cost more than loading them."""
+    demand, because converting all ~50,000 up front would cost more than loading them.
 
-    codes: dict[str, _RawNotes]
+    ``codes`` holds each code's notes as its JSON text (format 2) or, in a dataset built
+    before it, as the decoded object (format 1); `of` answers the same for both.
+    """
+
+    codes: dict[str, str | _RawNotes]
     blocks: dict[str, _RawNotes]
     chapters: dict[str, _RawNotes]
     manifestations: frozenset[str]
+    #: the codes' notes decoded so far (a dict's setdefault is atomic: threads agree).
+    decoded: dict[str, _RawNotes]
+
+    def of(self, code: str) -> _RawNotes:
+        """The notes printed at the stored code ``code`` (none: an empty mapping)."""
+        found = self.decoded.get(code)
+        if found is not None:
+            return found
+        raw = self.codes.get(code)
+        if raw is None:
+            return _NO_NOTES
+        return self.decoded.setdefault(code, _loads(raw) if isinstance(raw, str) else raw)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +226,7 @@ class Dataset:
             blocks=doc["blocks"],
             chapters=doc["chapters"],
             manifestations=frozenset(doc.get("manifestations", ())),
+            decoded={},
         )
 
     @property
@@ -309,7 +331,7 @@ class Dataset:
                 seventh_characters=self._allowed(i),
             )
         name = c.codes[i]
-        notes = self._n.codes.get(name, {})
+        notes = self._n.of(name)
         flag = c.flags[i]
         if flag == "S":
             seventh = self._allowed(i)
@@ -431,7 +453,7 @@ class Dataset:
         chain = [c.codes[i], *(c.codes[a] for a in self._ancestors(i))]
         b_idx = c.categories[chain[-1][:3]]
         block_id, _, ch_idx = c.blocks[b_idx]
-        sources = [n.codes.get(name, {}) for name in chain]
+        sources = [n.of(name) for name in chain]
         sources += [n.blocks.get(block_id, {}), n.chapters.get(str(c.chapters[ch_idx][0]), {})]
         refs: list[CodeRef] = []
         for raw in sources:
@@ -510,7 +532,7 @@ class Dataset:
             for i, desc in enumerate(c.desc):
                 words = set(_words(desc))
                 name = c.codes[i]
-                incl = n.codes.get(name, {}).get("inclusion_terms", [])
+                incl = n.of(name).get("inclusion_terms", [])
                 if incl:
                     terms[i] = tuple(text for text, _ in incl)
                     for text in terms[i]:

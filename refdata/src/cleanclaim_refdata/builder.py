@@ -57,6 +57,9 @@ from cleanclaim_refdata.releases import (
 )
 
 FORMAT_VERSION = 1
+#: ``notes.json`` format 2: each code's notes are a JSON text of their own (format 1: an
+#: object), so that a reader decodes the few codes a claim names instead of all ~10,000.
+NOTES_FORMAT = 2
 SYSTEM = "ICD-10-CM"
 
 #: XML elements that carry notes, mapped to the key used in the compiled notes file.
@@ -456,8 +459,8 @@ class _Compiler:
             "categories": dict(sorted(self.categories.items())),
         }
         notes_doc: dict[str, Any] = {
-            "format": FORMAT_VERSION,
-            "codes": {e.code: e.notes for e in entries if e.notes},
+            "format": NOTES_FORMAT,
+            "codes": {e.code: _compact(e.notes) for e in entries if e.notes},
             "blocks": self.block_notes,
             "chapters": self.chapter_notes,
             "placeholders": sorted(self.placeholders),
@@ -521,10 +524,22 @@ def _in_ref(code: str, ref: list[Any]) -> bool:
     return in_range(code, ref[0], ref[1])
 
 
+def _compact(doc: Any) -> str:
+    return json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def _dump(doc: Any) -> bytes:
-    return (
-        json.dumps(doc, sort_keys=True, ensure_ascii=False, separators=(",", ":")) + "\n"
-    ).encode("utf-8")
+    return (_compact(doc) + "\n").encode("utf-8")
+
+
+def code_notes(notes_doc: dict[str, Any]) -> dict[str, dict[str, list[Any]]]:
+    """Every code's notes of a ``notes.json`` document, decoded, whichever its format (2:
+    a JSON text per code; 1: an object per code); for tools and tests that read them all
+    (the kernel decodes a code's on first use)."""
+    return {
+        code: json.loads(raw) if isinstance(raw, str) else raw
+        for code, raw in notes_doc["codes"].items()
+    }
 
 
 def dataset_digest(digests: dict[str, str]) -> str:
