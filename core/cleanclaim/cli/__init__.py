@@ -8,11 +8,10 @@ message naming the file, record and field; a traceback means a bug in cleanclaim
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 from collections.abc import Sequence
 
-from cleanclaim import __version__
+from cleanclaim import __version__, collector
 from cleanclaim.cli.errors import UsageError, report_error
 
 
@@ -84,13 +83,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return report_error(exc)
 
 
-#: True once :func:`run` runs: this process is the ``cleanclaim`` program, which owns it and
-#: ends when :func:`main` returns.  Only then does the command line freeze objects out of
-#: the cycle collector's reach (here at exit, and in a batch before forking its workers):
-#: a caller that embeds :func:`main` keeps its collector as it was.
-OWNS_PROCESS = False
-
-
 def run() -> None:
     """The ``cleanclaim`` program: :func:`main`, then the process ends.
 
@@ -101,10 +93,11 @@ def run() -> None:
     five fiscal years, longer than checking the claims (docs/benchmarks.md).  The
     process frees its memory as it exits either way; nothing is written after
     :func:`main` returns (its outputs are closed, each renamed into place whole).
-    :func:`main` itself freezes nothing, as a caller embedding it keeps running.
+    Called here, and only here, :func:`main` also freezes what its start and each fiscal
+    year's load leave (`cleanclaim.collector.settle`); a caller embedding :func:`main`
+    keeps its collector as it was.
     """
-    global OWNS_PROCESS
-    OWNS_PROCESS = True
+    collector.own_process()
     status = main()
-    gc.freeze()
+    collector.settle()
     sys.exit(status)

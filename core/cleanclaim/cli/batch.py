@@ -38,7 +38,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
-import gc
 import io
 import json
 import os
@@ -54,7 +53,7 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import IO, Any, ClassVar, Union
 
-from cleanclaim import deadline, interrupts
+from cleanclaim import collector, deadline, interrupts
 from cleanclaim.cli.batch_inputs import Read, Record, batch_format, pointed, read_records
 from cleanclaim.cli.common import (
     BATCH_CSV_HEAD,
@@ -867,15 +866,11 @@ def _parallel(
     ctx = get_context("fork" if fork else "spawn")
     if fork:
         _ENGINE = engine  # inherited by the forked workers: built once, in the parent
-        from cleanclaim import cli
-
-        if cli.OWNS_PROCESS:
-            # The workers share the parent's pages until one is written to, and a pass of
-            # the cycle collector writes to every object it looks at: frozen, the engine
-            # stays shared instead of being copied into each worker (the gc module's
-            # advice for fork without exec).  Only in the program, which ends after the
-            # batch: gc cannot thaw just what it froze, and an embedding caller goes on.
-            gc.freeze()
+        # The workers share the parent's pages until one is written to, and a pass of the
+        # cycle collector writes to every object it looks at: frozen, the engine stays
+        # shared instead of being copied into each worker (the gc module's advice for
+        # fork without exec).  Only in the program (collector.settle).
+        collector.settle()
     pool = _Pool(ctx, engine, workers, csv_out)
     try:
         pool.start()

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cleanclaim import collector
 from cleanclaim.cli.inputs import key_shown, number_too_long
 from cleanclaim.cli.plugin_output import building
 from cleanclaim.config import Config
@@ -93,6 +94,7 @@ def build_engine(args: argparse.Namespace) -> Engine:
     config = load_config(args)
     with building():  # a plugin's print at import goes to stderr: stdout is the report's
         engine = Engine.build(config=config)
+    collector.start_over()  # claims are checked with the collector on, start frozen
     # for the batch summary's --statistics, which sees only the tallies
     args.rule_names = {rule_id: reg.rule.name for rule_id, reg in engine.rules.items()}
     for failure in engine.load_failures:
