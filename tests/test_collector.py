@@ -82,6 +82,13 @@ def loaded(self):
     return core
 
 engine.Engine.check, dataset.Dataset._load_core = looked, loaded
+leave = sys.exit
+
+def left(status):
+    seen.append(("exit", gc.isenabled(), gc.get_freeze_count()))
+    leave(status)
+
+sys.exit = left
 started = gc.isenabled()
 from cleanclaim.cli import run
 sys.argv = ["cleanclaim", *sys.argv[1:]]
@@ -104,7 +111,8 @@ def test_the_program_checks_claims_with_the_collector_on_and_its_start_frozen() 
     started, seen = _program("check", str(EXAMPLE))
     assert started
     kinds = [kind for kind, _, _ in seen]
-    assert kinds[0] == "check" and "load" in kinds
+    assert kinds[0] == "check" and "load" in kinds and kinds[-1] == "exit"
+    assert seen[-1][1], "the collector was off at the end"
     _, on, frozen = seen[0]
     assert on, "the claim was checked with the collector off"
     assert frozen > 10_000, "the start was not frozen"
@@ -115,5 +123,6 @@ def test_the_program_checks_claims_with_the_collector_on_and_its_start_frozen() 
 def test_a_verb_without_an_engine_runs_without_the_collector() -> None:
     started, seen = _program("code", "M62.830")
     assert started
-    [(kind, on, frozen)] = seen
-    assert kind == "load" and not on and frozen == 0
+    assert [kind for kind, _, _ in seen] == ["load", "exit"]
+    assert not any(on for _, on, _ in seen)  # never switched on again
+    assert seen[-1][2] > 10_000  # and all of it frozen before the end
