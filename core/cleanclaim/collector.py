@@ -72,11 +72,6 @@ def start_over() -> None:
         gc.enable()
 
 
-def owns_process() -> bool:
-    """True in the ``cleanclaim`` program (`own_process` was called)."""
-    return _program
-
-
 def settle() -> None:
     """In the program, move every object alive out of the cycle collector's reach
     (``gc.freeze``); for a caller that embeds the kernel, nothing.
