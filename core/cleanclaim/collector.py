@@ -80,7 +80,10 @@ def settle() -> None:
     load (a fiscal year): what exists then lives until the program ends, and each pass of
     the collector would search all of it again.  The first pass after a fiscal year's
     load (collector on again) searched the start's and the year's objects for 21 ms of a
-    ``check claim.json`` (measured, docs/benchmarks.md).  Reference counting still frees
+    ``check claim.json`` (measured, docs/benchmarks.md).  Frozen, the engine a batch
+    builds is also shared by the workers it forks: a collector pass writes to every object
+    it looks at, which would copy the parent's pages into each worker (the gc module's
+    advice for fork without exec).  Reference counting still frees
     whatever dies later; only a reference cycle among frozen objects is kept to the end.
     Never in an embedding caller: gc cannot thaw just what it froze.
     """

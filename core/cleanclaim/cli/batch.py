@@ -53,7 +53,7 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import IO, Any, ClassVar, Union
 
-from cleanclaim import collector, deadline, interrupts
+from cleanclaim import deadline, interrupts
 from cleanclaim.cli.batch_inputs import Read, Record, batch_format, pointed, read_records
 from cleanclaim.cli.common import (
     BATCH_CSV_HEAD,
@@ -865,12 +865,9 @@ def _parallel(
     fork = sys.platform.startswith("linux")
     ctx = get_context("fork" if fork else "spawn")
     if fork:
-        _ENGINE = engine  # inherited by the forked workers: built once, in the parent
-        # The workers share the parent's pages until one is written to, and a pass of the
-        # cycle collector writes to every object it looks at: frozen, the engine stays
-        # shared instead of being copied into each worker (the gc module's advice for
-        # fork without exec).  Only in the program (collector.settle).
-        collector.settle()
+        # inherited by the forked workers: built once, in the parent, and frozen there
+        # when its build ended (collector.start_over), so the workers share its pages
+        _ENGINE = engine
     pool = _Pool(ctx, engine, workers, csv_out)
     try:
         pool.start()
