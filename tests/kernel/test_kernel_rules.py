@@ -206,6 +206,28 @@ def test_icd104_quiet_for_unrelated_codes(engine: Engine) -> None:
     assert engine.check(claim("M62.830", "M54.50")).findings == []
 
 
+def test_icd104_remembers_each_ordered_pair_without_changing_an_answer() -> None:
+    """The pair memo is keyed by direction: M54.5's note names S39.012, not the reverse,
+    and a list seen in one order must not lend its answer to the other order."""
+    from cleanclaim.memo import forget
+    from cleanclaim.rules import icd104
+
+    ds = DatasetRegistry.packaged().for_fiscal_year(2026)
+    codes = ["S39.012A", "M54.50", "M62.830", "M79.18", "R52", "R07.89", "R10.9", "M54.16"]
+    forget(icd104._PAIRS)
+    first = {(a, b): icd104._conflict(ds, a, b) for a in codes for b in codes if a != b}
+    assert len(icd104._PAIRS) == len(first)
+    again = {(a, b): icd104._conflict(ds, a, b) for a in codes for b in codes if a != b}
+    fresh = {}
+    for a, b in first:
+        forget(icd104._PAIRS)
+        fresh[(a, b)] = icd104._conflict(ds, a, b)
+    assert first == again == fresh
+    assert first[("M54.50", "S39.012A")] is not None
+    assert first[("S39.012A", "M54.50")] is None
+    assert sum(found is not None for found in first.values()) >= 3
+
+
 # -- ICD105 ------------------------------------------------------------------------------
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from cleanclaim.context import ClaimContext
 from cleanclaim.memo import Memo, remember
@@ -16,6 +16,9 @@ Excludes = tuple[tuple[str, str, tuple["CodeRef", ...]], ...]
 
 
 _CHAINS = Memo("Excludes1 chains per dataset and code")
+_PAIRS = Memo("Excludes1 answers per dataset and ordered pair of codes")
+#: what `_PAIRS` holds for a pair no note names (None is a stored answer too).
+_UNSEEN = object()
 
 
 def excludes1_chain(ds: Dataset, code: str) -> Excludes:
@@ -62,6 +65,19 @@ def _excludes1_chain(ds: Dataset, code: str) -> Excludes:
 
 
 def _conflict(ds: Dataset, code: str, other: str) -> tuple[str, str, bool] | None:
+    """(owner, note text, read) of the note on ``code`` that names ``other``
+    (`_conflict_of`), remembered per dataset and ordered pair: in a long batch most
+    diagnosis lists are new while their pairs are not, and walking a chain's references
+    is most of what a new list costs.
+    """
+    key = (ds, code, other)
+    found: object = _PAIRS.get(key, _UNSEEN)
+    if found is _UNSEEN:
+        return remember(_PAIRS, key, _conflict_of(ds, code, other))
+    return cast("tuple[str, str, bool] | None", found)
+
+
+def _conflict_of(ds: Dataset, code: str, other: str) -> tuple[str, str, bool] | None:
     """(owner, note text, read) of the note on ``code`` that names ``other``.
 
     A reference narrowed by a qualifier ("S62.- with 7th character B") names ``other`` only
@@ -86,7 +102,7 @@ def conflicts(
     diagnoses (``read`` as `_conflict()` gives it).
 
     Not cached per list: ICD104 is ``diagnoses_only``, so the engine already remembers its
-    hits per diagnosis list; the answer per pair of codes is cached below.
+    hits per diagnosis list; the answer per ordered pair of codes is (`_conflict`).
     """
     codes = [c for c in dict.fromkeys(diagnoses) if ds.is_valid(c)]
     out = []
