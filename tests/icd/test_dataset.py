@@ -220,3 +220,22 @@ def test_concurrent_first_load(reg: DatasetRegistry) -> None:
     for t in threads:
         t.join()
     assert results == [True] * 8
+
+
+def test_the_7th_character_index_waits_for_the_first_7th_character_code() -> None:
+    """A year asked only about other codes (``cleanclaim code M62.830``) never builds the
+    index of its 7th characters (issue 18); the first 7-character code builds it, and the
+    answers are those of a year already in use."""
+    from importlib.resources import files
+
+    used = DatasetRegistry.packaged().for_fiscal_year(2026)
+    fresh = Dataset(used.info, files("cleanclaim_refdata") / "data" / used.info.name)
+    for code in ("M62.830", "M62.83", "M54.5", "M54.50", "R52"):
+        assert fresh.lookup(code) == used.lookup(code)
+        assert fresh.is_billable(code) == used.is_billable(code)
+    assert fresh._stem7 is None
+    assert fresh.is_billable("S39.012A") and not fresh.is_billable("S39.012Z")
+    assert fresh._stem7 is not None
+    for code in ("S39.012", "S39.012A", "T36.0X1D", "S13.4XXA", "S32.XXXA"):
+        assert fresh.lookup(code) == used.lookup(code), code
+        assert fresh.seventh_characters(code[:7]) == used.seventh_characters(code[:7]), code

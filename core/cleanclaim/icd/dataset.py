@@ -71,7 +71,8 @@ class _Core:
     flags: str
     parent: list[int]
     index: dict[str, int]
-    stem7: dict[str, tuple[int, str]]  # padded stem -> (index of stem, allowed 7th chars)
+    stems: list[int]  # indexes of the codes that take a 7th character ...
+    stem_chars: list[str]  # ... and the 7th characters each allows
     seventh_defs: list[dict[str, str]]
     seventh_def: dict[str, int]
     chapters: list[tuple[int, str]]
@@ -154,6 +155,7 @@ class Dataset:
         self._core: _Core | None = None
         self._notes: _Notes | None = None
         self._children: dict[int, list[int]] | None = None
+        self._stem7: dict[str, tuple[int, str]] | None = None
         self._search: _SearchIndex | None = None
         self._all_codes: tuple[list[str], list[bool]] | None = None
 
@@ -211,7 +213,8 @@ class Dataset:
             flags=doc["flags"],
             parent=doc["parent"],
             index=dict(zip(codes, range(len(codes)), strict=True)),
-            stem7={pad_stem(codes[i]): (i, ch) for i, ch in zip(stems, stem_chars, strict=True)},
+            stems=stems,
+            stem_chars=stem_chars,
             seventh_defs=doc["seventh_defs"],
             seventh_def=doc["seventh_def"],
             chapters=[(int(n), t) for n, t in doc["chapters"]],
@@ -233,6 +236,21 @@ class Dataset:
     def _n(self) -> _Notes:
         return self._lazy("_notes", self._load_notes)  # type: ignore[no-any-return]
 
+    @property
+    def _s7(self) -> dict[str, tuple[int, str]]:
+        """Padded stem -> (index of the stem, the 7th characters it allows): built on the
+        first 7-character code, since a year asked only about other codes (``cleanclaim
+        code M62.830``, most claims) never needs it."""
+        stem7 = self._stem7
+        if stem7 is None:
+            stem7 = self._lazy("_stem7", self._build_stem7)
+        return stem7
+
+    def _build_stem7(self) -> dict[str, tuple[int, str]]:
+        c = self._c
+        codes = c.codes
+        return {pad_stem(codes[i]): (i, ch) for i, ch in zip(c.stems, c.stem_chars, strict=True)}
+
     def load(self) -> Dataset:
         """Load the code table now (it is otherwise loaded by the first query)."""
         self._c  # noqa: B018
@@ -250,7 +268,7 @@ class Dataset:
         if i is not None:
             return i, ""
         if len(code) == 8:
-            hit = c.stem7.get(code[:7])
+            hit = self._s7.get(code[:7])
             if hit is not None and code[7] in hit[1]:
                 return hit[0], code[7]
         return None
@@ -272,7 +290,7 @@ class Dataset:
         if i is not None:
             return c.flags[i] == "B"
         if len(code) == 8:
-            hit = c.stem7.get(code[:7])
+            hit = self._s7.get(code[:7])
             if hit is not None:
                 return code[7] in hit[1]
         norm = normalize_code(code)
@@ -289,7 +307,7 @@ class Dataset:
     def _allowed(self, stem: int) -> Mapping[str, str]:
         c = self._c
         table = c.seventh_defs[c.seventh_def[c.codes[stem]]]
-        chars = c.stem7[pad_stem(c.codes[stem])][1]
+        chars = self._s7[pad_stem(c.codes[stem])][1]
         return MappingProxyType({ch: table[ch] for ch in chars})
 
     def _ancestors(self, i: int) -> list[int]:
@@ -387,7 +405,7 @@ class Dataset:
         i = hit[0]
         c = self._c
         if c.flags[i] == "S":
-            return tuple(self._expanded(i, ch) for ch in c.stem7[pad_stem(c.codes[i])][1])
+            return tuple(self._expanded(i, ch) for ch in self._s7[pad_stem(c.codes[i])][1])
         return tuple(c.codes[k] for k in self._child_map().get(i, ()))
 
     def billable_descendants(self, code: str) -> tuple[str, ...]:
@@ -411,7 +429,8 @@ class Dataset:
             if f == "B":
                 out.append(c.codes[k])
             elif f == "S":
-                out.extend(self._expanded(k, ch) for ch in c.stem7[pad_stem(c.codes[k])][1])
+                chars = self._s7[pad_stem(c.codes[k])][1]
+                out.extend(self._expanded(k, ch) for ch in chars)
             stack.extend(kids.get(k, ()))
         out.sort()
         return tuple(out)
@@ -429,13 +448,14 @@ class Dataset:
     def _all(self) -> tuple[list[str], list[bool]]:
         def build() -> tuple[list[str], list[bool]]:
             c = self._c
+            stem7 = self._s7
             pairs: list[tuple[str, bool]] = []
             for i, code in enumerate(c.codes):
                 f = c.flags[i]
                 pairs.append((code, f == "B"))
                 if f == "S":
                     stem = pad_stem(code)
-                    pairs.extend((stem + ch, True) for ch in c.stem7[stem][1])
+                    pairs.extend((stem + ch, True) for ch in stem7[stem][1])
             pairs.sort()
             return [p[0] for p in pairs], [p[1] for p in pairs]
 
@@ -516,7 +536,7 @@ class Dataset:
         if i is not None and c.flags[i] == "S":
             return self._allowed(i)
         if len(norm) == 7:
-            hit = c.stem7.get(norm)
+            hit = self._s7.get(norm)
             if hit is not None:
                 return self._allowed(hit[0])
         return _NO_SEVENTH
