@@ -268,7 +268,7 @@ class Dataset:
         if i is not None:
             return i, ""
         if len(code) == 8:
-            hit = self._s7.get(code[:7])
+            hit = (self._stem7 or self._s7).get(code[:7])
             if hit is not None and code[7] in hit[1]:
                 return hit[0], code[7]
         return None
@@ -290,7 +290,7 @@ class Dataset:
         if i is not None:
             return c.flags[i] == "B"
         if len(code) == 8:
-            hit = self._s7.get(code[:7])
+            hit = (self._stem7 or self._s7).get(code[:7])  # the attribute: no call once built
             if hit is not None:
                 return code[7] in hit[1]
         norm = normalize_code(code)

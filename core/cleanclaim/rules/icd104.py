@@ -17,7 +17,7 @@ Excludes = tuple[tuple[str, str, tuple["CodeRef", ...]], ...]
 
 _CHAINS = Memo("Excludes1 chains per dataset and code")
 _PAIRS = Memo("Excludes1 answers per dataset and ordered pair of codes")
-#: what `_PAIRS` holds for a pair no note names (None is a stored answer too).
+#: `_PAIRS`'s answer for a pair not asked yet (None is an answer: no note names it).
 _UNSEEN = object()
 
 
@@ -102,7 +102,7 @@ def conflicts(
     diagnoses (``read`` as `_conflict()` gives it).
 
     Not cached per list: ICD104 is ``diagnoses_only``, so the engine already remembers its
-    hits per diagnosis list; the answer per ordered pair of codes is (`_conflict`).
+    hits per diagnosis list, and `_conflict` remembers the answer per ordered pair.
     """
     codes = [c for c in dict.fromkeys(diagnoses) if ds.is_valid(c)]
     out = []
